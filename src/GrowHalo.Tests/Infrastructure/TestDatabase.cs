@@ -1,0 +1,25 @@
+using Npgsql;
+
+namespace GrowHalo.Tests.Infrastructure;
+
+/// <summary>A fresh migrated database without the HTTP host, for tests of the event store as a library.</summary>
+public sealed class TestDatabase : IAsyncLifetime
+{
+    public string ConnectionString { get; private set; } = "";
+    public NpgsqlDataSource DataSource { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestPostgres.CreateDatabaseAsync();
+        DataSource = new NpgsqlDataSourceBuilder(ConnectionString).Build();
+    }
+
+    public async Task<long> ScalarAsync(string sql, params object[] args)
+    {
+        await using var cmd = DataSource.CreateCommand(sql);
+        foreach (var a in args) cmd.Parameters.Add(new() { Value = a });
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
+    }
+
+    public async Task DisposeAsync() => await DataSource.DisposeAsync();
+}

@@ -1,0 +1,42 @@
+using GrowHalo.Platform.Database;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace GrowHalo.Tests.Infrastructure;
+
+/// <summary>
+/// One real PostgreSQL server per test run, started by the same mechanism the app uses (a throw-away data folder
+/// under the system temp folder, a free loopback port), stopped when the run ends. Each test class gets a fresh
+/// database of its own, migrated, so classes can run in parallel without seeing each other's rows.
+/// </summary>
+public static class TestPostgres
+{
+    private static readonly Lazy<Task<LocalPostgres>> Server = new(StartAsync);
+
+    private static async Task<LocalPostgres> StartAsync()
+    {
+        var external = Environment.GetEnvironmentVariable("GROWHALO_TEST_DATABASE_URL");
+        if (!string.IsNullOrEmpty(external)) throw new NotSupportedException("GROWHALO_TEST_DATABASE_URL is not supported; tests start their own server.");
+        var dir = Path.Combine(Path.GetTempPath(), $"growhalo-tests-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+        var server = await LocalPostgres.StartAsync(new LocalPostgresOptions(dir, LocalPostgres.FreePort(), "postgres", Ephemeral: true));
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return server;
+    }
+
+    /// <summary>Creates an empty, migrated database and returns its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync()
+    {
+        var server = await Server.Value;
+        var name = "t_" + Guid.NewGuid().ToString("N")[..16];
+        await using (var conn = new NpgsqlConnection(server.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"create database {name}", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        var cs = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = name }.ConnectionString;
+        await using var ds = NpgsqlDataSource.Create(cs);
+        await new Migrator(ds, NullLogger<Migrator>.Instance).MigrateAsync();
+        return cs;
+    }
+}

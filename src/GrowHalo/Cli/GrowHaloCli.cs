@@ -1,0 +1,52 @@
+using System.CommandLine;
+using GrowHalo.Platform.Database;
+
+namespace GrowHalo.Cli;
+
+/// <summary>The command line. Unknown commands and bad options print usage and exit non-zero.</summary>
+public static class GrowHaloCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("GrowHalo: revenue, ad spend and customer analytics for direct-to-consumer brands.");
+        root.Subcommands.Add(new Command("serve", "Serve the HTTP API, the dashboard and the projection daemon (the default)."));
+        root.Subcommands.Add(MigrateCommand.Create());
+        root.Subcommands.Add(ProjectionsCommand.Create());
+        root.Subcommands.Add(TenantsCommand.Create());
+        root.Subcommands.Add(KeysCommand.Create());
+        return root;
+    }
+
+    /// <summary>No arguments, "serve", or only host settings such as --urls=… (as WebApplicationFactory passes) mean: serve.</summary>
+    public static bool IsServe(string[] args) =>
+        args.Length == 0 || args[0] == "serve" ||
+        (args[0].StartsWith("--", StringComparison.Ordinal) && args[0] is not ("--help" or "--version"));
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            return await Build().Parse(args).InvokeAsync();
+        }
+        catch (LocalPostgresUnavailableException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 2;
+        }
+    }
+
+    /// <summary>Runs a command body with the CLI's services; failures become one clear line and exit code 1.</summary>
+    public static async Task<int> WithServices(Func<IServiceProvider, CancellationToken, Task<int>> body, CancellationToken ct)
+    {
+        await using var services = await CliServices.StartAsync(ct);
+        try
+        {
+            return await body(services, ct);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace GrowHalo.EventStore;
+
+/// <summary>
+/// The write side's only door: append events to a tenant's streams, read a stream back, list streams.
+/// Appends are one round trip (the <c>append_events</c> function over array parameters) in one transaction;
+/// an event whose id is already stored is reported as <see cref="AppendStatus.Duplicate"/>, never an error.
+/// </summary>
+public sealed class EventStore(NpgsqlDataSource dataSource)
+{
+    public NpgsqlDataSource DataSource => dataSource;
+
+    public async Task<AppendResult> AppendAsync(string tenantId, IReadOnlyList<NewEvent> events, long? expectedVersion = null, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var result = await AppendAsync(tx, tenantId, events, expectedVersion, ct);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    /// <summary>Appends inside the caller's transaction, so other writes can commit (or roll back) with the events.</summary>
+    public static async Task<AppendResult> AppendAsync(NpgsqlTransaction tx, string tenantId, IReadOnlyList<NewEvent> events, long? expectedVersion = null, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        if (events.Count == 0) return new AppendResult([]);
+        if (expectedVersion is not null && events.Select(e => e.StreamId).Distinct().Skip(1).Any())
+            throw new ArgumentException("An expected version applies to a single stream; this append touches several.", nameof(expectedVersion));
+
+        await using var cmd = new NpgsqlCommand("select * from append_events($1, $2, $3, $4, $5, $6, $7)", tx.Connection, tx)
+        {
+            Parameters =
+            {
+                new() { Value = tenantId },
+                new() { Value = events.Select(e => e.Id).ToArray() },
+                new() { Value = events.Select(e => e.StreamId).ToArray() },
+                new() { Value = events.Select(e => e.Type).ToArray() },
+                new() { Value = events.Select(e => e.Data.GetRawText()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
+                new() { Value = events.Select(e => (object?)e.Metadata?.GetRawText() ?? DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
+                new() { Value = (object?)expectedVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint },
+            },
+        };
+        try
+        {
+            var outcomes = new List<AppendOutcome>(events.Count);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var appended = reader.GetString(3) == "appended";
+                outcomes.Add(new AppendOutcome(reader.GetGuid(1), reader.GetString(2),
+                    appended ? AppendStatus.Appended : AppendStatus.Duplicate,
+                    appended ? reader.GetInt64(4) : null, appended ? reader.GetInt64(5) : null));
+            }
+            return new AppendResult(outcomes);
+        }
+        catch (PostgresException e) when (e.SqlState == "GH409")
+        {
+            throw new StreamVersionConflictException(events[0].StreamId, expectedVersion!.Value, long.Parse(e.Hint!));
+        }
+    }
+
+    public async Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string tenantId, string streamId, long fromVersion = 1, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand($"""
+            select {EventReader.Columns} from events
+            where tenant_id = $1 and stream_id = $2 and version >= $3
+            order by version
+            """);
+        cmd.Parameters.Add(new() { Value = tenantId });
+        cmd.Parameters.Add(new() { Value = streamId });
+        cmd.Parameters.Add(new() { Value = fromVersion });
+        return await EventReader.ReadAllAsync(cmd, ct);
+    }
+
+    public async Task<IReadOnlyList<StreamInfo>> ListStreamsAsync(string tenantId, string prefix = "", int limit = 1000, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            select tenant_id, id, version, created_at, updated_at from streams
+            where tenant_id = $1 and starts_with(id, $2)
+            order by id limit $3
+            """);
+        cmd.Parameters.Add(new() { Value = tenantId });
+        cmd.Parameters.Add(new() { Value = prefix });
+        cmd.Parameters.Add(new() { Value = limit });
+        var streams = new List<StreamInfo>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            streams.Add(new StreamInfo(reader.GetString(0), reader.GetString(1), reader.GetInt64(2),
+                reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4)));
+        return streams;
+    }
+}

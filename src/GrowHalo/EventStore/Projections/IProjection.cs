@@ -1,0 +1,26 @@
+using Npgsql;
+
+namespace GrowHalo.EventStore.Projections;
+
+/// <summary>
+/// An asynchronous projection: applies batches of events to its read-model tables inside the transaction the
+/// daemon gives it, which also advances the projection's progress, so the two always commit together.
+/// </summary>
+public interface IProjection
+{
+    /// <summary>Stable name: progress, ownership and failures are keyed by it.</summary>
+    string Name { get; }
+
+    /// <summary>The event types this projection reads; null for all.</summary>
+    IReadOnlyCollection<string>? EventTypes { get; }
+
+    Task ApplyAsync(IReadOnlyList<StoredEvent> events, ProjectionContext context, CancellationToken ct);
+
+    /// <summary>Deletes the projection's rows: all of them, or one tenant's. Called before a rebuild.</summary>
+    Task ResetAsync(ProjectionContext context, string? tenantId, CancellationToken ct);
+}
+
+public sealed record ProjectionContext(NpgsqlConnection Connection, NpgsqlTransaction Transaction)
+{
+    public NpgsqlCommand Command(string sql) => new(sql, Connection, Transaction);
+}

@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GrowHalo.EventStore.Projections;
+
+public sealed class ProjectionDaemonOptions
+{
+    public bool Enabled { get; set; } = true;
+    public int BatchSize { get; set; } = 1000;
+    /// <summary>Slow poll, the fallback when a notification is missed.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>How often a process that does not own a projection tries to take it over.</summary>
+    public TimeSpan TakeoverInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>
+/// Runs every registered projection in this process, each in its own loop so one slow or failing projection does not
+/// hold up the others. A loop first takes ownership (see <see cref="ProjectionLock"/>); without it, it waits and
+/// retries, which is how a second process takes over when the owner dies.
+/// </summary>
+public sealed class ProjectionDaemon(
+    NpgsqlDataSource dataSource, IEnumerable<IProjection> projections, IOptions<ProjectionDaemonOptions> options,
+    ILogger<ProjectionDaemon> logger) : BackgroundService
+{
+    private readonly ProjectionDaemonOptions _options = options.Value;
+    private readonly Dictionary<string, WakeSignal> _signals = projections.ToDictionary(p => p.Name, _ => new WakeSignal());
+
+    /// <summary>Raised after a projection commits a batch; the dashboard's live updates hang off it.</summary>
+    public event Action<string>? BatchCommitted;
+
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        if (!_options.Enabled) return;
+        var notifications = new EventNotifications(dataSource, logger);
+        notifications.Subscribe(_ => { foreach (var s in _signals.Values) s.Set(); });
+        var loops = projections.Select(p => Task.Run(() => RunAsync(p, _signals[p.Name], ct), ct)).ToList();
+        loops.Add(Task.Run(() => notifications.ListenAsync(ct), ct));
+        await Task.WhenAll(loops);
+    }
+
+    private async Task RunAsync(IProjection projection, WakeSignal wake, CancellationToken ct)
+    {
+        var runner = new ProjectionRunner(dataSource, projection, _options.BatchSize, logger);
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                if (await ProjectionLock.RebuildRequestedAsync(dataSource, projection.Name, ct)) { await Delay(ct); continue; }
+                await using var ownership = await ProjectionLock.TryOwnAsync(dataSource, projection.Name, ct);
+                if (ownership is null) { await Delay(ct); continue; }
+                logger.LogInformation("This process now owns projection {Projection}", projection.Name);
+                await RunOwnedAsync(runner, ownership, wake, ct);
+                logger.LogInformation("Handing projection {Projection} over", projection.Name);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Projection {Projection} loop failed; retrying", projection.Name);
+                await Delay(ct);
+            }
+        }
+    }
+
+    private async Task RunOwnedAsync(ProjectionRunner runner, ProjectionLock ownership, WakeSignal wake, CancellationToken ct)
+    {
+        var idle = TimeSpan.Zero;
+        while (!ct.IsCancellationRequested)
+        {
+            if (await ownership.RebuildRequestedAsync(ct)) return;
+            if (await runner.RunBatchAsync(ct) > 0)
+            {
+                idle = TimeSpan.Zero;
+                BatchCommitted?.Invoke(runner.Projection.Name);
+                continue;
+            }
+            // Nothing readable yet: a transaction below the safe horizon may still be open. Look again soon,
+            // backing off to the slow poll; a notification wakes us at once.
+            idle = idle == TimeSpan.Zero ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, _options.PollInterval.Ticks));
+            await wake.WaitAsync(idle, ct);
+            if (!await ownership.IsAliveAsync(ct)) return;
+        }
+    }
+
+    private Task Delay(CancellationToken ct) =>
+        Task.Delay(_options.TakeoverInterval, ct).ContinueWith(_ => { }, CancellationToken.None);
+}

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace GrowHalo.EventStore.Projections;
+
+/// <summary>
+/// Applies one batch of a projection: lock its progress row, read the next page of the feed, apply, advance, commit.
+/// The progress row lock makes two appliers of one projection (an owner that lost its lock, a rebuild) take turns,
+/// so no event is ever applied twice. A batch that throws is retried event by event; an event that still throws is
+/// recorded in projection_failures and passed over, so one poisonous event never stalls the projection.
+/// </summary>
+internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection projection, int batchSize, ILogger logger)
+{
+    public IProjection Projection => projection;
+
+    /// <summary>Returns the number of events the batch covered (applied or recorded as failed).</summary>
+    public async Task<int> RunBatchAsync(CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var from = await LockProgressAsync(conn, tx, ct);
+        var page = await EventFeed.ReadAsync(conn, tx, from, batchSize, projection.EventTypes, ct: ct);
+        if (page.Next == from) return 0;
+        try
+        {
+            if (page.Events.Count > 0) await projection.ApplyAsync(page.Events, new ProjectionContext(conn, tx), ct);
+            await SaveProgressAsync(conn, tx, page.Next, ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (Exception e) when (IsPoison(e))
+        {
+            await tx.RollbackAsync(CancellationToken.None);
+            logger.LogWarning("Projection {Projection} batch of {Count} failed ({Error}); retrying event by event",
+                projection.Name, page.Events.Count, e.Message);
+            await ApplyOneByOneAsync(page, from, ct);
+        }
+        if (page.Events.Count > 0)
+            logger.LogInformation("Projection {Projection} applied {Count} events up to {Position} in {Elapsed} ms",
+                projection.Name, page.Events.Count, page.Next, clock.ElapsedMilliseconds);
+        return page.Events.Count;
+    }
+
+    private async Task ApplyOneByOneAsync(EventFeed.Page page, FeedPosition from, CancellationToken ct)
+    {
+        foreach (var e in page.Events)
+        {
+            await using var conn = await dataSource.OpenConnectionAsync(ct);
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            if (await LockProgressAsync(conn, tx, ct) != from) return; // someone else moved on; they own this range now
+            try
+            {
+                await projection.ApplyAsync([e], new ProjectionContext(conn, tx), ct);
+            }
+            catch (Exception error) when (IsPoison(error))
+            {
+                await tx.RollbackAsync(CancellationToken.None);
+                await RecordFailureAsync(e, error, from, ct);
+                from = e.Position;
+                continue;
+            }
+            await SaveProgressAsync(conn, tx, e.Position, ct);
+            await tx.CommitAsync(ct);
+            from = e.Position;
+        }
+        await using var last = await dataSource.OpenConnectionAsync(ct);
+        await using var lastTx = await last.BeginTransactionAsync(ct);
+        if (await LockProgressAsync(last, lastTx, ct) == from) await SaveProgressAsync(last, lastTx, page.Next, ct);
+        await lastTx.CommitAsync(ct);
+    }
+
+    private async Task RecordFailureAsync(StoredEvent e, Exception error, FeedPosition expected, CancellationToken ct)
+    {
+        logger.LogError(error, "Projection {Projection} failed on event {Sequence} ({Type}, tenant {Tenant}); recorded and skipped",
+            projection.Name, e.Sequence, e.Type, e.TenantId);
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        if (await LockProgressAsync(conn, tx, ct) != expected) return;
+        await using (var cmd = new NpgsqlCommand("""
+            insert into projection_failures (projection, seq_id, event_id, tenant_id, event_type, error)
+            values ($1, $2, $3, $4, $5, $6) on conflict (projection, seq_id) do update set error = excluded.error, failed_at = now()
+            """, conn, tx))
+        {
+            cmd.Parameters.Add(new() { Value = projection.Name });
+            cmd.Parameters.Add(new() { Value = e.Sequence });
+            cmd.Parameters.Add(new() { Value = e.Id });
+            cmd.Parameters.Add(new() { Value = e.TenantId });
+            cmd.Parameters.Add(new() { Value = e.Type });
+            cmd.Parameters.Add(new() { Value = $"{error.GetType().Name}: {error.Message}" });
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        await SaveProgressAsync(conn, tx, e.Position, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Transient database trouble is retried later; anything else thrown by a projection is the event's fault.</summary>
+    private static bool IsPoison(Exception e) => e is not OperationCanceledException && e is not NpgsqlException { IsTransient: true };
+
+    internal async Task<FeedPosition> LockProgressAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using (var ensure = new NpgsqlCommand("insert into projection_progress (name) values ($1) on conflict do nothing", conn, tx))
+        {
+            ensure.Parameters.Add(new() { Value = projection.Name });
+            await ensure.ExecuteNonQueryAsync(ct);
+        }
+        await using var cmd = new NpgsqlCommand("select tx_id::text, seq_id from projection_progress where name = $1 for update", conn, tx);
+        cmd.Parameters.Add(new() { Value = projection.Name });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new FeedPosition(ulong.Parse(reader.GetString(0)), reader.GetInt64(1));
+    }
+
+    internal async Task SaveProgressAsync(NpgsqlConnection conn, NpgsqlTransaction tx, FeedPosition position, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "update projection_progress set tx_id = $2::text::xid8, seq_id = $3, updated_at = now() where name = $1", conn, tx);
+        cmd.Parameters.Add(new() { Value = projection.Name });
+        cmd.Parameters.Add(new() { Value = position.TxId.ToString() });
+        cmd.Parameters.Add(new() { Value = position.Sequence });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,50 @@
+using GrowHalo.EventStore;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace GrowHalo.Platform.Http;
+
+/// <summary>One error shape: RFC 7807 problem details whose detail tells a person what to change.</summary>
+public static class Problems
+{
+    public static async Task Write(HttpContext context, int status, string title, string detail, IDictionary<string, object?>? extensions = null)
+    {
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = context.Request.Path };
+        if (extensions is not null) foreach (var (k, v) in extensions) problem.Extensions[k] = v;
+        context.Response.StatusCode = status;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
+    }
+
+    /// <summary>400 for a request that cannot be used as sent; <paramref name="errors"/> maps a field to what is wrong with it.</summary>
+    public static IResult BadRequest(string detail, IDictionary<string, string[]>? errors = null) =>
+        errors is null
+            ? TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request")
+            : TypedResults.ValidationProblem(errors, detail, title: "Bad request");
+
+    /// <summary>Maps exceptions that escape endpoints to problem details; anything unexpected is a 500 without internals.</summary>
+    public static async ValueTask<bool> HandleException(HttpContext context, Exception exception)
+    {
+        var (status, title, detail) = exception switch
+        {
+            StreamVersionConflictException c => (409, "Conflict", $"{c.Message} Reload the stream and retry with version {c.Actual}."),
+            BadHttpRequestException b when b.StatusCode == 413 => (413, "Payload too large", "The request body is larger than this endpoint accepts. Split it into smaller requests."),
+            BadHttpRequestException b => (b.StatusCode, "Bad request", b.InnerException is System.Text.Json.JsonException j
+                ? $"The body is not valid JSON: {j.Message}" : b.Message),
+            System.Text.Json.JsonException j => (400, "Bad request", $"The body is not valid JSON: {j.Message}"),
+            _ => (500, "Internal server error", "Something went wrong on our side; it has been logged. Retry later."),
+        };
+        await Write(context, status, title, detail);
+        return true;
+    }
+}
+
+internal sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        if (exception is not (StreamVersionConflictException or BadHttpRequestException or System.Text.Json.JsonException))
+            logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+        return Problems.HandleException(context, exception);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using GrowHalo.Platform.Http;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace GrowHalo.Platform.Tenancy;
+
+/// <summary>
+/// Authenticates <c>x-api-key</c>. The request's tenant comes from the key alone, never from a parameter or body.
+/// Missing, unknown, expired or revoked keys are 401; a key without the endpoint's scope is 403; both as problem details.
+/// </summary>
+public sealed class ApiKeyAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    ApiKeyStore keys, TimeProvider clock)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string Header = "x-api-key";
+    public const string TenantClaim = "growhalo:tenant";
+    public const string ScopeClaim = "growhalo:scope";
+    private const string FailureKey = "growhalo:auth-failure";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(Header, out var values) || string.IsNullOrWhiteSpace(values.ToString()))
+            return Fail("No API key was sent. Send your key in the x-api-key header (create one with `growhalo keys create`).");
+        var key = await keys.FindByRawKeyAsync(values.ToString().Trim(), Context.RequestAborted);
+        if (key is null) return Fail("The API key is not recognised. Check that it was copied whole; keys start with ghk_.");
+        if (key.RevokedAt is not null) return Fail($"The API key {key.Prefix}… was revoked on {key.RevokedAt:u}. Create a new key.");
+        if (key.ExpiresAt is not null && key.ExpiresAt <= clock.GetUtcNow())
+            return Fail($"The API key {key.Prefix}… expired on {key.ExpiresAt:u}. Create a new key.");
+
+        List<Claim> claims = [new(TenantClaim, key.TenantId), new(ClaimTypes.NameIdentifier, key.Id.ToString())];
+        claims.AddRange(key.Scopes.Select(s => new Claim(ScopeClaim, s)));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+    }
+
+    private AuthenticateResult Fail(string reason)
+    {
+        Context.Items[FailureKey] = reason;
+        return AuthenticateResult.Fail(reason);
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        Problems.Write(Context, StatusCodes.Status401Unauthorized, "Unauthorized",
+            Context.Items[FailureKey] as string ?? "This endpoint needs an API key in the x-api-key header.");
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        var endpointScope = Context.GetEndpoint()?.Metadata.GetMetadata<RequiredScope>()?.Scope ?? "another";
+        return Problems.Write(Context, StatusCodes.Status403Forbidden, "Forbidden",
+            $"This API key lacks the '{endpointScope}' scope this endpoint needs. Create a key with --scopes {endpointScope}.");
+    }
+}
+
+public sealed record RequiredScope(string Scope);
+
+public static class ScopeEndpointExtensions
+{
+    /// <summary>Requires an API key carrying <paramref name="scope"/>.</summary>
+    public static TBuilder RequireScope<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization(policy => policy
+                .AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName)
+                .RequireClaim(ApiKeyAuthentication.TenantClaim)
+                .RequireClaim(ApiKeyAuthentication.ScopeClaim, scope))
+            .WithMetadata(new RequiredScope(scope));
+}
