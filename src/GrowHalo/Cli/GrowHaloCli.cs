@@ -17,10 +17,13 @@ public static class GrowHaloCli
         return root;
     }
 
-    /// <summary>No arguments, "serve", or only host settings such as --urls=… (as WebApplicationFactory passes) mean: serve.</summary>
+    /// <summary>
+    /// No arguments, "serve", or only host settings such as --urls=… (as WebApplicationFactory passes) mean: serve.
+    /// Anything else, a mistyped --flag included, goes to the command line, which prints usage rather than starting a server.
+    /// </summary>
     public static bool IsServe(string[] args) =>
         args.Length == 0 || args[0] == "serve" ||
-        (args[0].StartsWith("--", StringComparison.Ordinal) && args[0] is not ("--help" or "--version"));
+        args.All(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal));
 
     public static async Task<int> RunAsync(string[] args)
     {
