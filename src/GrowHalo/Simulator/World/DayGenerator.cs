@@ -126,14 +126,14 @@ internal sealed class DayGenerator(WorldOptions options, SimClock clock, IReadOn
             TaxRate = Catalog.Provinces.First(p => p.Province == buyer.Province).TaxRate,
             Shipping = ShippingFor(faker, lineTotal * (1 - rate)), Test = faker.Random.Bool(0.005f), CheckoutToken = checkoutToken,
             CancelledAt = cancelled, VoidedOnCancel = faker.Random.Bool(),
-            FulfilledAt = cancelled is null ? at.AddHours(faker.Random.Double(6, 40)) : null,
+            FulfilledAt = cancelled is null ? at.AddSeconds(faker.Random.Int(6 * 3600, 40 * 3600)) : null,
         };
         var refundId = 8_000_000_000 + (id - 5_000_000_000) * 2;
         if (cancelled is { } c && !order.VoidedOnCancel)
             order = With(order, new SimRefund(refundId, c, null, order.Subtotal, order.Tax, order.Shipping));
         else if (cancelled is null && faker.Random.Bool(0.07f))
         {
-            var when = at.AddDays(faker.Random.Double(3, 21));
+            var when = at.AddSeconds(faker.Random.Int(3 * 86400, 21 * 86400));
             if (faker.Random.Bool(0.4f) || lines.Count == 1)
                 order = With(order, new SimRefund(refundId, when, null, order.Subtotal, order.Tax, order.Shipping));
             else

@@ -76,6 +76,7 @@ public sealed class SimWorld
     /// </summary>
     public SimOrder AddLiveOrder(DateTimeOffset at)
     {
+        at = DateTimeOffset.FromUnixTimeSeconds(at.ToUnixTimeSeconds()); // Shopify timestamps have whole seconds
         lock (_gate)
         {
             EnsureThrough(Clock.DayOf(at));
