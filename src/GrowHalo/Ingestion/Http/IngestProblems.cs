@@ -1,0 +1,32 @@
+using GrowHalo.Ingestion.Parsing;
+using GrowHalo.Platform.Http;
+
+namespace GrowHalo.Ingestion.Http;
+
+/// <summary>Problem-details answers (RFC 7807) for ingestion: each detail names what is wrong and how to fix it.</summary>
+internal static class IngestProblems
+{
+    public static IResult Status(int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail, statusCode: status, title: title, extensions: extensions);
+
+    public static IResult BadRequest(string detail) => Problems.BadRequest(detail);
+
+    /// <summary>400 naming each bad field: <c>errors</c> maps a field to what is wrong with it.</summary>
+    public static IResult Invalid(string detail, IEnumerable<FieldError> errors) => Problems.BadRequest(detail,
+        errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()));
+
+    public static IResult Unauthorized(string detail) => Status(StatusCodes.Status401Unauthorized, "Unauthorized", detail);
+
+    public static IResult Forbidden(string detail) => Status(StatusCodes.Status403Forbidden, "Forbidden", detail);
+
+    public static IResult NotFound(string detail) => Status(StatusCodes.Status404NotFound, "Not found", detail);
+
+    public static IResult Conflict(string detail) => Status(StatusCodes.Status409Conflict, "Conflict", detail);
+
+    public static string Describe(IEnumerable<FieldError> errors, int max = 3)
+    {
+        var list = errors.ToList();
+        var shown = string.Join("; ", list.Take(max).Select(e => $"{e.Field} {e.Message}"));
+        return list.Count > max ? $"{shown}; and {list.Count - max} more (see errors)" : shown;
+    }
+}
