@@ -5,7 +5,7 @@ namespace GrowHalo.Simulator.World;
 /// platform reports less: today grows through the day, yesterday reads ~3% low, the day before ~0.5% low. So
 /// re-pulling a trailing window sees restated rows, and pulling the same instant twice sees identical rows.
 /// </summary>
-public sealed class AdSpendModel(WorldOptions options, SimClock clock, IReadOnlyList<AdCampaign> campaigns)
+public sealed class AdSpendModel(WorldOptions options, SimClock clock, IReadOnlyList<AdCampaign> campaigns, DateOnly firstDay)
 {
     /// <summary>Average order value the budget is planned around (the catalog's typical basket).</summary>
     private const decimal PlannedAov = 80m;
@@ -22,7 +22,7 @@ public sealed class AdSpendModel(WorldOptions options, SimClock clock, IReadOnly
     public AdDay? Observe(AdCampaign campaign, DateOnly day, DateTimeOffset asOf)
     {
         var start = clock.StartOf(day);
-        if (asOf <= start) return null;
+        if (asOf <= start || day < firstDay) return null; // campaigns run from the world's first day
         var age = clock.DayOf(asOf).DayNumber - day.DayNumber;
         var settled = (decimal)(asOf - start).TotalHours / 24m;
         var factor = age switch { 0 => Math.Min(1m, settled), 1 => 0.97m, 2 => 0.995m, _ => 1m };

@@ -28,7 +28,7 @@ public sealed class SimWorld
         Clock = new SimClock(options.Zone);
         FirstDay = firstDay;
         Products = Catalog.Create(Clock, firstDay, 90);
-        Ads = new AdSpendModel(options, Clock, AdCampaign.Defaults);
+        Ads = new AdSpendModel(options, Clock, AdCampaign.Defaults, firstDay);
         _days = new DayGenerator(options, Clock, Products, _customers);
         _live = new Faker("en") { Random = new Randomizer(unchecked(options.Seed * 31 + 7)) };
         _generatedThrough = firstDay.AddDays(-1);
