@@ -31,7 +31,7 @@ public sealed class PollingApp : GrowHaloApp
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("Polling:Enabled", "false");
-        builder.UseSetting("Polling:BackfillDays", "365");
+        builder.UseSetting("Polling:BackfillDays", "30");
         builder.UseSetting("Polling:DaysPerRequest", "7");
         builder.UseSetting("Polling:ShopifyPageSize", "100");
         builder.UseSetting("Polling:MaxAttempts", "2");

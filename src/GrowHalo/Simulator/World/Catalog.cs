@@ -14,10 +14,10 @@ public static class Catalog
         ("Picnic Blanket", "Home", 64m), ("Gift Card Sleeve", "Accessories", 19m),
     ];
 
-    /// <summary>Products created well before the simulated period; three are repriced in its middle.</summary>
+    /// <summary>Products created shortly before the simulated period; three are repriced in its middle.</summary>
     public static IReadOnlyList<SimProduct> Create(SimClock clock, DateOnly firstDay, int days)
     {
-        var created = clock.StartOf(firstDay.AddDays(-200)).AddHours(10);
+        var created = clock.StartOf(firstDay.AddDays(-5)).AddHours(10);
         return Items.Select((item, i) =>
         {
             var product = new SimProduct(8_100_000_000 + i, 4_200_000_000 + i, item.Title, item.Type,
