@@ -26,7 +26,7 @@ public sealed class OperatorTenantsTests(TenancyApp app) : IClassFixture<Tenancy
         Assert.True(response.Headers.CacheControl?.NoStore);
 
         var key = created.GetProperty("admin_key");
-        Assert.Equal(["admin"], key.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
+        Assert.Contains("admin", key.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
         var admin = app.ClientWithKey(key.Str("key"));
         var own = await (await admin.GetAsync("/api/v1/tenant")).JsonAsync(HttpStatusCode.OK);
         Assert.Equal(tenant.Str("id"), own.Str("id"));

@@ -9,13 +9,22 @@ begin
     if not exists (select 1 from pg_roles where rolname = 'growhalo_tenant') then
         begin
             create role growhalo_tenant nologin;
-        exception when duplicate_object or unique_violation then
-            null; -- roles belong to the server: another database created it at the same moment (parallel test databases)
+        exception
+            when duplicate_object or unique_violation then
+                null; -- roles belong to the server: another database created it at the same moment (parallel test databases)
+            when insufficient_privilege then
+                raise exception 'GrowHalo needs the database role growhalo_tenant, and % may not create roles', current_user
+                    using hint = format('Run once as a superuser: create role growhalo_tenant nologin; grant growhalo_tenant to %I;', current_user);
         end;
     end if;
     -- A superuser is a member of every role already; any other owner must be granted it to `set role`.
     if not pg_has_role(current_user, 'growhalo_tenant', 'member') then
-        execute format('grant growhalo_tenant to %I', current_user);
+        begin
+            execute format('grant growhalo_tenant to %I', current_user);
+        exception when insufficient_privilege then
+            raise exception '% must be a member of the role growhalo_tenant', current_user
+                using hint = format('Run once as a superuser: grant growhalo_tenant to %I;', current_user);
+        end;
     end if;
 end $$;
 

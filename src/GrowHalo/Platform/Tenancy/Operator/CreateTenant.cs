@@ -6,7 +6,7 @@ using Npgsql;
 namespace GrowHalo.Platform.Tenancy.Operator;
 
 /// <summary>
-/// POST /api/v1/admin/tenants (operator token): a new tenant and its first admin key, stored together or not at all.
+/// POST /api/v1/admin/tenants (operator token): a new tenant and its first admin key (all scopes), stored together or not at all.
 /// </summary>
 public static class CreateTenant
 {
@@ -42,7 +42,8 @@ public static class CreateTenant
         {
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
         }
-        var key = await keys.CreateAsync(db, [Scopes.Admin], "first admin key", null, ct);
+        // The brand's first key may do everything; its admin then hands out narrower keys (POST /api/v1/keys).
+        var key = await keys.CreateAsync(db, Scopes.All, "first admin key", null, ct);
         await db.CommitAsync(ct);
         response.Headers.CacheControl = "no-store"; // the body holds a secret
         return TypedResults.Created("/api/v1/tenant", new Response(TenantResponse.From(tenant), CreatedApiKeyResponse.From(key)));
