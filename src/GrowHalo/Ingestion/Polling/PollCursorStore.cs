@@ -40,6 +40,28 @@ public sealed class PollCursorStore(NpgsqlDataSource db, TimeProvider time)
         return (result.Appended, result.Duplicates);
     }
 
+    /// <summary>Places a connection's cursor, e.g. after history was loaded another way, so polling starts from there.</summary>
+    public async Task PlaceAsync(string connectionId, JsonObject cursor, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            insert into polling_cursors (connection_id, cursor) values ($1, $2)
+            on conflict (connection_id) do update set cursor = excluded.cursor
+            """);
+        cmd.Parameters.Add(new() { Value = connectionId });
+        cmd.Parameters.Add(new() { Value = cursor.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The cursor of a connection whose records up to <paramref name="now"/> are already stored.</summary>
+    public static JsonObject CaughtUp(string source, DateTimeOffset now, DateOnly today)
+    {
+        if (source != "shopify") return new JsonObject { ["synced_through"] = AdDayWindow.Text(today) };
+        var stamp = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var cursor = new JsonObject();
+        foreach (var resource in new[] { "products", "customers", "orders", "checkouts" }) cursor[resource] = new JsonObject { ["updated_at_min"] = stamp };
+        return cursor;
+    }
+
     public async Task RecordSuccessAsync(string connectionId, TimeSpan interval, CancellationToken ct)
     {
         var now = time.GetUtcNow();
