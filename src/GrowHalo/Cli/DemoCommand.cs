@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using GrowHalo.Platform;
+using GrowHalo.Platform.Database;
 using GrowHalo.Simulator.Demo;
 using GrowHalo.Simulator.Live;
 using GrowHalo.Simulator.Seeding;
@@ -36,20 +37,14 @@ internal static class DemoCommand
         await using var app = GrowHaloHost.BuildWebApplication([$"--urls={url}", "--Polling:Tick=00:00:05"]);
         try
         {
-            await app.StartAsync(ct);
-        }
-        catch (IOException e)
-        {
-            await Console.Error.WriteLineAsync($"error: cannot listen on {url} ({e.Message}). Is another demo running? Pick another port with --port.");
-            return 1;
-        }
-        try
-        {
-            Console.WriteLine($"Server up on {url}, database migrated ({clock.Elapsed.TotalSeconds:0.0} s).");
+            // Database and demo brand first, then the stand-in APIs, then the server: its pollers find the stand-ins up.
+            await app.Services.GetRequiredService<Migrator>().MigrateAsync(ct);
             var standInUrl = $"http://127.0.0.1:{simulatorPort}";
             var session = await app.Services.GetRequiredService<DemoSetup>().PrepareAsync(standInUrl, days, ct);
-            await File.WriteAllTextAsync(".api_key", session.ApiKey + Environment.NewLine, ct);
+            await File.WriteAllTextAsync(DemoFiles.ApiKeyPath, session.ApiKey + Environment.NewLine, ct);
             await using var standIns = await StandInServer.StartAsync(new StandInState(session.World, TimeProvider.System), simulatorPort, ct);
+            if (!await StartServerAsync(app, url, ct)) return 1;
+            Console.WriteLine($"Server up on {url}, database migrated, stand-in APIs on {standInUrl} ({clock.Elapsed.TotalSeconds:0.0} s).");
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
             var batches = new BatchClient(http, url, session.ApiKey);
             var now = DateTimeOffset.UtcNow;
@@ -74,6 +69,20 @@ internal static class DemoCommand
         return 0;
     }
 
+    private static async Task<bool> StartServerAsync(WebApplication app, string url, CancellationToken ct)
+    {
+        try
+        {
+            await app.StartAsync(ct);
+            return true;
+        }
+        catch (IOException e)
+        {
+            await Console.Error.WriteLineAsync($"error: cannot listen on {url} ({e.Message}). Is another demo running? Pick another port with --port.");
+            return false;
+        }
+    }
+
     private static void PrintWhereToLook(string url, string standInUrl, DemoSession s, TimeSpan elapsed)
     {
         var lines = new[]
@@ -82,7 +91,7 @@ internal static class DemoCommand
             $"GrowHalo demo is running ({elapsed.TotalSeconds:0} s to get here).",
             "",
             $"  Tenant      {s.Tenant.Name} ({s.Tenant.Slug}, {s.Tenant.Id}), time zone {s.Tenant.TimeZone}",
-            $"  API key     {s.ApiKey}   (also written to ./.api_key)",
+            $"  API key     {s.ApiKey}   (also written to {DemoFiles.ApiKeyPath})",
             $"  Dashboard   {url}/dashboard/sign-in?key={s.ApiKey}",
             $"  API docs    {url}/openapi/v1.json",
             $"  Stand-ins   {standInUrl}  (Shopify Admin API, Meta insights, Google Ads; polled every {DemoSetup.PollingSeconds} s)",

@@ -66,7 +66,7 @@ internal static class SimulateCommand
             ?? throw new ArgumentException($"Tenant {tenant.Slug} has no Shopify connection for {world.Options.ShopDomain} to sign webhooks with. Run `growhalo demo` first.");
         var secret = await connections.SecretAsync(shopify.Id, Secret.Webhook, ct)
             ?? throw new ArgumentException($"Connection {shopify.Id} has no webhook secret. Run `growhalo demo` first.");
-        key ??= File.Exists(".api_key") ? (await File.ReadAllTextAsync(".api_key", ct)).Trim() : null;
+        key ??= File.Exists(DemoFiles.ApiKeyPath) ? (await File.ReadAllTextAsync(DemoFiles.ApiKeyPath, ct)).Trim() : null;
         if (string.IsNullOrEmpty(key)) throw new ArgumentException("No API key: pass --api-key or run from the folder where `growhalo demo` wrote .api_key.");
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         return new Target(world, new ShopifyWebhookClient(http, url, world.Options.ShopDomain, secret), new BatchClient(http, url, key));

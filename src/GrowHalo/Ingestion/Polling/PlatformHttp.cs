@@ -29,7 +29,7 @@ public sealed class PlatformHttp(IOptions<PollingOptions> options, ILogger<Platf
             }
             catch (HttpRequestException e) when (attempt < o.MaxAttempts)
             {
-                logger.LogWarning("{Url}: {Error}; retrying", message.RequestUri, e.Message);
+                logger.LogWarning("{Url}: {Error}; retrying", Describe(message.RequestUri), e.Message);
                 await Task.Delay(Backoff(o.RetryDelay, attempt), time, ct);
                 continue;
             }
