@@ -61,7 +61,7 @@ public static class ScopeEndpointExtensions
     /// <summary>Requires an API key carrying <paramref name="scope"/>.</summary>
     public static TBuilder RequireScope<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(policy => policy
-                .AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName)
+                .AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName, Dashboard.Sessions.DashboardSessionAuthentication.SchemeName)
                 .RequireClaim(ApiKeyAuthentication.TenantClaim)
                 .RequireClaim(ApiKeyAuthentication.ScopeClaim, scope))
             .WithMetadata(new RequiredScope(scope));
