@@ -38,6 +38,9 @@ public sealed class LiveSubscription(string tenantId, LiveUpdates owner) : IDisp
 
     internal void Notify() => _pending.Writer.TryWrite(true);
 
+    /// <summary>Takes a pending change without waiting.</summary>
+    public bool TryTake() => _pending.Reader.TryRead(out _);
+
     /// <summary>True when a change arrived, false when <paramref name="timeout"/> passed first.</summary>
     public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct)
     {

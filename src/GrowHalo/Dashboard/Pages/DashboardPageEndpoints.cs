@@ -14,7 +14,6 @@ public static class DashboardPageEndpoints
     {
         app.MapGet("/", () => TypedResults.Redirect("/dashboard")).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/dashboard", Page).AllowAnonymous().ExcludeFromDescription();
-        app.MapGet("/dashboard/", Page).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/dashboard/assets/{name}", Asset).AllowAnonymous().ExcludeFromDescription();
         return app;
     }

@@ -59,6 +59,7 @@ export function createKpis() {
         c.el.dataset.change = change === null ? '' : String(change);
         c.el.dataset.tone = tone;
         c.value.textContent = formatAs(c.kpi.kind, raw, currency);
+        c.value.title = c.value.textContent;
         const arrow = change === null ? '' : change > 0 ? '▲ ' : change < 0 ? '▼ ' : '';
         replace(c.delta,
           h('span', { class: `chip ${tone}` }, change === null ? 'n/a' : arrow + percent(Math.abs(change))),
