@@ -19,7 +19,7 @@ internal sealed class LiveUpdatePump(ProjectionDaemon daemon, LiveUpdates live, 
         daemon.BatchCommitted += OnCommitted;
         try
         {
-            var seen = await query.PositionsAsync(ct);
+            var seen = await StartingPositionsAsync(ct);
             while (await committed.Reader.WaitToReadAsync(ct))
             {
                 var names = new HashSet<string>();
@@ -31,6 +31,21 @@ internal sealed class LiveUpdatePump(ProjectionDaemon daemon, LiveUpdates live, 
         finally
         {
             daemon.BatchCommitted -= OnCommitted;
+        }
+    }
+
+    // Without them (database briefly away) the first batch is compared with the start of the log: still exact, a
+    // little more work once. Never let this stop the host.
+    private async Task<Dictionary<string, FeedPosition>> StartingPositionsAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await query.PositionsAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Could not read projection positions for live updates; starting from the beginning of the log");
+            return [];
         }
     }
 
