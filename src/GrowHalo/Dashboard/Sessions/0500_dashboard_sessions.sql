@@ -10,3 +10,6 @@ create table if not exists dashboard_sessions (
     expires_at  timestamptz not null
 );
 create index if not exists dashboard_sessions_expiry on dashboard_sessions (expires_at);
+-- Sign-in looks a session up before its tenant is known (as key lookup does), on the owner's connection; tenant code
+-- that reads this table inside TenantDb sees only its own rows.
+select growhalo_enable_tenant_rls('dashboard_sessions');

@@ -53,14 +53,17 @@ export function renderDashboard(root, initialSession, { onSignedOut, onSessionEn
     onSessionEnded();
   }
 
-  /** Runs one request for a panel; drops answers to requests a newer refresh has superseded. */
+  /**
+   * Runs one request for a panel; drops answers to requests a newer refresh has superseded. A 401 means the session
+   * ended only if /dashboard/session says so too: an endpoint this server lacks can also answer 401 to a cookie.
+   */
   function load(gen, url, show, fail) {
     return getJson(url).then(
       (data) => { if (gen === generation) show(data); },
-      (error) => {
+      async (error) => {
         if (gen !== generation) return;
-        if (error instanceof ApiError && error.status === 401) return sessionEnded();
-        fail(error);
+        if (error instanceof ApiError && error.status === 401 && !(await stillSignedIn())) return;
+        if (gen === generation) fail(error);
       });
   }
 
