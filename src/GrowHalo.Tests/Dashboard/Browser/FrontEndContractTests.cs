@@ -11,12 +11,17 @@ namespace GrowHalo.Tests.Dashboard.Browser;
 [Collection(DashboardBrowserCollection.Name)]
 public sealed class FrontEndContractTests(DashboardServer server)
 {
-    private async Task<BrowserPage> OpenWithContractAnswersAsync(int width = 1440, int height = 1000, Func<IRoute, Task>? ingest = null)
+    private async Task<BrowserPage> OpenWithContractAnswersAsync(int width = 1440, int height = 1000, Func<IRoute, Task>? ingest = null,
+        Task? answersHeldUntil = null)
     {
         var brand = await server.CreateTenantAsync("Halo Skin");
         await server.Events.AppendAsync(brand.Tenant.Id, [SampleEvents.ShopifyOrder(brand.Tenant.Id, 1, DateTimeOffset.UtcNow, 10m, "c-1")]);
         var browser = await server.OpenAsync(width: width, height: height);
-        await browser.Page.RouteAsync("**/api/v1/**", route => Answer(route, ingest));
+        await browser.Page.RouteAsync("**/api/v1/**", async route =>
+        {
+            if (answersHeldUntil is not null) await answersHeldUntil;
+            await Answer(route, ingest);
+        });
         await browser.SignInAsync(brand.Key);
         await Expect(browser.Page.Locator("#kpis")).ToBeVisibleAsync();
         return browser;
@@ -126,6 +131,23 @@ public sealed class FrontEndContractTests(DashboardServer server)
         await panel.GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
 
         await Expect(panel.Locator("#connections")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task while_the_figures_load_every_panel_says_so_and_then_fills_in()
+    {
+        var release = new TaskCompletionSource();
+        await using var browser = await OpenWithContractAnswersAsync(answersHeldUntil: release.Task);
+        var page = browser.Page;
+
+        await Expect(PageProbe.Kpi(page, "revenue")).ToHaveAttributeAsync("data-state", "loading");
+        await Expect(page.Locator("[data-chart='roas']")).ToHaveAttributeAsync("data-state", "loading");
+        await Expect(page.Locator("#ingestion [data-state='loading']")).ToBeVisibleAsync();
+        await browser.ScreenshotAsync("contract-loading");
+        release.SetResult();
+
+        await Expect(PageProbe.Kpi(page, "revenue")).ToHaveAttributeAsync("data-state", "ready");
+        await Expect(page.Locator("[data-chart='roas']")).ToHaveAttributeAsync("data-state", "ready");
     }
 
     [Fact]
