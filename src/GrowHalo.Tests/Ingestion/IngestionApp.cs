@@ -94,6 +94,15 @@ public class IngestionApp : GrowHaloApp
         return JsonDocument.Parse(text).RootElement;
     }
 
+    /// <summary>The reason a problem's errors list gives for a field (fails when the field is not listed).</summary>
+    public static string ErrorFor(JsonElement problem, string field)
+    {
+        var errors = problem.GetProperty("errors").EnumerateArray().ToList();
+        var match = errors.FirstOrDefault(e => e.GetProperty("field").GetString() == field);
+        Assert.True(match.ValueKind == JsonValueKind.Object, $"no error for {field} in {problem}");
+        return match.GetProperty("reason").GetString()!;
+    }
+
     /// <summary>Asserts a problem-details answer with the given status, and returns it.</summary>
     public static async Task<JsonElement> ProblemOf(HttpResponseMessage response, int status)
     {
