@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using GrowHalo.EventStore;
 using GrowHalo.Ingestion.Adapters;
@@ -66,8 +65,7 @@ internal static class BatchConversion
         DateTimeOffset? sent = null;
         if (BatchRequest.TryGet(item, out var ts, "sourceTimestamp", "source_timestamp"))
         {
-            if (ts.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(ts.GetString(), CultureInfo.InvariantCulture,
-                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)) sent = parsed;
+            if (ts.ValueKind == JsonValueKind.String && JsonFields.TryParseTimestamp(ts.GetString(), out var parsed)) sent = parsed;
             else errors.Add(new FieldError("sourceTimestamp", $"must be an ISO 8601 timestamp such as \"2026-03-01T14:05:00Z\", got {ts.GetRawText()}"));
         }
         string? externalId = null;

@@ -4,6 +4,8 @@ using GrowHalo.Platform.Http;
 namespace GrowHalo.Ingestion.Http;
 
 /// <summary>Problem-details answers (RFC 7807) for ingestion: each detail names what is wrong and how to fix it.</summary>
+public sealed record FieldProblem(string Field, string Reason);
+
 internal static class IngestProblems
 {
     public static IResult Status(int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
@@ -11,9 +13,13 @@ internal static class IngestProblems
 
     public static IResult BadRequest(string detail) => Problems.BadRequest(detail);
 
-    /// <summary>400 naming each bad field: <c>errors</c> maps a field to what is wrong with it.</summary>
-    public static IResult Invalid(string detail, IEnumerable<FieldError> errors) => Problems.BadRequest(detail,
-        errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()));
+    /// <summary>
+    /// 400 naming each bad field in <c>errors: [{field, reason}]</c>, the shape batch errors have too. A list rather than
+    /// a dictionary: the JSON key policy would rewrite field names used as keys (metrics.costMicros, X-Shopify-Topic).
+    /// </summary>
+    public static IResult Invalid(string detail, IEnumerable<FieldError> errors) =>
+        Status(StatusCodes.Status400BadRequest, "Bad request", detail,
+            new Dictionary<string, object?> { ["errors"] = errors.Select(e => new FieldProblem(e.Field, e.Message)).ToList() });
 
     public static IResult Unauthorized(string detail) => Status(StatusCodes.Status401Unauthorized, "Unauthorized", detail);
 
