@@ -14,6 +14,8 @@ public static class GrowHaloCli
         root.Subcommands.Add(ProjectionsCommand.Create());
         root.Subcommands.Add(TenantsCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
+        foreach (var command in new[] { DemoCommand.Create(), SeedCommand.Create(), SimulateCommand.Create(), PollCommand.Create(), ResetCommand.Create() })
+            root.Subcommands.Add(command);
         return root;
     }
 
@@ -29,11 +31,18 @@ public static class GrowHaloCli
     {
         try
         {
-            return await Build().Parse(args).InvokeAsync();
+            return await Build().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(30) }); // the demo needs more than 2 s to stop its server and database
         }
         catch (LocalPostgresUnavailableException e)
         {
             await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 2;
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            await Console.Error.WriteLineAsync(
+                $"error: cannot use the database: {e.Message}. Check GROWHALO_DATABASE_URL / ConnectionStrings:GrowHalo, " +
+                "or unset them to let GrowHalo run its own local PostgreSQL.");
             return 2;
         }
     }

@@ -3,6 +3,7 @@ using GrowHalo.Analytics;
 using GrowHalo.Dashboard;
 using GrowHalo.EventStore;
 using GrowHalo.Ingestion;
+using GrowHalo.Ingestion.Polling;
 using GrowHalo.Modeling;
 using GrowHalo.Platform.Database;
 using GrowHalo.Platform.Http;
@@ -24,6 +25,7 @@ public static class GrowHaloHost
         services.AddSingleton<TenantStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddIngestion();
+        services.AddPolling(runService: runDaemon);
         services.AddModeling();
         services.AddAnalytics();
         services.AddDashboard();
@@ -43,19 +45,17 @@ public static class GrowHaloHost
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-        builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
-        builder.Services.AddAuthorization();
+        builder.Services.AddTenancy(builder.Configuration);
         builder.Services.AddOpenApi();
 
         var app = builder.Build();
         app.UseMiddleware<RequestLogging>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseAuthentication();
-        app.UseAuthorization();
+        app.UseTenancy();
         app.MapOpenApi("/openapi/v1.json");
         app.MapHealth();
+        app.MapTenancy();
         app.MapIngestion();
         app.MapModeling();
         app.MapAnalytics();
