@@ -45,6 +45,17 @@ public static class GrowHaloCli
                 "or unset them to let GrowHalo run its own local PostgreSQL.");
             return 2;
         }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("Stopped.");
+            return 130;
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("GROWHALO_DEBUG") is null)
+        {
+            // One line a person can act on; GROWHALO_DEBUG=1 shows the whole exception for a bug report.
+            await Console.Error.WriteLineAsync($"error: {e.Message} (set GROWHALO_DEBUG=1 for details)");
+            return 1;
+        }
     }
 
     /// <summary>Runs a command body with the CLI's services; failures become one clear line and exit code 1.</summary>
