@@ -14,28 +14,51 @@ public sealed class BenchContext : IAsyncDisposable
     private readonly LocalPostgres? _local;
     private readonly string _serverConnectionString;
     private readonly List<NpgsqlDataSource> _sources = [];
+    private readonly Action<string> _log;
+    private readonly Dictionary<string, long> _peaks = [];
 
-    private BenchContext(string serverConnectionString, LocalPostgres? local, string serverDescription)
+    private BenchContext(string serverConnectionString, LocalPostgres? local, string serverDescription, Action<string> log, double scale)
     {
         _serverConnectionString = serverConnectionString;
         _local = local;
+        _log = log;
         Server = serverDescription;
+        Scale = scale;
     }
 
     public string Server { get; }
 
-    public static async Task<BenchContext> StartAsync(Action<string> log)
+    /// <summary>Multiplies the scenarios' sizes (--scale); 1 is the size the issue asks for (1,000,000 events).</summary>
+    public double Scale { get; }
+
+    public void Log(string message) => _log(message);
+
+    /// <summary>Peak resident memory of the GrowHalo server during a scenario, for the memory scenario's table.</summary>
+    public void RecordPeak(string phase, long bytes)
+    {
+        lock (_peaks) _peaks[phase] = bytes;
+    }
+
+    public IReadOnlyDictionary<string, long> Peaks
+    {
+        get { lock (_peaks) return new Dictionary<string, long>(_peaks); }
+    }
+
+    public static async Task<BenchContext> StartAsync(Action<string> log, double scale = 1)
     {
         var url = Environment.GetEnvironmentVariable("GROWHALO_DATABASE_URL");
         if (!string.IsNullOrWhiteSpace(url))
-            return new BenchContext(PostgresUrl.ToConnectionString(url), null, "GROWHALO_DATABASE_URL");
+            return new BenchContext(PostgresUrl.ToConnectionString(url), null, "GROWHALO_DATABASE_URL", log, scale);
         var dir = Path.Combine(Path.GetTempPath(), $"growhalo-bench-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         var local = await LocalPostgres.StartAsync(new LocalPostgresOptions(dir, LocalPostgres.FreePort(), "postgres", Ephemeral: true), log);
-        return new BenchContext(local.ConnectionString, local, $"local PostgreSQL in {dir} (fsync off, like the tests)");
+        return new BenchContext(local.ConnectionString, local, $"local PostgreSQL 15 (fsync off, like the tests)", log, scale);
     }
 
     /// <summary>A new, migrated database of its own on the bench server.</summary>
-    public async Task<NpgsqlDataSource> FreshDatabaseAsync(CancellationToken ct = default)
+    public async Task<NpgsqlDataSource> FreshDatabaseAsync(CancellationToken ct = default) => (await CreateDatabaseAsync(ct)).DataSource;
+
+    /// <summary>A new, migrated database, with the connection string a GrowHalo server process needs to use it.</summary>
+    public async Task<BenchDatabase> CreateDatabaseAsync(CancellationToken ct = default)
     {
         var name = "bench_" + Guid.NewGuid().ToString("N")[..12];
         await using (var conn = new NpgsqlConnection(_serverConnectionString))
@@ -44,10 +67,11 @@ public sealed class BenchContext : IAsyncDisposable
             await using var cmd = new NpgsqlCommand($"create database {name}", conn);
             await cmd.ExecuteNonQueryAsync(ct);
         }
-        var source = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = name }.ConnectionString);
+        var connectionString = new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = name }.ConnectionString;
+        var source = NpgsqlDataSource.Create(connectionString);
         _sources.Add(source);
         await new Migrator(source, NullLogger<Migrator>.Instance).MigrateAsync(ct);
-        return source;
+        return new BenchDatabase(connectionString, source);
     }
 
     public async ValueTask DisposeAsync()
@@ -56,3 +80,6 @@ public sealed class BenchContext : IAsyncDisposable
         if (_local is not null) await _local.DisposeAsync();
     }
 }
+
+/// <summary>A bench database: its connection string (for a server process) and a data source (for setup and checks).</summary>
+public sealed record BenchDatabase(string ConnectionString, NpgsqlDataSource DataSource);

@@ -15,5 +15,8 @@ public interface IScenario
     Task<IReadOnlyList<Measurement>> RunAsync(BenchContext context, CancellationToken ct);
 }
 
-/// <summary>One figure: e.g. scenario "append", case "100 events per append", 12,345 events/s.</summary>
-public sealed record Measurement(string Scenario, string Case, double Value, string Unit, string Detail);
+/// <summary>
+/// One figure: e.g. scenario "append", case "100 events per append", 12,345 events/s. <paramref name="Target"/> is the
+/// issue's target in words ("≥ 20,000") and <paramref name="Met"/> whether this figure reaches it (null: no target).
+/// </summary>
+public sealed record Measurement(string Scenario, string Case, double Value, string Unit, string Detail, string? Target = null, bool? Met = null);

@@ -1,15 +1,28 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using GrowHalo.Bench;
 using Spectre.Console;
 
-// dotnet run -c Release --project src/GrowHalo.Bench -- [all | SCENARIO ...] [--out PATH] [--list]
+// dotnet run -c Release --project src/GrowHalo.Bench -- [all | SCENARIO ...] [--scale X] [--out PATH] [--list]
 var argList = args.ToList();
 var outPath = Path.Combine("artifacts", "bench", "results.json");
 var outAt = argList.IndexOf("--out");
 if (outAt >= 0 && outAt + 1 < argList.Count) { outPath = argList[outAt + 1]; argList.RemoveRange(outAt, 2); }
+var scale = 1.0;
+var scaleAt = argList.IndexOf("--scale");
+if (scaleAt >= 0)
+{
+    if (scaleAt + 1 >= argList.Count || !double.TryParse(argList[scaleAt + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out scale) || scale is <= 0 or > 10)
+    {
+        await Console.Error.WriteLineAsync("error: --scale takes a number between 0 and 10, e.g. --scale 0.1 for a tenth of the default sizes.");
+        return 1;
+    }
+    argList.RemoveRange(scaleAt, 2);
+}
 if (argList.Remove("--list") || argList.Contains("--help") || argList.Contains("-h"))
 {
-    Console.WriteLine("usage: growhalo-bench [all | SCENARIO ...] [--out PATH]   (default: all; results also go to artifacts/bench/results.json)");
+    Console.WriteLine("usage: growhalo-bench [all | SCENARIO ...] [--scale X] [--out PATH]   (default: all at scale 1; results also go to artifacts/bench/results.json)");
     foreach (var s in ScenarioRegistry.All) Console.WriteLine($"  {s.Name,-12} {s.Description}");
     return 0;
 }
@@ -22,27 +35,36 @@ catch (ArgumentException e)
     return 1;
 }
 
+if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200; // a log file gets the whole table, not 80 columns of it
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
-await using var context = await BenchContext.StartAsync(m => AnsiConsole.MarkupLineInterpolated($"[grey]{m}[/]"));
+await using var context = await BenchContext.StartAsync(m => AnsiConsole.MarkupLineInterpolated($"[grey]{m}[/]"), scale);
 var started = DateTimeOffset.UtcNow;
+var total = Stopwatch.StartNew();
 var results = new List<Measurement>();
 foreach (var scenario in selected)
 {
     AnsiConsole.MarkupLineInterpolated($"[bold]{scenario.Name}[/]: {scenario.Description}");
+    var clock = Stopwatch.StartNew();
     results.AddRange(await scenario.RunAsync(context, cancel.Token));
+    AnsiConsole.MarkupLineInterpolated($"[grey]{scenario.Name} took {clock.Elapsed.TotalSeconds:0} s[/]");
 }
 
-var table = new Table().AddColumns("scenario", "case").AddColumn(new TableColumn("result").RightAligned()).AddColumns("unit", "detail");
-foreach (var r in results) table.AddRow(r.Scenario, Markup.Escape(r.Case), r.Value.ToString("N0"), r.Unit, Markup.Escape(r.Detail));
+var table = new Table().AddColumns("scenario", "case").AddColumn(new TableColumn("result").RightAligned()).AddColumns("unit", "target", "detail");
+foreach (var r in results)
+    table.AddRow(r.Scenario, Markup.Escape(r.Case), r.Value.ToString(r.Value < 100 ? "N1" : "N0"), Markup.Escape(r.Unit),
+        r.Target is null ? "" : $"{Markup.Escape(r.Target)} {(r.Met == true ? "[green]met[/]" : "[red]missed[/]")}", Markup.Escape(r.Detail));
 AnsiConsole.Write(table);
+AnsiConsole.MarkupLineInterpolated($"{selected.Count} scenario(s) at scale {scale} in {total.Elapsed.TotalMinutes:0.0} min on {Environment.ProcessorCount} cores.");
 
 var report = new
 {
     started_at = started,
+    minutes = Math.Round(total.Elapsed.TotalMinutes, 1),
+    scale,
     machine = new { Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, dotnet = Environment.Version.ToString() },
     database = context.Server,
-    results = results.Select(r => new { r.Scenario, r.Case, value = Math.Round(r.Value, 1), r.Unit, r.Detail }),
+    results = results.Select(r => new { r.Scenario, r.Case, value = Math.Round(r.Value, 1), r.Unit, r.Target, r.Met, r.Detail }),
 };
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
 await File.WriteAllTextAsync(outPath, JsonSerializer.Serialize(report, new JsonSerializerOptions
