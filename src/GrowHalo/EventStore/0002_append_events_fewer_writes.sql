@@ -11,23 +11,30 @@ exception when feature_not_supported or invalid_parameter_value then
     raise notice 'this PostgreSQL has no lz4; events keep the default compression';
 end $$;
 
--- append_events, about twice as fast for large appends. What changed, and why:
+-- Appending is now two steps, so that a large append can write its rows with COPY (PostgreSQL's bulk path, which
+-- batches heap and index writes; several times cheaper per row than INSERT … SELECT for 2-3 KB bodies):
+--   append_events_plan  locks the touched streams, finds the duplicates, numbers the new events per stream and draws
+--                       their sequence numbers, in input order. It never sees the JSON bodies.
+--   then the rows:      the caller COPYs the new events with those numbers (EventStore does for large appends), or
+--                       append_events — same signature and answer as 0001 — inserts them itself (small appends: one
+--                       round trip).
+-- Both steps must run in one transaction: the stream locks of the first are what make the second safe.
+-- Compared with 0001 the plan also writes less:
 --   * a stream this append creates is inserted at the version it will end at (the count of its events), so the common
 --     case — new orders, one new stream each — writes each stream row once instead of insert + lock + update;
---   * streams that already exist are locked and read through an index join, never a scan of the tenant's streams;
---   * versions are worked out on (ordinal, id, stream) alone, and the JSON bodies are read once, straight from the
---     arrays into the INSERT, instead of being dragged through three sorts (which spilled to disk past work_mem);
---   * events are inserted in input order, so sequence numbers still follow the order of the append.
+--   * streams that already exist are locked through index lookups in id order, never a scan of the tenant's streams,
+--     and not at all when the append created every stream it touches;
+--   * the JSON bodies are not dragged through the sorts (which spilled to disk past work_mem).
 -- Unchanged promises: duplicates (stored before, or repeated in this append) are reported per event; a stale expected
 -- version raises GH409 before any sequence number is drawn; streams are locked in one stable order (creations first,
--- then existing streams, each sorted by id), so concurrent appends cannot deadlock and the duplicate check of a
--- stream's events runs under that stream's lock; one transaction; NOTIFY at commit.
-create or replace function append_events(
-    p_tenant text, p_ids uuid[], p_streams text[], p_types text[], p_data jsonb[], p_metadata jsonb[], p_expected bigint)
-returns table (ord int, event_id uuid, stream_id text, status text, version bigint, seq_id bigint)
+-- then existing streams, each sorted by id), so concurrent appends cannot deadlock, and the duplicate check of a
+-- stream's events runs under that stream's lock; sequence numbers follow input order; NOTIFY at commit.
+create or replace function append_events_plan(p_tenant text, p_ids uuid[], p_streams text[], p_expected bigint)
+returns table (ord int, version bigint, seq_id bigint)
 language plpgsql as $$
 declare
     v_created  text[];    -- streams this append created: invisible to others until commit, so locked by us alone
+    v_streams  bigint;    -- how many distinct streams the append touches
     v_locked   text[];    -- streams that existed, locked here …
     v_base     bigint[];  -- … and their versions
     v_versions bigint[];  -- per input event, by ordinal: its new version, or null for a duplicate
@@ -37,7 +44,7 @@ declare
 begin
     -- 1. Create the streams seen for the first time, already at the version they reach if every event is new.
     --    A stream that another open transaction is creating makes this wait for it, and then counts as existing.
-    with wanted as (
+    with wanted as materialized (
         select u.sid, count(distinct u.id) as n from unnest(p_streams, p_ids) as u(sid, id) group by u.sid
     ), created as (
         insert into streams as s (tenant_id, id, version)
@@ -45,19 +52,20 @@ begin
         on conflict on constraint streams_pkey do nothing
         returning s.id
     )
-    select coalesce(array_agg(c.id), '{}') into v_created from created c;
+    select coalesce(array_agg(c.id), '{}'), (select count(*) from wanted) into v_created, v_streams from created c;
 
-    -- 2. Lock the streams that already existed, in id order, and read their versions.
-    select coalesce(array_agg(l.id order by l.id), '{}'), coalesce(array_agg(l.version order by l.id), '{}')
-    into v_locked, v_base
-    from (
-        select s.id, s.version
-        from (select distinct u.sid from unnest(p_streams) as u(sid)) w
-        join streams s on s.tenant_id = p_tenant and s.id = w.sid
-        where not exists (select 1 from unnest(v_created) as c(sid) where c.sid = w.sid)
-        order by s.id
-        for update of s
-    ) l;
+    -- 2. Lock the streams that already existed, one index lookup each, in id order, and read their versions.
+    v_locked := '{}';
+    v_base := '{}';
+    if cardinality(v_created) < v_streams then
+        select coalesce(array_agg(l.id order by w.sid), '{}'), coalesce(array_agg(l.version order by w.sid), '{}')
+        into v_locked, v_base
+        from (select e.sid from (select u.sid from unnest(p_streams) as u(sid) except select c.sid from unnest(v_created) as c(sid)) e
+              order by e.sid) w
+        cross join lateral (
+            select s.id, s.version from streams s where s.tenant_id = p_tenant and s.id = w.sid for update
+        ) l;
+    end if;
 
     if p_expected is not null then
         v_actual := case when cardinality(v_created) > 0 then 0 else v_base[1] end;
@@ -100,20 +108,37 @@ begin
         where s.tenant_id = p_tenant and s.id = b.sid;
     end if;
 
-    -- 5. Insert the new events in input order, and report every input event by ordinal.
-    return query
-    with inserted as (
-        insert into events (tenant_id, id, stream_id, version, type, data, metadata)
-        select p_tenant, i.id, i.sid, i.v, i.typ, i.dat, i.meta
-        from unnest(p_ids, p_streams, p_types, p_data, p_metadata, v_versions) as i(id, sid, typ, dat, meta, v)
-        where i.v is not null
-        returning events.stream_id, events.version, events.seq_id
-    )
-    select x.ord::int, x.id, x.sid, case when x.v is null then 'duplicate' else 'appended' end, ins.version, ins.seq_id
-    from unnest(p_ids, p_streams, v_versions) with ordinality as x(id, sid, v, ord)
-    left join inserted ins on ins.stream_id = x.sid and ins.version = x.v
-    order by x.ord;
-
     perform pg_notify('growhalo_events', p_tenant);
+
+    -- 5. One row per input event, in input order; sequence numbers drawn in that order for the new ones.
+    return query
+    select x.ord::int, x.v, case when x.v is null then null else nextval('events_seq_id_seq'::regclass) end
+    from unnest(v_versions) with ordinality as x(v, ord)
+    order by x.ord;
+end;
+$$;
+
+-- Append many events to many streams of one tenant in one round trip (the contract of 0001).
+-- Returns one row per input event (by ordinal): appended with its version and sequence, or duplicate.
+create or replace function append_events(
+    p_tenant text, p_ids uuid[], p_streams text[], p_types text[], p_data jsonb[], p_metadata jsonb[], p_expected bigint)
+returns table (ord int, event_id uuid, stream_id text, status text, version bigint, seq_id bigint)
+language plpgsql as $$
+declare
+    v_versions bigint[];
+    v_seqs     bigint[];
+begin
+    select array_agg(p.version order by p.ord), array_agg(p.seq_id order by p.ord) into v_versions, v_seqs
+    from append_events_plan(p_tenant, p_ids, p_streams, p_expected) p;
+
+    insert into events (seq_id, tenant_id, id, stream_id, version, type, data, metadata) overriding system value
+    select i.seq, p_tenant, i.id, i.sid, i.v, i.typ, i.dat, i.meta
+    from unnest(p_ids, p_streams, p_types, p_data, p_metadata, v_versions, v_seqs) as i(id, sid, typ, dat, meta, v, seq)
+    where i.v is not null;
+
+    return query
+    select x.ord::int, x.id, x.sid, case when x.v is null then 'duplicate' else 'appended' end, x.v, x.seq
+    from unnest(p_ids, p_streams, v_versions, v_seqs) with ordinality as x(id, sid, v, seq, ord)
+    order by x.ord;
 end;
 $$;

@@ -5,7 +5,8 @@ namespace GrowHalo.EventStore;
 
 /// <summary>
 /// The write side's only door: append events to a tenant's streams, read a stream back, list streams.
-/// Appends are one round trip (the <c>append_events</c> function over array parameters) in one transaction;
+/// Appends run in one transaction: small ones in one round trip (the <c>append_events</c> function over array
+/// parameters), large ones as the <c>append_events_plan</c> function followed by binary COPY of the new rows;
 /// an event whose id is already stored is reported as <see cref="AppendStatus.Duplicate"/>, never an error.
 /// </summary>
 public sealed class EventStore(NpgsqlDataSource dataSource)
@@ -21,6 +22,9 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         return result;
     }
 
+    /// <summary>From this many events on, the rows are written with binary COPY (see 0002_append_events_fewer_writes.sql).</summary>
+    internal const int CopyThreshold = 50;
+
     /// <summary>Appends inside the caller's transaction, so other writes can commit (or roll back) with the events.</summary>
     public static async Task<AppendResult> AppendAsync(NpgsqlTransaction tx, string tenantId, IReadOnlyList<NewEvent> events, long? expectedVersion = null, CancellationToken ct = default)
     {
@@ -28,37 +32,117 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         if (events.Count == 0) return new AppendResult([]);
         if (expectedVersion is not null && events.Select(e => e.StreamId).Distinct().Skip(1).Any())
             throw new ArgumentException("An expected version applies to a single stream; this append touches several.", nameof(expectedVersion));
-
-        await using var cmd = new NpgsqlCommand("select * from append_events($1, $2, $3, $4, $5, $6, $7)", tx.Connection, tx)
-        {
-            Parameters =
-            {
-                new() { Value = tenantId },
-                new() { Value = events.Select(e => e.Id).ToArray() },
-                new() { Value = events.Select(e => e.StreamId).ToArray() },
-                new() { Value = events.Select(e => e.Type).ToArray() },
-                new() { Value = events.Select(e => e.Data.GetRawText()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
-                new() { Value = events.Select(e => (object?)e.Metadata?.GetRawText() ?? DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
-                new() { Value = (object?)expectedVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint },
-            },
-        };
         try
         {
-            var outcomes = new List<AppendOutcome>(events.Count);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var appended = reader.GetString(3) == "appended";
-                outcomes.Add(new AppendOutcome(reader.GetGuid(1), reader.GetString(2),
-                    appended ? AppendStatus.Appended : AppendStatus.Duplicate,
-                    appended ? reader.GetInt64(4) : null, appended ? reader.GetInt64(5) : null));
-            }
-            return new AppendResult(outcomes);
+            return events.Count >= CopyThreshold
+                ? await PlanAndCopyAsync(tx, tenantId, events, expectedVersion, ct)
+                : await InsertAsync(tx, tenantId, events, expectedVersion, ct);
         }
         catch (PostgresException e) when (e.SqlState == "GH409")
         {
             throw new StreamVersionConflictException(events[0].StreamId, expectedVersion!.Value, long.Parse(e.Hint!));
         }
+    }
+
+    /// <summary>Small appends: one round trip, the function inserts the rows itself.</summary>
+    private static async Task<AppendResult> InsertAsync(NpgsqlTransaction tx, string tenantId, IReadOnlyList<NewEvent> events, long? expectedVersion, CancellationToken ct)
+    {
+        var data = new string[events.Count];
+        var metadata = new object[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            data[i] = events[i].Data.GetRawText();
+            metadata[i] = (object?)events[i].Metadata?.GetRawText() ?? DBNull.Value;
+        }
+        await using var cmd = new NpgsqlCommand("select * from append_events($1, $2, $3, $4, $5, $6, $7)", tx.Connection, tx)
+        {
+            Parameters =
+            {
+                new() { Value = tenantId },
+                new() { Value = Ids(events) },
+                new() { Value = Streams(events) },
+                new() { Value = events.Select(e => e.Type).ToArray() },
+                new() { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
+                new() { Value = metadata, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
+                new() { Value = (object?)expectedVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint },
+            },
+        };
+        var outcomes = new List<AppendOutcome>(events.Count);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var appended = reader.GetString(3) == "appended";
+            outcomes.Add(new AppendOutcome(reader.GetGuid(1), reader.GetString(2),
+                appended ? AppendStatus.Appended : AppendStatus.Duplicate,
+                appended ? reader.GetInt64(4) : null, appended ? reader.GetInt64(5) : null));
+        }
+        return new AppendResult(outcomes);
+    }
+
+    /// <summary>
+    /// Large appends: the plan (locks, duplicates, versions, sequence numbers) without the bodies, then binary COPY of
+    /// the new rows with those numbers — PostgreSQL's bulk path — in the same transaction, under the plan's stream locks.
+    /// </summary>
+    private static async Task<AppendResult> PlanAndCopyAsync(NpgsqlTransaction tx, string tenantId, IReadOnlyList<NewEvent> events, long? expectedVersion, CancellationToken ct)
+    {
+        var outcomes = new AppendOutcome[events.Count];
+        await using (var plan = new NpgsqlCommand("select ord, version, seq_id from append_events_plan($1, $2, $3, $4)", tx.Connection, tx)
+        {
+            Parameters =
+            {
+                new() { Value = tenantId },
+                new() { Value = Ids(events) },
+                new() { Value = Streams(events) },
+                new() { Value = (object?)expectedVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint },
+            },
+        })
+        await using (var reader = await plan.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var i = reader.GetInt32(0) - 1;
+                outcomes[i] = reader.IsDBNull(1)
+                    ? new AppendOutcome(events[i].Id, events[i].StreamId, AppendStatus.Duplicate, null, null)
+                    : new AppendOutcome(events[i].Id, events[i].StreamId, AppendStatus.Appended, reader.GetInt64(1), reader.GetInt64(2));
+            }
+        }
+
+        if (!outcomes.Any(o => o.Status == AppendStatus.Appended)) return new AppendResult(outcomes);
+        await using (var copy = await tx.Connection!.BeginBinaryImportAsync(
+            "copy events (seq_id, id, tenant_id, stream_id, version, type, data, metadata) from stdin (format binary)", ct))
+        {
+            for (var i = 0; i < events.Count; i++)
+            {
+                if (outcomes[i].Status != AppendStatus.Appended) continue;
+                var e = events[i];
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(outcomes[i].Sequence!.Value, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(e.Id, NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(tenantId, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(e.StreamId, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(outcomes[i].Version!.Value, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(e.Type, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(e.Data.GetRawText(), NpgsqlDbType.Jsonb, ct);
+                if (e.Metadata is { } metadata) await copy.WriteAsync(metadata.GetRawText(), NpgsqlDbType.Jsonb, ct);
+                else await copy.WriteNullAsync(ct);
+            }
+            await copy.CompleteAsync(ct);
+        }
+        return new AppendResult(outcomes);
+    }
+
+    private static Guid[] Ids(IReadOnlyList<NewEvent> events)
+    {
+        var ids = new Guid[events.Count];
+        for (var i = 0; i < ids.Length; i++) ids[i] = events[i].Id;
+        return ids;
+    }
+
+    private static string[] Streams(IReadOnlyList<NewEvent> events)
+    {
+        var streams = new string[events.Count];
+        for (var i = 0; i < streams.Length; i++) streams[i] = events[i].StreamId;
+        return streams;
     }
 
     public async Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string tenantId, string streamId, long fromVersion = 1, CancellationToken ct = default)

@@ -1,0 +1,79 @@
+using GrowHalo.EventStore;
+using GrowHalo.Tests.Infrastructure;
+
+namespace GrowHalo.Tests.EventStore.Appending;
+
+/// <summary>
+/// Appends of many events take the bulk path (a plan, then binary COPY of the new rows): the same answers as a small
+/// append, event by event — duplicates, versions, sequence order, conflicts, bodies stored verbatim.
+/// </summary>
+public sealed class LargeAppendTests(TestDatabase db) : IClassFixture<TestDatabase>
+{
+    private GrowHalo.EventStore.EventStore Store => new(db.DataSource);
+
+    private static NewEvent Record(string tenant, int stream, string key) =>
+        NewEvent.Create(tenant, $"shopify:order:{stream}", $"order:{stream}:{key}", "test_order_received",
+            new { id = stream, key, note = "naïve “quotes” and emoji 🎉" }, new { channel = "batch" });
+
+    [Fact]
+    public async Task a_large_append_reports_stored_and_repeated_events_as_duplicates_and_numbers_the_rest_in_input_order()
+    {
+        var tenant = "t-" + Guid.NewGuid();
+        await Store.AppendAsync(tenant, [Record(tenant, 1, "v1"), Record(tenant, 2, "v1")]);
+        var batch = Enumerable.Range(0, 150).Select(i => Record(tenant, i % 50, i < 50 ? "v1" : $"v{i}")).ToList();
+        batch.Add(Record(tenant, 7, "v57")); // a repeat inside the append
+
+        var result = await Store.AppendAsync(tenant, batch);
+
+        Assert.True(batch.Count >= GrowHalo.EventStore.EventStore.CopyThreshold);
+        var duplicates = result.Events.Select((e, i) => (e, i)).Where(x => x.e.Status == AppendStatus.Duplicate).Select(x => x.i).ToList();
+        Assert.Equal([1, 2, 150], duplicates);
+        Assert.Equal(148, result.Appended);
+        var appended = result.Events.Where(e => e.Status == AppendStatus.Appended).ToList();
+        Assert.Equal(appended.Select(e => e.Sequence).Order(), appended.Select(e => e.Sequence));
+        Assert.Equal(2, result.Events[51].Version); // stream 1: v1 stored before (so index 1 is a duplicate), then v51, v101
+        Assert.Equal(3, result.Events[101].Version);
+        var stream1 = await Store.ReadStreamAsync(tenant, "shopify:order:1");
+        Assert.Equal([1L, 2L, 3L], stream1.Select(e => e.Version));
+        Assert.Equal("naïve “quotes” and emoji 🎉", stream1[^1].Data.GetProperty("note").GetString());
+        Assert.Equal("batch", stream1[^1].Metadata!.Value.GetProperty("channel").GetString());
+        Assert.Equal(3, (await Store.ListStreamsAsync(tenant, "shopify:order:1")).Single(s => s.StreamId == "shopify:order:1").Version);
+        Assert.Equal(150, await db.ScalarAsync("select count(*) from events where tenant_id = $1", tenant));
+    }
+
+    [Fact]
+    public async Task the_same_large_append_twice_stores_nothing_the_second_time()
+    {
+        var tenant = "t-" + Guid.NewGuid();
+        var batch = Enumerable.Range(0, 80).Select(i => Record(tenant, i, "v1")).ToList();
+        await Store.AppendAsync(tenant, batch);
+        var again = await Store.AppendAsync(tenant, batch);
+        Assert.True(again.IsDuplicate);
+        Assert.Equal(80, await db.ScalarAsync("select count(*) from events where tenant_id = $1", tenant));
+    }
+
+    [Fact]
+    public async Task a_large_append_with_a_stale_expected_version_stores_nothing()
+    {
+        var tenant = "t-" + Guid.NewGuid();
+        await Store.AppendAsync(tenant, [Record(tenant, 3, "first")]);
+        var many = Enumerable.Range(0, 60).Select(i => Record(tenant, 3, $"n{i}")).ToList();
+
+        var conflict = await Assert.ThrowsAsync<StreamVersionConflictException>(() => Store.AppendAsync(tenant, many, expectedVersion: 0));
+        Assert.Equal(1, conflict.Actual);
+        var ok = await Store.AppendAsync(tenant, many, expectedVersion: 1);
+        Assert.Equal(Enumerable.Range(2, 60).Select(v => (long?)v), ok.Events.Select(e => e.Version));
+    }
+
+    [Fact]
+    public async Task large_appends_racing_over_the_same_streams_all_commit_with_gap_free_versions()
+    {
+        var tenant = "t-" + Guid.NewGuid();
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(r => Task.Run(() =>
+            Store.AppendAsync(tenant, Enumerable.Range(0, 60).Select(i => Record(tenant, r % 2 == 0 ? i : 59 - i, $"r{r}")).ToList()))));
+
+        Assert.All(results, r => Assert.Equal(60, r.Appended));
+        foreach (var stream in new[] { 0, 31, 59 })
+            Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], (await Store.ReadStreamAsync(tenant, $"shopify:order:{stream}")).Select(e => e.Version));
+    }
+}
