@@ -19,6 +19,7 @@ public sealed class BatchScenario : IScenario
 {
     private const int BatchSize = 1000;
     private const int WarmUpBatches = 5;
+    private const int Rounds = 10;
     public string Name => "batch";
     public string Description => "events/s through POST /api/v1/ingest/batch (1,000 Shopify orders a request) vs binary COPY of the same rows";
 
@@ -42,32 +43,46 @@ public sealed class BatchScenario : IScenario
                 new RecordContext(Channels.Batch, receivedAt, BatchId: Guid.CreateVersion7()));
             return CopyCeiling.ToRow(adapted.Event ?? throw new InvalidOperationException("a simulator order did not validate"));
         }).ToArray()).ToList();
-        var ceiling = await CopyCeiling.RunAsync(db.DataSource, tenant.Id, rows, ct);
-        rows.Clear();
-
         await using var server = await GrowHaloServer.StartAsync(Name, db.ConnectionString, ct: ct);
         using var http = server.Client(tenant.ApiKey);
         foreach (var body in bodies.Take(WarmUpBatches)) await PostAsync(http, body, ct);
         server.Memory.ResetPeak();
+
+        // Rounds of COPY and batch blocks, so that both see the same background load on a shared machine. Each block
+        // starts with the projections caught up: the COPY block is not slowed by the daemon, and the batch block pays
+        // for the daemon projecting its own events meanwhile, as a deployed server does.
+        var measured = bodies.Skip(WarmUpBatches).ToList();
         var latencies = new List<double>();
-        var clock = Stopwatch.StartNew();
-        foreach (var body in bodies.Skip(WarmUpBatches))
+        TimeSpan copyTime = TimeSpan.Zero, batchTime = TimeSpan.Zero;
+        var perRound = Math.Max(1, batches / Rounds);
+        await CopyCeiling.CreateTableAsync(db.DataSource, ct);
+        for (var start = 0; start < batches; start += perRound)
         {
-            var one = Stopwatch.StartNew();
-            await PostAsync(http, body, ct);
-            latencies.Add(one.Elapsed.TotalMilliseconds);
+            var count = Math.Min(perRound, batches - start);
+            await server.WaitForProjectionsAsync(TimeSpan.FromMinutes(2), ct);
+            copyTime += await CopyCeiling.CopyAsync(db.DataSource, tenant.Id, rows.GetRange(start, count), ct);
+            await server.WaitForProjectionsAsync(TimeSpan.FromMinutes(2), ct);
+            var clock = Stopwatch.StartNew();
+            foreach (var body in measured.GetRange(start, count))
+            {
+                var one = Stopwatch.StartNew();
+                await PostAsync(http, body, ct);
+                latencies.Add(one.Elapsed.TotalMilliseconds);
+            }
+            batchTime += clock.Elapsed;
         }
-        var elapsed = clock.Elapsed;
-        var perSecond = batches * BatchSize / elapsed.TotalSeconds;
-        var ratio = perSecond / ceiling.PerSecond;
+        var events = batches * BatchSize;
+        var perSecond = events / batchTime.TotalSeconds;
+        var ceiling = events / copyTime.TotalSeconds;
+        var ratio = perSecond / ceiling;
         context.RecordPeak("batch", server.Memory.PeakBytes);
-        var run = new Measure.Run(batches * BatchSize, batches, elapsed, latencies);
+        var run = new Measure.Run(events, batches, batchTime, latencies);
         return
         [
             new(Name, "POST /ingest/batch, 1,000 orders a request", perSecond, "events/s",
-                $"{batches * BatchSize:N0} events in {batches} requests, {elapsed.TotalSeconds:0.0} s; per request p50 {run.Percentile(50):0} ms, p99 {run.Percentile(99):0} ms"),
-            new(Name, "ceiling: binary COPY of the same rows", ceiling.PerSecond, "rows/s",
-                $"{batches * BatchSize:N0} rows in {batches} COPYs, {ceiling.Elapsed.TotalSeconds:0.0} s, into a copy of events (same indexes)"),
+                $"{events:N0} events in {batches} requests, one client, {batchTime.TotalSeconds:0.0} s; per request p50 {run.Percentile(50):0} ms, p99 {run.Percentile(99):0} ms"),
+            new(Name, "ceiling: binary COPY of the same rows", ceiling, "rows/s",
+                $"{events:N0} rows in {batches} COPYs of 1,000, one connection, {copyTime.TotalSeconds:0.0} s, into a copy of events (same indexes)"),
             new(Name, "batch ÷ COPY ceiling", ratio * 100, "%", "how close the whole HTTP ingest path comes to raw COPY", "≥ 50%", ratio >= 0.5),
         ];
     }

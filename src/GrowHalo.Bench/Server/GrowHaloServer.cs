@@ -93,6 +93,20 @@ public sealed class GrowHaloServer : IAsyncDisposable
         throw new TimeoutException($"The GrowHalo server did not answer /health within 60 s; see {((FileStream)_log.BaseStream).Name}.");
     }
 
+    /// <summary>Waits until /health/ready reports no projection lagging behind the log (every committed event applied).</summary>
+    public async Task WaitForProjectionsAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(30) };
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            using var ready = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/health/ready", ct));
+            if (ready.RootElement.GetProperty("projections").EnumerateArray().All(p => p.GetProperty("lag_events").GetInt64() == 0)) return;
+            if (clock.Elapsed > timeout) throw new TimeoutException($"Projections still behind after {timeout.TotalSeconds:0} s: {ready.RootElement}");
+            await Task.Delay(50, ct);
+        }
+    }
+
     /// <summary>An HTTP client for this server, with an API key when given.</summary>
     public HttpClient Client(string? apiKey = null, int maxConnections = 64)
     {
