@@ -44,6 +44,28 @@ public sealed class BenchContext : IAsyncDisposable
         get { lock (_peaks) return new Dictionary<string, long>(_peaks); }
     }
 
+    private Task<Setup.HistoryBacklog>? _history;
+
+    /// <summary>
+    /// The two-year, one-million-event history (at scale 1) that the projections, rebuild, queries and memory scenarios
+    /// share: built once per run, on first use.
+    /// </summary>
+    public Task<Setup.HistoryBacklog> HistoryAsync(CancellationToken ct) =>
+        _history ??= Setup.HistoryBacklog.BuildAsync(this, (long)(1_000_000 * Scale), ct);
+
+    /// <summary>
+    /// The history with no projection run over it yet, for the catch-up measurement: the shared one while nothing has
+    /// projected it, else a new one (e.g. `rebuild memory`, where rebuild ran first).
+    /// </summary>
+    public async Task<Setup.HistoryBacklog> UnprojectedHistoryAsync(CancellationToken ct)
+    {
+        var history = await HistoryAsync(ct);
+        await using var cmd = history.Database.DataSource.CreateCommand("select count(*) from projection_progress");
+        if ((long)(await cmd.ExecuteScalarAsync(ct))! == 0) return history;
+        _history = Setup.HistoryBacklog.BuildAsync(this, (long)(1_000_000 * Scale), ct);
+        return await _history;
+    }
+
     public static async Task<BenchContext> StartAsync(Action<string> log, double scale = 1)
     {
         var url = Environment.GetEnvironmentVariable("GROWHALO_DATABASE_URL");

@@ -1,12 +1,19 @@
 namespace GrowHalo.Bench;
 
-/// <summary>Every <see cref="IScenario"/> in this assembly, by name, in name order.</summary>
+/// <summary>
+/// Every <see cref="IScenario"/> in this assembly: the six in the order they build on each other (rebuild and
+/// queries reuse the history that projections builds; memory reports what batch and projections measured), then any
+/// other scenario by name.
+/// </summary>
 public static class ScenarioRegistry
 {
+    private static readonly string[] Order = ["batch", "webhook", "projections", "rebuild", "queries", "memory"];
+
     public static IReadOnlyList<IScenario> All { get; } = typeof(IScenario).Assembly.GetTypes()
         .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(IScenario).IsAssignableFrom(t))
         .Select(t => (IScenario)Activator.CreateInstance(t)!)
-        .OrderBy(s => s.Name, StringComparer.Ordinal)
+        .OrderBy(s => Array.IndexOf(Order, s.Name) is var i && i >= 0 ? i : Order.Length)
+        .ThenBy(s => s.Name, StringComparer.Ordinal)
         .ToList();
 
     /// <summary>The scenarios the arguments name; "all" (or nothing) means every one. Unknown names throw with the known ones.</summary>

@@ -29,6 +29,10 @@ public sealed class GrowHaloServer : IAsyncDisposable
     public Uri Url { get; }
     public int ProcessId => _process.Id;
 
+    /// <summary>When the process was started (its projection daemon starts working before HTTP answers).</summary>
+    public long StartedTimestamp { get; private init; }
+    public DateTimeOffset StartedAt { get; private init; }
+
     /// <summary>The GROWHALO_SECRET_KEY the server seals connection secrets with.</summary>
     public string SecretKey { get; }
 
@@ -57,12 +61,14 @@ public sealed class GrowHaloServer : IAsyncDisposable
         var logPath = Path.Combine("artifacts", "bench", $"server-{name}.log");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
         var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
+        var startedTimestamp = Stopwatch.GetTimestamp();
+        var startedAt = DateTimeOffset.UtcNow;
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
         process.ErrorDataReceived += (_, e) => Write(log, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new GrowHaloServer(process, log, url, secretKey);
+        var server = new GrowHaloServer(process, log, url, secretKey) { StartedTimestamp = startedTimestamp, StartedAt = startedAt };
         try
         {
             await server.WaitUntilUpAsync(ct);

@@ -15,14 +15,15 @@ public static class SimPayloads
     private const long WorldIdStride = 1_000_000_000_000;
 
     /// <summary>About <paramref name="count"/> orders spread over <paramref name="days"/> days ending yesterday (UTC), oldest first per world.</summary>
-    public static IEnumerable<JsonObject> Orders(int count, int days, int seed = 42)
+    /// <param name="idOffset">Moves every order and customer id by this much, for orders that must not meet another set's.</param>
+    public static IEnumerable<JsonObject> Orders(int count, int days, int seed = 42, long idOffset = 0)
     {
         var perDay = Math.Max(1, (int)Math.Ceiling((double)count / days));
         var worlds = (int)Math.Ceiling((double)perDay / OrdersPerWorldDay);
         var asOf = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
         var firstDay = DateOnly.FromDateTime(asOf.UtcDateTime).AddDays(-days);
         var produced = 0;
-        for (var w = 0; w < worlds && produced < count; w++)
+        for (var w = 0; produced < count; w++) // worlds vary by ±50% a day: add worlds until there are enough orders
         {
             var options = new WorldOptions { Seed = seed + w, OrdersPerDay = (int)Math.Ceiling((double)perDay / worlds) };
             var world = new SimWorld(options, firstDay);
@@ -30,7 +31,7 @@ public static class SimPayloads
             {
                 if (produced++ >= count) yield break;
                 var json = order.Render(asOf, world.Clock);
-                if (w > 0) MoveIds(json, w * WorldIdStride);
+                if (w > 0 || idOffset != 0) MoveIds(json, w * WorldIdStride + idOffset);
                 yield return json;
             }
         }
