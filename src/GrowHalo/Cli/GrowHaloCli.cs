@@ -14,6 +14,7 @@ public static class GrowHaloCli
         root.Subcommands.Add(ProjectionsCommand.Create());
         root.Subcommands.Add(TenantsCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
+        root.Subcommands.Add(FxCommand.Create());
         return root;
     }
 
