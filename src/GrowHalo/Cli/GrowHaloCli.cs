@@ -27,11 +27,18 @@ public static class GrowHaloCli
     {
         try
         {
-            return await Build().Parse(args).InvokeAsync();
+            return await Build().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (LocalPostgresUnavailableException e)
         {
             await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 2;
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            await Console.Error.WriteLineAsync(
+                $"error: cannot use the database: {e.Message}. Check GROWHALO_DATABASE_URL / ConnectionStrings:GrowHalo, " +
+                "or unset them to let GrowHalo run its own local PostgreSQL.");
             return 2;
         }
     }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using GrowHalo.Platform.Tenancy;
-using Spectre.Console;
 
 namespace GrowHalo.Cli;
 
@@ -18,9 +17,10 @@ internal static class KeysCommand
         {
             var tenantId = (await TenantsCommand.ResolveAsync(services, parse.GetValue(tenant), token))!;
             var days = parse.GetValue(expires);
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
             var key = await services.GetRequiredService<ApiKeyStore>().CreateAsync(tenantId,
                 parse.GetValue(scopes)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                parse.GetValue(label)!, days is null ? null : DateTimeOffset.UtcNow.AddDays(days.Value), token);
+                parse.GetValue(label)!, days is null ? null : now.AddDays(days.Value), token);
             Console.WriteLine(key.RawKey);
             await Console.Error.WriteLineAsync($"Key {key.Info.Id} ({string.Join(",", key.Info.Scopes)}) for {tenantId}. Store it now: it is not shown again.");
             return 0;
@@ -30,11 +30,10 @@ internal static class KeysCommand
         list.SetAction((parse, ct) => GrowHaloCli.WithServices(async (services, token) =>
         {
             var tenantId = (await TenantsCommand.ResolveAsync(services, parse.GetValue(listTenant), token))!;
-            var table = new Table().AddColumns("id", "prefix", "label", "scopes", "expires", "last used", "revoked");
-            foreach (var k in await services.GetRequiredService<ApiKeyStore>().ListAsync(tenantId, token))
-                table.AddRow(k.Id.ToString(), k.Prefix + "…", Markup.Escape(k.Label), string.Join(",", k.Scopes),
-                    k.ExpiresAt?.ToString("u") ?? "never", k.LastUsedAt?.ToString("u") ?? "never", k.RevokedAt?.ToString("u") ?? "");
-            AnsiConsole.Write(table);
+            var rows = (await services.GetRequiredService<ApiKeyStore>().ListAsync(tenantId, token))
+                .Select(k => new[] { k.Id.ToString(), k.Prefix + "…", k.Label, string.Join(",", k.Scopes),
+                    k.ExpiresAt?.ToString("u") ?? "never", k.LastUsedAt?.ToString("u") ?? "never", k.RevokedAt?.ToString("u") ?? "" });
+            TenantsCommand.WriteTable(["id", "prefix", "label", "scopes", "expires", "last used", "revoked"], rows);
             return 0;
         }, ct));
         var revokeTenant = new Option<string>("--tenant") { Description = "Tenant id or slug.", Required = true };
@@ -43,7 +42,7 @@ internal static class KeysCommand
         revoke.SetAction((parse, ct) => GrowHaloCli.WithServices(async (services, token) =>
         {
             var tenantId = (await TenantsCommand.ResolveAsync(services, parse.GetValue(revokeTenant), token))!;
-            if (await services.GetRequiredService<ApiKeyStore>().RevokeAsync(tenantId, parse.GetValue(id), token))
+            if (await services.GetRequiredService<ApiKeyStore>().RevokeAsync(tenantId, parse.GetValue(id), token) is not null)
             {
                 Console.WriteLine("Revoked.");
                 return 0;

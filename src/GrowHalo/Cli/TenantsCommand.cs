@@ -11,28 +11,54 @@ internal static class TenantsCommand
         var command = new Command("tenants", "Create and list tenants (brands).");
         var name = new Argument<string>("name") { Description = "The brand's name." };
         var slug = new Option<string?>("--slug") { Description = "URL-friendly id (default: from the name)." };
-        var tz = new Option<string>("--time-zone") { Description = "IANA time zone of the brand's reporting days.", DefaultValueFactory = _ => "UTC" };
-        var currency = new Option<string>("--currency") { Description = "ISO 4217 reporting currency.", DefaultValueFactory = _ => "USD" };
+        var tz = new Option<string>("--time-zone") { Description = "IANA time zone of the brand's reporting days, e.g. Europe/Berlin.", DefaultValueFactory = _ => TenantRules.DefaultTimeZone };
+        var currency = new Option<string>("--currency") { Description = "ISO 4217 reporting currency, e.g. EUR.", DefaultValueFactory = _ => TenantRules.DefaultCurrency };
         var create = new Command("create", "Create a tenant.") { name, slug, tz, currency };
-        create.SetAction((parse, ct) => GrowHaloCli.WithServices(async (services, token) =>
+        create.SetAction(async (parse, ct) =>
         {
-            var tenant = await services.GetRequiredService<TenantStore>().CreateAsync(
-                parse.GetValue(name)!, parse.GetValue(slug), parse.GetValue(tz)!, parse.GetValue(currency)!, token);
-            Console.WriteLine($"Created tenant {tenant.Id} ({tenant.Slug}), time zone {tenant.TimeZone}, currency {tenant.Currency}.");
-            return 0;
-        }, ct));
+            // Settings are checked before the database is opened: a typo costs nothing and says what to fix.
+            try
+            {
+                TenantRules.Validate(new TenantSettings(parse.GetValue(name), parse.GetValue(slug), parse.GetValue(tz), parse.GetValue(currency)));
+            }
+            catch (InvalidSettingsException e)
+            {
+                await Console.Error.WriteLineAsync($"error: {e.Message}");
+                return 1;
+            }
+            return await GrowHaloCli.WithServices(async (services, token) =>
+            {
+                var tenant = await services.GetRequiredService<TenantStore>().CreateAsync(
+                    parse.GetValue(name)!, parse.GetValue(slug), parse.GetValue(tz), parse.GetValue(currency), token);
+                Console.WriteLine($"Created tenant {tenant.Id} ({tenant.Slug}), time zone {tenant.TimeZone}, currency {tenant.Currency}.");
+                return 0;
+            }, ct);
+        });
         var list = new Command("list", "List tenants.");
         list.SetAction((_, ct) => GrowHaloCli.WithServices(async (services, token) =>
         {
-            var table = new Table().AddColumns("id", "slug", "name", "time zone", "currency", "created");
-            foreach (var t in await services.GetRequiredService<TenantStore>().ListAsync(token))
-                table.AddRow(t.Id, t.Slug, Markup.Escape(t.Name), t.TimeZone, t.Currency, t.CreatedAt.ToString("u"));
-            AnsiConsole.Write(table);
+            var rows = (await services.GetRequiredService<TenantStore>().ListAsync(token))
+                .Select(t => new[] { t.Id, t.Slug, t.Name, t.TimeZone, t.Currency, t.CreatedAt.ToString("u") });
+            WriteTable(["id", "slug", "name", "time zone", "currency", "created"], rows);
             return 0;
         }, ct));
         command.Subcommands.Add(create);
         command.Subcommands.Add(list);
         return command;
+    }
+
+    /// <summary>A table on a terminal; tab-separated lines when piped, so scripts get whole values, never wrapped cells.</summary>
+    public static void WriteTable(string[] columns, IEnumerable<string[]> rows)
+    {
+        if (Console.IsOutputRedirected)
+        {
+            Console.WriteLine(string.Join('\t', columns));
+            foreach (var row in rows) Console.WriteLine(string.Join('\t', row));
+            return;
+        }
+        var table = new Table().AddColumns(columns);
+        foreach (var row in rows) table.AddRow(row.Select(Markup.Escape).ToArray());
+        AnsiConsole.Write(table);
     }
 
     /// <summary>Turns --tenant (id or slug) into a tenant id, or fails with a message naming what exists.</summary>

@@ -43,19 +43,17 @@ public static class GrowHaloHost
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-        builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
-        builder.Services.AddAuthorization();
+        builder.Services.AddTenancy(builder.Configuration);
         builder.Services.AddOpenApi();
 
         var app = builder.Build();
         app.UseMiddleware<RequestLogging>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseAuthentication();
-        app.UseAuthorization();
+        app.UseTenancy();
         app.MapOpenApi("/openapi/v1.json");
         app.MapHealth();
+        app.MapTenancy();
         app.MapIngestion();
         app.MapModeling();
         app.MapAnalytics();

@@ -7,3 +7,5 @@ create table if not exists ingest_activity (
     last_event_at  timestamptz not null,
     primary key (tenant_id, source, event_type)
 );
+
+select growhalo_enable_tenant_rls('ingest_activity');

@@ -48,21 +48,30 @@ public sealed class ApiKeyAuthentication(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
-        var endpointScope = Context.GetEndpoint()?.Metadata.GetMetadata<RequiredScope>()?.Scope ?? "another";
-        return Problems.Write(Context, StatusCodes.Status403Forbidden, "Forbidden",
-            $"This API key lacks the '{endpointScope}' scope this endpoint needs. Create a key with --scopes {endpointScope}.");
+        var needed = Context.GetEndpoint()?.Metadata.GetMetadata<RequiredScope>()?.AnyOf ?? [];
+        var has = string.Join(", ", Context.User.FindAll(ScopeClaim).Select(c => c.Value));
+        var detail = needed.Count == 0
+            ? "This API key may not use this endpoint."
+            : $"This API key has the scope(s) [{has}]; this endpoint needs {string.Join(" or ", needed.Select(s => $"'{s}'"))}. " +
+              $"Use a key with that scope: an admin creates one with POST /api/v1/keys or `growhalo keys create --scopes {needed[0]}`.";
+        return Problems.Write(Context, StatusCodes.Status403Forbidden, "Forbidden", detail);
     }
 }
 
-public sealed record RequiredScope(string Scope);
+/// <summary>The scopes an endpoint accepts: a key needs any one of them.</summary>
+public sealed record RequiredScope(IReadOnlyList<string> AnyOf);
 
 public static class ScopeEndpointExtensions
 {
-    /// <summary>Requires an API key carrying <paramref name="scope"/>.</summary>
-    public static TBuilder RequireScope<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireAuthorization(policy => policy
-                .AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName)
+    /// <summary>Requires an API key carrying one of <paramref name="anyOf"/> (usually one scope).</summary>
+    public static TBuilder RequireScope<TBuilder>(this TBuilder builder, params string[] anyOf) where TBuilder : IEndpointConventionBuilder
+    {
+        if (anyOf.Length == 0 || anyOf.Except(Scopes.All).Any())
+            throw new ArgumentException($"RequireScope needs one or more of: {string.Join(", ", Scopes.All)}.", nameof(anyOf));
+        return builder.RequireAuthorization(policy => policy
+                .AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName, Dashboard.Sessions.DashboardSessionAuthentication.SchemeName)
                 .RequireClaim(ApiKeyAuthentication.TenantClaim)
-                .RequireClaim(ApiKeyAuthentication.ScopeClaim, scope))
-            .WithMetadata(new RequiredScope(scope));
+                .RequireClaim(ApiKeyAuthentication.ScopeClaim, anyOf))
+            .WithMetadata(new RequiredScope(anyOf));
+    }
 }

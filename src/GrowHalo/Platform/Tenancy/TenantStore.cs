@@ -1,37 +1,96 @@
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 using Npgsql;
 
 namespace GrowHalo.Platform.Tenancy;
 
-public sealed partial class TenantStore(NpgsqlDataSource dataSource, TimeProvider clock)
+/// <summary>A slug names one tenant only.</summary>
+public sealed class TenantSlugTakenException(string slug)
+    : ArgumentException($"A tenant with slug '{slug}' exists already. Choose another slug.")
 {
-    public async Task<Tenant> CreateAsync(string name, string? slug = null, string timeZone = "UTC", string currency = "USD", CancellationToken ct = default)
+    public string Slug { get; } = slug;
+}
+
+/// <summary>Tenants (brands). Writes and tenant-scoped reads run in a <see cref="TenantDb"/> of the tenant concerned.</summary>
+public sealed class TenantStore(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    private const string Columns = "id, name, slug, time_zone, currency, created_at";
+
+    /// <summary>Validates and creates a tenant (time zone UTC and currency USD unless given).</summary>
+    /// <exception cref="InvalidSettingsException">a setting is not usable; nothing is stored</exception>
+    /// <exception cref="TenantSlugTakenException">another tenant has the slug</exception>
+    public async Task<Tenant> CreateAsync(string name, string? slug = null, string? timeZone = null, string? currency = null, CancellationToken ct = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        TimeZoneInfo.FindSystemTimeZoneById(timeZone); // throws TimeZoneNotFoundException with the bad id
-        var tenant = new Tenant("tn_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), name.Trim(),
-            slug ?? Slugify(name), timeZone, currency.ToUpperInvariant(), clock.GetUtcNow());
-        await using var cmd = dataSource.CreateCommand(
-            "insert into tenants (id, name, slug, time_zone, currency, created_at) values ($1, $2, $3, $4, $5, $6)");
-        foreach (var v in new object[] { tenant.Id, tenant.Name, tenant.Slug, tenant.TimeZone, tenant.Currency, tenant.CreatedAt })
-            cmd.Parameters.Add(new() { Value = v });
-        await cmd.ExecuteNonQueryAsync(ct);
+        var tenant = New(name, slug, timeZone, currency);
+        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await InsertAsync(db, tenant, ct);
+        await db.CommitAsync(ct);
         return tenant;
     }
 
+    /// <summary>A validated tenant with a fresh id, not yet stored (see <see cref="InsertAsync"/>).</summary>
+    public Tenant New(string name, string? slug = null, string? timeZone = null, string? currency = null)
+    {
+        var id = "tn_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var derived = TenantRules.Slugify(name ?? "");
+        var s = TenantRules.Validate(new TenantSettings(name ?? "", slug ?? (derived.Length > 0 ? derived : id[3..]),
+            timeZone ?? TenantRules.DefaultTimeZone, currency ?? TenantRules.DefaultCurrency));
+        return new Tenant(id, s.Name!, s.Slug!, s.TimeZone!, s.Currency!, clock.GetUtcNow());
+    }
+
+    /// <summary>Stores a tenant made by <see cref="New"/> in <paramref name="db"/> (a TenantDb of that tenant's id).</summary>
+    public static async Task InsertAsync(TenantDb db, Tenant tenant, CancellationToken ct = default)
+    {
+        await using var cmd = db.Command($"insert into tenants ({Columns}) values ($1, $2, $3, $4, $5, $6)",
+            tenant.Id, tenant.Name, tenant.Slug, tenant.TimeZone, tenant.Currency, tenant.CreatedAt);
+        try
+        {
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "tenants_slug_key")
+        {
+            throw new TenantSlugTakenException(tenant.Slug);
+        }
+    }
+
+    /// <summary>Changes the given settings of a tenant (null fields stay as they are). Null when there is no such tenant.</summary>
+    /// <exception cref="InvalidSettingsException">a setting is not usable; nothing is changed</exception>
+    public async Task<Tenant?> UpdateAsync(string tenantId, TenantSettings changes, CancellationToken ct = default)
+    {
+        var valid = TenantRules.Validate(changes with { Slug = null });
+        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
+        await using var cmd = db.Command($"""
+            update tenants set name = coalesce($2, name), time_zone = coalesce($3, time_zone), currency = coalesce($4, currency)
+            where id = $1
+            returning {Columns}
+            """, tenantId, valid.Name, valid.TimeZone, valid.Currency);
+        Tenant? tenant;
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            tenant = await r.ReadAsync(ct) ? Read(r) : null;
+        await db.CommitAsync(ct);
+        return tenant;
+    }
+
+    /// <summary>The tenant a <see cref="TenantDb"/> is scoped to.</summary>
+    public static async Task<Tenant?> GetAsync(TenantDb db, CancellationToken ct = default)
+    {
+        await using var cmd = db.Command($"select {Columns} from tenants where id = $1", db.TenantId);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? Read(r) : null;
+    }
+
+    /// <summary>By id or slug, across tenants: for binding an authenticated key's tenant and for the CLI.</summary>
     public async Task<Tenant?> FindAsync(string idOrSlug, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand(
-            "select id, name, slug, time_zone, currency, created_at from tenants where id = $1 or slug = $1");
+        await using var cmd = dataSource.CreateCommand($"select {Columns} from tenants where id = $1 or slug = $1");
         cmd.Parameters.Add(new() { Value = idOrSlug });
         await using var r = await cmd.ExecuteReaderAsync(ct);
         return await r.ReadAsync(ct) ? Read(r) : null;
     }
 
+    /// <summary>Every tenant: an operator's view (CLI), never a tenant's.</summary>
     public async Task<IReadOnlyList<Tenant>> ListAsync(CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand("select id, name, slug, time_zone, currency, created_at from tenants order by created_at");
+        await using var cmd = dataSource.CreateCommand($"select {Columns} from tenants order by created_at");
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<Tenant>();
         while (await r.ReadAsync(ct)) list.Add(Read(r));
@@ -40,9 +99,4 @@ public sealed partial class TenantStore(NpgsqlDataSource dataSource, TimeProvide
 
     private static Tenant Read(NpgsqlDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetFieldValue<DateTimeOffset>(5));
-
-    public static string Slugify(string name) => SlugChars().Replace(name.Trim().ToLowerInvariant(), "-").Trim('-');
-
-    [GeneratedRegex("[^a-z0-9]+")]
-    private static partial Regex SlugChars();
 }

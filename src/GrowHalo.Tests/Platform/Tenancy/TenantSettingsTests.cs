@@ -1,0 +1,69 @@
+using System.Net;
+using GrowHalo.Platform.Tenancy;
+
+namespace GrowHalo.Tests.Platform.Tenancy;
+
+/// <summary>GET and PATCH /api/v1/tenant: a tenant's name, IANA time zone and ISO 4217 reporting currency.</summary>
+public sealed class TenantSettingsTests(TenancyApp app) : IClassFixture<TenancyApp>
+{
+    [Fact]
+    public async Task an_admin_changes_name_time_zone_and_currency_and_reads_them_back()
+    {
+        var tenant = await app.CreateTenantAsync("Settler", scopes: Scopes.Admin);
+
+        var changed = await (await tenant.Http.PatchJsonAsync("/api/v1/tenant",
+            new { name = "Settler Coffee", time_zone = "europe/berlin", currency = "eur" })).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal("Europe/Berlin", changed.Str("time_zone"));
+        Assert.Equal("EUR", changed.Str("currency"));
+
+        var read = await (await tenant.Http.GetAsync("/api/v1/tenant")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal("Settler Coffee", read.Str("name"));
+        Assert.Equal("Europe/Berlin", read.Str("time_zone"));
+        Assert.Equal("EUR", read.Str("currency"));
+        Assert.Equal(tenant.Tenant.Slug, read.Str("slug"));
+    }
+
+    [Fact]
+    public async Task a_patch_with_only_one_field_leaves_the_others_as_they_were()
+    {
+        var tenant = await app.CreateTenantAsync("Partial", "Asia/Tokyo", "JPY", Scopes.Admin);
+        var changed = await (await tenant.Http.PatchJsonAsync("/api/v1/tenant", new { currency = "GBP" })).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal("GBP", changed.Str("currency"));
+        Assert.Equal("Asia/Tokyo", changed.Str("time_zone"));
+        Assert.Equal(tenant.Tenant.Name, changed.Str("name"));
+    }
+
+    [Fact]
+    public async Task a_bad_time_zone_or_currency_is_400_naming_each_field_and_nothing_changes()
+    {
+        var tenant = await app.CreateTenantAsync("Strict", scopes: Scopes.Admin);
+
+        var response = await tenant.Http.PatchJsonAsync("/api/v1/tenant", new { name = "Half Done", time_zone = "Mars/Olympus_Mons", currency = "XYZ" });
+        var problem = await response.JsonAsync(HttpStatusCode.BadRequest);
+        var errors = problem.GetProperty("errors");
+        Assert.Contains("Mars/Olympus_Mons", errors.GetProperty("time_zone")[0].GetString());
+        Assert.Contains("Europe/Berlin", errors.GetProperty("time_zone")[0].GetString());
+        Assert.Contains("ISO 4217", errors.GetProperty("currency")[0].GetString());
+
+        var read = await (await tenant.Http.GetAsync("/api/v1/tenant")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(tenant.Tenant.Name, read.Str("name"));
+        Assert.Equal("UTC", read.Str("time_zone"));
+        Assert.Equal("USD", read.Str("currency"));
+    }
+
+    [Fact]
+    public async Task a_windows_time_zone_name_is_refused_with_its_iana_name_as_the_fix()
+    {
+        var tenant = await app.CreateTenantAsync("Windowsy", scopes: Scopes.Admin);
+        var problem = await (await tenant.Http.PatchJsonAsync("/api/v1/tenant", new { time_zone = "Pacific Standard Time" })).JsonAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("America/Los_Angeles", problem.GetProperty("errors").GetProperty("time_zone")[0].GetString());
+    }
+
+    [Fact]
+    public async Task an_empty_name_is_refused()
+    {
+        var tenant = await app.CreateTenantAsync("Named", scopes: Scopes.Admin);
+        var problem = await (await tenant.Http.PatchJsonAsync("/api/v1/tenant", new { name = "   " })).JsonAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _));
+    }
+}

@@ -1,0 +1,7 @@
+namespace GrowHalo.Platform.Tenancy.Settings;
+
+/// <summary>A tenant's settings as the API shows them.</summary>
+public sealed record TenantResponse(string Id, string Name, string Slug, string TimeZone, string Currency, DateTimeOffset CreatedAt)
+{
+    public static TenantResponse From(Tenant t) => new(t.Id, t.Name, t.Slug, t.TimeZone, t.Currency, t.CreatedAt);
+}

@@ -1,0 +1,47 @@
+using GrowHalo.Platform.Tenancy.Keys;
+using GrowHalo.Platform.Tenancy.Operator;
+using GrowHalo.Platform.Tenancy.RateLimiting;
+using GrowHalo.Platform.Tenancy.Settings;
+using Microsoft.AspNetCore.Authentication;
+
+namespace GrowHalo.Platform.Tenancy;
+
+/// <summary>
+/// Entry point of tenancy. Many brands share one GrowHalo and none may see or change another's data:
+/// <list type="bullet">
+/// <item>every /api/ request but signed webhooks needs an <c>x-api-key</c> (<see cref="ApiKeyAuthentication"/>,
+/// <see cref="ApiKeyRequirement"/>); the tenant of a request comes from its key alone (<see cref="RequestTenant"/>);</item>
+/// <item>endpoints declare the scope they need with <c>.RequireScope(Scopes.Read)</c>;</item>
+/// <item>PostgreSQL row-level security is a second wall: read and write one tenant's rows in a <see cref="TenantDb"/>;</item>
+/// <item>per-tenant rate limits (<see cref="TenantRateLimits"/>);</item>
+/// <item>endpoints: tenant settings, key management, and the operator's tenant creation.</item>
+/// </list>
+/// </summary>
+public static class TenancyModule
+{
+    public static IServiceCollection AddTenancy(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, OperatorAuthentication>(OperatorAuthentication.SchemeName, null);
+        services.AddAuthorization(o => o.FallbackPolicy = ApiKeyRequirement.FallbackPolicy);
+        services.AddTenantRateLimits(configuration);
+        return services;
+    }
+
+    /// <summary>Authentication, then rate limits (partitioned by the authenticated tenant), then authorisation.</summary>
+    public static IApplicationBuilder UseTenancy(this IApplicationBuilder app) =>
+        app.UseAuthentication().UseRateLimiter().UseAuthorization();
+
+    public static IEndpointRouteBuilder MapTenancy(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/api/v1");
+        v1.MapGetTenantSettings();
+        v1.MapChangeTenantSettings();
+        v1.MapListKeys();
+        v1.MapCreateKey();
+        v1.MapRevokeKey();
+        v1.MapCreateTenant();
+        return app;
+    }
+}
