@@ -14,10 +14,11 @@ public static class DailySummaryLock
         var ids = tenantIds.Distinct().Order(StringComparer.Ordinal).ToArray();
         if (ids.Length == 0) return;
         await using var cmd = new NpgsqlCommand("""
-            select pg_advisory_xact_lock(hashtextextended('growhalo:read-models:' || s.id, 0))
-            from (select id from unnest($1::text[]) as u(id) order by id) s
+            select count(*) from (
+                select pg_advisory_xact_lock(hashtextextended('growhalo:read-models:' || s.id, 0))
+                from (select id from unnest($1::text[]) as u(id) order by id) s) locked
             """, conn, tx);
         cmd.Parameters.Add(new() { Value = ids });
-        await cmd.ExecuteNonQueryAsync(ct);
+        await cmd.ExecuteScalarAsync(ct);
     }
 }
