@@ -16,3 +16,5 @@ create table if not exists daily_summaries (
     missing_fx_rates      text[]  not null,   -- currencies with amounts that day but no rate: left out above
     primary key (tenant_id, day)
 );
+
+select growhalo_enable_tenant_rls('daily_summaries');

@@ -116,3 +116,12 @@ create table if not exists read_model_freshness (
     last_event_at  timestamptz not null,
     events         bigint      not null
 );
+
+-- Row-level security (Platform/Tenancy/0102): request code reading through TenantDb sees only its tenant's rows.
+select growhalo_enable_tenant_rls('orders');
+select growhalo_enable_tenant_rls('order_refunds');
+select growhalo_enable_tenant_rls('customers');
+select growhalo_enable_tenant_rls('ad_spend');
+select growhalo_enable_tenant_rls('products');
+select growhalo_enable_tenant_rls('checkouts');
+select growhalo_enable_tenant_rls('read_model_freshness');

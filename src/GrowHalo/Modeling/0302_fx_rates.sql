@@ -26,3 +26,5 @@ returns numeric language sql stable as $$
         ) r order by r.day desc, r.pref limit 1)
     end
 $$;
+
+select growhalo_enable_tenant_rls('fx_rates');

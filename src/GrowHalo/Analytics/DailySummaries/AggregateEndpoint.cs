@@ -14,12 +14,12 @@ public static class AggregateEndpoint
     public static RouteHandlerBuilder MapAggregate(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/v1/metrics/aggregate", Post).RequireScope(Scopes.Admin).WithName("MetricsAggregate");
 
-    private static async Task<IResult> Post(AggregateRequest request, RequestTenant tenant, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> Post(AggregateRequest request, RequestTenant tenant, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         var errors = new Validation();
         var range = DateRange.Parse(request.StartDate, request.EndDate, errors, "start_date", "end_date");
         if (!errors.IsValid || range is null) return errors.Problem();
-        var days = await DailySummaryRecompute.RecomputeRangeAsync(db, tenant.Id, range.Start, range.End, ct);
+        var days = await DailySummaryRecompute.RecomputeRangeAsync(dataSource, tenant.Id, range.Start, range.End, ct);
         return TypedResults.Ok(new AggregateResponse(days, range.Start, range.End));
     }
 }

@@ -1,3 +1,4 @@
+using GrowHalo.Platform.Tenancy;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -88,14 +89,13 @@ public static class DailySummaryRecompute
     }
 
     /// <summary>Recomputes every day from <paramref name="start"/> to <paramref name="end"/> of one tenant, taking the tenant's lock.</summary>
-    public static async Task<int> RecomputeRangeAsync(NpgsqlDataSource db, string tenantId, DateOnly start, DateOnly end, CancellationToken ct)
+    public static async Task<int> RecomputeRangeAsync(NpgsqlDataSource dataSource, string tenantId, DateOnly start, DateOnly end, CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await DailySummaryLock.AcquireAsync(conn, tx, [tenantId], ct);
+        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
+        await DailySummaryLock.AcquireAsync(db.Connection, db.Transaction, [tenantId], ct);
         var days = Days(tenantId, start, end);
-        await RecomputeAsync(conn, tx, days, ct);
-        await tx.CommitAsync(ct);
+        await RecomputeAsync(db.Connection, db.Transaction, days, ct);
+        await db.CommitAsync(ct);
         return days.Count;
     }
 

@@ -29,7 +29,7 @@ public static class AdSpendBreakdownEndpoint
     public static RouteHandlerBuilder MapAdSpendBreakdown(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/metrics/ad-spend", Get).RequireScope(Scopes.Read).WithName("MetricsAdSpend");
 
-    private static async Task<IResult> Get(string? start, string? end, [FromQuery(Name = "group_by")] string? groupBy, RequestTenant tenant, NpgsqlDataSource db,
+    private static async Task<IResult> Get(string? start, string? end, [FromQuery(Name = "group_by")] string? groupBy, RequestTenant tenant, NpgsqlDataSource dataSource,
         TimeProvider clock, CancellationToken ct)
     {
         var errors = new Validation();
@@ -41,8 +41,9 @@ public static class AdSpendBreakdownEndpoint
             errors.Add("group_by", $"\"{groupBy}\" is not a grouping. Allowed: {Validation.OneOf(GroupBys)}.");
         if (!errors.IsValid || range is null) return errors.Problem();
 
-        var groups = await ReadGroupsAsync(db, tenant.Id, range, groupBy == "campaign", ct);
-        var rows = await SummaryRows.ReadAsync(db, tenant.Id, range.Start, range.End, ct);
+        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        var groups = await ReadGroupsAsync(db, range, groupBy == "campaign", ct);
+        var rows = await SummaryRows.ReadAsync(db, range.Start, range.End, ct);
         var revenue = MetricTotals.Sum(rows.Select(r => r.Totals)).Revenue;
         var total = groups.Sum(g => g.Spend);
         decimal? blended = total == 0 ? null : revenue / total;
@@ -51,13 +52,13 @@ public static class AdSpendBreakdownEndpoint
             Rounding.Money(total == 0 ? null : revenue * g.Spend / total), Rounding.Ratio(blended), Rounding.Ratio(blended),
             Rounding.Percent(total == 0 ? null : g.Spend / total * 100))).ToList();
         return TypedResults.Ok(new AdSpendResponse(data, groupBy, range.Start, range.End, Rounding.Money(total), Rounding.Money(revenue),
-            Rounding.Ratio(blended), tenant.Tenant.Currency, await Freshness.AsOfAsync(db, tenant.Id, ct), MissingFxRates.From(rows, tenant.Tenant.Currency)));
+            Rounding.Ratio(blended), tenant.Tenant.Currency, await Freshness.AsOfAsync(db, ct), MissingFxRates.From(rows, tenant.Tenant.Currency)));
     }
 
     /// <summary>Spend and conversion value converted at each day's rate (amounts without one are left out and reported).</summary>
-    private static async Task<List<Group>> ReadGroupsAsync(NpgsqlDataSource db, string tenantId, DateRange range, bool byCampaign, CancellationToken ct)
+    private static async Task<List<Group>> ReadGroupsAsync(TenantDb db, DateRange range, bool byCampaign, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = db.Command("""
             with t as (select coalesce((select currency from tenants where id = $1), 'USD') as reporting),
             rows as (
                 select a.*, case when coalesce(a.currency, t.reporting) = t.reporting then 1
@@ -71,11 +72,7 @@ public static class AdSpendBreakdownEndpoint
             from rows
             group by 1, 2
             order by 4 desc, 1, 2
-            """);
-        cmd.Parameters.Add(new() { Value = tenantId });
-        cmd.Parameters.Add(new() { Value = range.Start });
-        cmd.Parameters.Add(new() { Value = range.End });
-        cmd.Parameters.Add(new() { Value = byCampaign });
+            """, db.TenantId, range.Start, range.End, byCampaign);
         var groups = new List<Group>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))

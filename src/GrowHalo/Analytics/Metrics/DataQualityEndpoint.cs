@@ -18,15 +18,15 @@ public static class DataQualityEndpoint
     public static RouteHandlerBuilder MapDataQuality(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/metrics/data-quality", Get).RequireScope(Scopes.Read).WithName("MetricsDataQuality");
 
-    private static async Task<IResult> Get(RequestTenant tenant, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<IResult> Get(RequestTenant tenant, NpgsqlDataSource dataSource, CancellationToken ct)
     {
-        var rows = await SummaryRows.ReadAsync(db, tenant.Id, DateOnly.MinValue, DateOnly.MaxValue, ct);
-        await using var cmd = db.CreateCommand("""
+        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        var rows = await SummaryRows.ReadAsync(db, DateOnly.MinValue, DateOnly.MaxValue, ct);
+        await using var cmd = db.Command("""
             select seq_id, event_type, error, failed_at, count(*) over ()
             from projection_failures where projection = 'commerce' and tenant_id = $1
             order by failed_at desc limit 20
-            """);
-        cmd.Parameters.Add(new() { Value = tenant.Id });
+            """, tenant.Id);
         var failures = new List<FailedEvent>();
         long total = 0;
         await using (var r = await cmd.ExecuteReaderAsync(ct))
@@ -36,6 +36,6 @@ public static class DataQualityEndpoint
                 total = r.GetInt64(4);
             }
         return TypedResults.Ok(new DataQualityResponse(tenant.Tenant.Currency, MissingFxRates.From(rows, tenant.Tenant.Currency), total,
-            failures, await Freshness.AsOfAsync(db, tenant.Id, ct)));
+            failures, await Freshness.AsOfAsync(db, ct)));
     }
 }

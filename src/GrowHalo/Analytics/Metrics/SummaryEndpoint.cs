@@ -19,7 +19,7 @@ public static class SummaryEndpoint
         app.MapGet("/api/v1/metrics/summary", Get).RequireScope(Scopes.Read).WithName("MetricsSummary");
 
     private static async Task<IResult> Get(string? period, string? start, string? end, RequestTenant tenant,
-        NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
+        NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Validation();
         DateRange? range = null;
@@ -37,12 +37,13 @@ public static class SummaryEndpoint
         if (!errors.IsValid || range is null) return errors.Problem();
 
         var previous = range.Previous;
-        var rows = await SummaryRows.ReadAsync(db, tenant.Id, previous.Start, range.End, ct);
+        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        var rows = await SummaryRows.ReadAsync(db, previous.Start, range.End, ct);
         var current = MetricTotals.Sum(rows.Where(r => range.Contains(r.Day)).Select(r => r.Totals));
         var before = MetricTotals.Sum(rows.Where(r => previous.Contains(r.Day)).Select(r => r.Totals));
         return TypedResults.Ok(new SummaryResponse(current.ToSet(), before.ToSet(), MetricChanges.Between(current, before),
             start is null ? period : null, new Window(range.Start, range.End, range.Days), new Window(previous.Start, previous.End, previous.Days),
-            tenant.Tenant.Currency, await Freshness.AsOfAsync(db, tenant.Id, ct), MissingFxRates.From(rows, tenant.Tenant.Currency)));
+            tenant.Tenant.Currency, await Freshness.AsOfAsync(db, ct), MissingFxRates.From(rows, tenant.Tenant.Currency)));
     }
 }
 

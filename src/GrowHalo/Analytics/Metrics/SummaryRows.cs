@@ -1,4 +1,4 @@
-using Npgsql;
+using GrowHalo.Platform.Tenancy;
 
 namespace GrowHalo.Analytics.Metrics;
 
@@ -8,15 +8,12 @@ public sealed record SummaryRow(DateOnly Day, MetricTotals Totals, IReadOnlyList
 /// <summary>Reads a tenant's daily summaries for a range (at most a few thousand rows: the primary key serves it).</summary>
 public static class SummaryRows
 {
-    public static async Task<List<SummaryRow>> ReadAsync(NpgsqlDataSource db, string tenantId, DateOnly start, DateOnly end, CancellationToken ct)
+    public static async Task<List<SummaryRow>> ReadAsync(TenantDb db, DateOnly start, DateOnly end, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = db.Command("""
             select day, revenue, gross_revenue, refunds, orders_count, new_customers, ad_spend, missing_fx_rates
             from daily_summaries where tenant_id = $1 and day between $2 and $3 order by day
-            """);
-        cmd.Parameters.Add(new() { Value = tenantId });
-        cmd.Parameters.Add(new() { Value = start });
-        cmd.Parameters.Add(new() { Value = end });
+            """, db.TenantId, start, end);
         var rows = new List<SummaryRow>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))

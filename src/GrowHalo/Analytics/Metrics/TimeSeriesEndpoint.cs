@@ -18,7 +18,7 @@ public static class TimeSeriesEndpoint
         app.MapGet("/api/v1/metrics", Get).RequireScope(Scopes.Read).WithName("MetricsTimeSeries");
 
     private static async Task<IResult> Get(string? start, string? end, string? granularity, string? metrics, RequestTenant tenant,
-        NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
+        NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Validation();
         var range = start is null && end is null
@@ -35,7 +35,8 @@ public static class TimeSeriesEndpoint
             errors.Add("metrics", $"Unknown metric(s): {string.Join(", ", unknown)}. Allowed: {Validation.OneOf(MetricTotals.Names)}.");
         if (!errors.IsValid || range is null) return errors.Problem();
 
-        var rows = await SummaryRows.ReadAsync(db, tenant.Id, range.Start, range.End, ct);
+        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        var rows = await SummaryRows.ReadAsync(db, range.Start, range.End, ct);
         var byBucket = rows.GroupBy(r => Granularity.BucketOf(granularity, r.Day))
             .ToDictionary(g => g.Key, g => MetricTotals.Sum(g.Select(r => r.Totals)));
         var data = Granularity.Buckets(granularity, range).Select(bucket =>
@@ -46,6 +47,6 @@ public static class TimeSeriesEndpoint
             return point;
         }).ToList();
         return TypedResults.Ok(new SeriesResponse(data, granularity, selected, range.Start, range.End, tenant.Tenant.Currency,
-            await Freshness.AsOfAsync(db, tenant.Id, ct), MissingFxRates.From(rows, tenant.Tenant.Currency)));
+            await Freshness.AsOfAsync(db, ct), MissingFxRates.From(rows, tenant.Tenant.Currency)));
     }
 }

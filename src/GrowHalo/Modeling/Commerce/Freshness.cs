@@ -1,5 +1,5 @@
 using GrowHalo.EventStore.Projections;
-using Npgsql;
+using GrowHalo.Platform.Tenancy;
 
 namespace GrowHalo.Modeling.Commerce;
 
@@ -20,10 +20,9 @@ public static class Freshness
     }
 
     /// <summary>Null until the first of the tenant's events has been projected.</summary>
-    public static async Task<DateTimeOffset?> AsOfAsync(NpgsqlDataSource db, string tenantId, CancellationToken ct)
+    public static async Task<DateTimeOffset?> AsOfAsync(TenantDb db, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select last_event_at from read_model_freshness where tenant_id = $1");
-        cmd.Parameters.Add(new() { Value = tenantId });
+        await using var cmd = db.Command("select last_event_at from read_model_freshness where tenant_id = $1", db.TenantId);
         return await cmd.ExecuteScalarAsync(ct) is DateTime t ? new DateTimeOffset(t, TimeSpan.Zero) : null;
     }
 }

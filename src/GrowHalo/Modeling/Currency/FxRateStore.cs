@@ -1,6 +1,7 @@
 using GrowHalo.Analytics.DailySummaries;
 using GrowHalo.EventStore.Projections;
 using GrowHalo.Modeling.Customers;
+using GrowHalo.Platform.Tenancy;
 using Npgsql;
 
 namespace GrowHalo.Modeling.Currency;
@@ -13,13 +14,13 @@ public sealed record FxImportResult(int Imported, int DaysRecomputed, int Custom
 /// with orders in those currencies. Holds the tenant's read-model lock, so the projection never overwrites it with
 /// numbers computed before the rates were there.
 /// </summary>
-public sealed class FxRateStore(NpgsqlDataSource db)
+public sealed class FxRateStore(NpgsqlDataSource dataSource)
 {
     public async Task<FxImportResult> ImportAsync(string tenantId, IReadOnlyList<FxRate> rates, CancellationToken ct)
     {
         if (rates.Count == 0) return new FxImportResult(0, 0, 0);
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
+        var (conn, tx) = (db.Connection, db.Transaction);
         await DailySummaryLock.AcquireAsync(conn, tx, [tenantId], ct);
 
         var latest = rates.GroupBy(r => (r.Date, r.From, r.To)).Select(g => g.Last()).ToList(); // a repeated line: the last one wins
@@ -53,7 +54,7 @@ public sealed class FxRateStore(NpgsqlDataSource db)
 
         var days = DailySummaryRecompute.Days(tenantId, latest.Min(r => r.Date), latest.Max(r => r.Date).AddDays(6));
         await DailySummaryRecompute.RecomputeAsync(conn, tx, days, ct);
-        await tx.CommitAsync(ct);
+        await db.CommitAsync(ct);
         return new FxImportResult(latest.Count, days.Count, keys.Count);
     }
 }
