@@ -117,22 +117,20 @@ public static class SourceRecords
 /// <summary>Products and checkouts, for the read models later analytics use.</summary>
 public static class CatalogRecords
 {
-    public static NewEvent Product(string tenant, long id, string title, DateTimeOffset updatedAt, decimal price) =>
-        SourceRecords.Event(tenant, $"shopify:product:{id}", $"products:{id}:{SourceRecords.Time(updatedAt)}", SourceEventTypes.ShopifyProduct,
-            JsonSerializer.SerializeToElement(new JsonObject
-            {
-                ["id"] = id, ["title"] = title, ["product_type"] = "Apparel", ["vendor"] = "Acme", ["status"] = "ACTIVE",
-                ["updated_at"] = SourceRecords.Time(updatedAt),
-                ["variants"] = new JsonArray(new JsonObject { ["id"] = id * 10, ["price"] = SourceRecords.Money(price), ["sku"] = $"SKU-{id}" }),
-            }));
+    public static JsonElement ProductPayload(long id, string title, DateTimeOffset updatedAt, decimal price) =>
+        JsonSerializer.SerializeToElement(new JsonObject
+        {
+            ["id"] = id, ["title"] = title, ["product_type"] = "Apparel", ["vendor"] = "Acme", ["status"] = "ACTIVE",
+            ["updated_at"] = SourceRecords.Time(updatedAt),
+            ["variants"] = new JsonArray(new JsonObject { ["id"] = id * 10, ["price"] = SourceRecords.Money(price), ["sku"] = $"SKU-{id}" }),
+        });
 
-    public static NewEvent Checkout(string tenant, string token, string? email, DateTimeOffset createdAt, DateTimeOffset updatedAt,
+    public static JsonElement CheckoutPayload(string token, string? email, DateTimeOffset createdAt, DateTimeOffset updatedAt,
         DateTimeOffset? completedAt, decimal total) =>
-        SourceRecords.Event(tenant, $"shopify:checkout:{token}", $"checkouts:{token}:{SourceRecords.Time(updatedAt)}", SourceEventTypes.ShopifyCheckout,
-            JsonSerializer.SerializeToElement(new JsonObject
-            {
-                ["token"] = token, ["email"] = email, ["created_at"] = SourceRecords.Time(createdAt), ["updated_at"] = SourceRecords.Time(updatedAt),
-                ["completed_at"] = completedAt is null ? null : SourceRecords.Time(completedAt.Value), ["total_price"] = SourceRecords.Money(total),
-                ["currency"] = "USD", ["abandoned_checkout_url"] = $"https://shop.example/recover/{token}",
-            }));
+        JsonSerializer.SerializeToElement(new JsonObject
+        {
+            ["token"] = token, ["email"] = email, ["created_at"] = SourceRecords.Time(createdAt), ["updated_at"] = SourceRecords.Time(updatedAt),
+            ["completed_at"] = completedAt is null ? null : SourceRecords.Time(completedAt.Value), ["total_price"] = SourceRecords.Money(total),
+            ["currency"] = "USD", ["abandoned_checkout_url"] = $"https://shop.example/recover/{token}",
+        });
 }

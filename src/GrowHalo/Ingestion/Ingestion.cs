@@ -1,13 +1,32 @@
 using GrowHalo.EventStore;
 using GrowHalo.Ingestion.Activity;
+using GrowHalo.Ingestion.Batches;
+using GrowHalo.Ingestion.Connections;
+using GrowHalo.Ingestion.Status;
+using GrowHalo.Ingestion.Webhooks;
 
 namespace GrowHalo.Ingestion;
 
-/// <summary>Entry point of the Ingestion part: its services and its HTTP endpoints.</summary>
+/// <summary>
+/// Entry point of the Ingestion part: every record that reaches GrowHalo (webhook, batch, poll) goes through
+/// <see cref="Adapters.SourceAdapters"/> into the tenant's event store, once, before GrowHalo answers yes.
+/// </summary>
 public static class IngestionModule
 {
-    public static IServiceCollection AddIngestion(this IServiceCollection services) =>
-        services.AddProjection<IngestActivityProjection>();
+    public static IServiceCollection AddIngestion(this IServiceCollection services)
+    {
+        services.AddSingleton<SecretBox>();
+        services.AddSingleton<ConnectionStore>();
+        services.AddSingleton<BatchStore>();
+        return services.AddProjection<IngestActivityProjection>();
+    }
 
-    public static IEndpointRouteBuilder MapIngestion(this IEndpointRouteBuilder app) => app;
+    public static IEndpointRouteBuilder MapIngestion(this IEndpointRouteBuilder app)
+    {
+        app.MapBatches();
+        app.MapWebhooks();
+        app.MapConnections();
+        app.MapIngestStatus();
+        return app;
+    }
 }

@@ -5,8 +5,10 @@ using GrowHalo.Tests.Infrastructure;
 namespace GrowHalo.Tests.Analytics.EndToEnd;
 
 /// <summary>
-/// The GrowHalo host fed the generated scenario in its delivery chunks through the event store, with the CAD→USD rates
-/// loaded by an admin half-way through (what the data-quality endpoint said just before is kept for the tests).
+/// The GrowHalo host fed the generated scenario through the HTTP ingestion API, chunk by chunk: one
+/// POST /api/v1/ingest/batch per source and chunk (in delivery order), and Shopify webhook redeliveries through
+/// POST /api/v1/ingest/webhook/shopify. An admin loads the CAD→USD rates half-way through (what the data-quality
+/// endpoint said just before is kept for the tests).
 /// </summary>
 public sealed class ScenarioApp : MetricsApp
 {
@@ -21,16 +23,40 @@ public sealed class ScenarioApp : MetricsApp
     {
         await base.InitializeAsync();
         Shop = await CreateTenantAsync("Scenario", Scenario.TimeZone, "USD");
-        Scenario = Scenario.Generate(Shop.Id, Seed);
+        Scenario = Scenario.Generate(Seed);
         Expected = new ScenarioExpectations(Scenario);
-        var store = Service<GrowHalo.EventStore.EventStore>();
         for (var i = 0; i < Scenario.Batches.Count; i++)
         {
             if (i == Scenario.FxLoadBeforeBatch) await LoadRatesAsync();
-            await store.AppendAsync(Shop.Id, Scenario.Batches[i]);
+            foreach (var upload in Scenario.Batches[i].Where(d => d.WebhookId is null).GroupBy(d => d.Source))
+                await UploadAsync(upload.Key, upload.ToList());
+            foreach (var webhook in Scenario.Batches[i].Where(d => d.WebhookId is not null))
+                await WebhookAsync(webhook);
             if (i % 5 == 0) await WaitForCommerceAsync(); // vary how appends and projection batches interleave
         }
         await WaitForCommerceAsync();
+    }
+
+    private async Task UploadAsync(string source, IReadOnlyList<Delivery> deliveries)
+    {
+        var response = await Shop.PostJsonAsync("/api/v1/ingest/batch",
+            new { source, events = deliveries.Select(d => new Dictionary<string, object> { ["eventType"] = d.EventType, ["payload"] = d.Payload }) });
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.Created || JsonDocument.Parse(body).RootElement.GetProperty("rejected").GetInt32() != 0)
+            throw new InvalidOperationException($"Batch upload answered {(int)response.StatusCode}: {body}");
+    }
+
+    private async Task WebhookAsync(Delivery delivery)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/ingest/webhook/shopify")
+        {
+            Content = new StringContent(delivery.Payload.GetRawText(), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Shopify-Topic", "orders/updated");
+        request.Headers.Add("X-Shopify-Webhook-Id", delivery.WebhookId);
+        var response = await Shop.Http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"Webhook answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
     private async Task LoadRatesAsync()

@@ -101,11 +101,20 @@ public sealed class JsonFields(JsonElement element, string path = "")
     public DateTimeOffset? Timestamp(string name, bool required = false)
     {
         if (!TryGet(name, out var v)) { Missing(name, required, "a timestamp"); return null; }
-        if (v.ValueKind == JsonValueKind.String &&
-            DateTimeOffset.TryParse(v.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
-            return t;
+        if (v.ValueKind == JsonValueKind.String && TryParseTimestamp(v.GetString(), out var t)) return t;
         Wrong(name, $"must be an ISO 8601 timestamp such as \"2026-03-01T14:05:00-05:00\", got {Show(v)}");
         return null;
+    }
+
+    /// <summary>
+    /// ISO 8601 only (2026-03-01T14:05:00-05:00, or a bare date as midnight UTC); no offset means UTC. Culture formats
+    /// such as 03/01/2026 are refused: they read as 1 March in one country and 3 January in another.
+    /// </summary>
+    public static bool TryParseTimestamp(string? text, out DateTimeOffset value)
+    {
+        value = default;
+        return text is { Length: >= 10 } && char.IsAsciiDigit(text[0]) && char.IsAsciiDigit(text[3]) && text[4] == '-' && text[7] == '-' &&
+            DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
     }
 
     public DateOnly? Date(string name, bool required = false)

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Text;
+using GrowHalo.Tests.Infrastructure;
+using static GrowHalo.Tests.Ingestion.IngestionApp;
+
+namespace GrowHalo.Tests.Ingestion.Connections;
+
+[Collection(IngestionCollection.Name)]
+public sealed class ConnectionTests(IngestionApp app)
+{
+    private static Task<HttpResponseMessage> Post(TenantClient t, string json) => t.Http.PostAsync("/api/v1/ingest/connections", Json(json));
+    private static Task<HttpResponseMessage> Patch(TenantClient t, string id, string json) => t.Http.PatchAsync($"/api/v1/ingest/connections/{id}", Json(json));
+
+    [Fact]
+    public async Task a_connection_is_created_with_normalised_account_and_its_secrets_are_never_returned()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var response = await Post(tenant, """
+            {"source": "meta", "external_account_id": "act_123456789", "display_name": "Meta – Acme US",
+             "api_base_url": "http://127.0.0.1:9999/", "polling_enabled": true, "polling_interval_seconds": 600,
+             "webhook_secret": "meta-app-secret-xyz", "access_token": "EAAB-token-abc"}
+            """);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await JsonOf(response);
+        Assert.Equal("123456789", created.GetProperty("external_account_id").GetString());
+        Assert.Equal("http://127.0.0.1:9999", created.GetProperty("api_base_url").GetString());
+        Assert.True(created.GetProperty("has_webhook_secret").GetBoolean());
+        Assert.True(created.GetProperty("has_access_token").GetBoolean());
+        Assert.Equal("active", created.GetProperty("status").GetString());
+        Assert.Equal(600, created.GetProperty("polling_interval_seconds").GetInt32());
+
+        var list = await tenant.Http.GetStringAsync("/api/v1/ingest/connections");
+        foreach (var shown in new[] { text, list })
+        {
+            Assert.DoesNotContain("meta-app-secret-xyz", shown);
+            Assert.DoesNotContain("EAAB-token-abc", shown);
+            Assert.DoesNotContain("tenant_id", shown);
+        }
+        Assert.Contains("Meta – Acme US", list);
+    }
+
+    [Fact]
+    public async Task secrets_are_sealed_at_rest_and_not_readable_in_the_table()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var id = await app.ConnectAsync(tenant, "shopify", Unique.Shop(), "shpss_plain_secret_123", "shpat_plain_token_456");
+        await using var cmd = app.DataSource.CreateCommand(
+            "select row_to_json(c)::text, webhook_secret, access_token from ingest_connections c where id = $1");
+        cmd.Parameters.Add(new() { Value = id });
+        await using var r = await cmd.ExecuteReaderAsync();
+        Assert.True(await r.ReadAsync());
+        var row = r.GetString(0);
+        var sealedSecret = (byte[])r[1];
+        var sealedToken = (byte[])r[2];
+        Assert.DoesNotContain("shpss_plain_secret_123", row);
+        Assert.DoesNotContain("shpat_plain_token_456", row);
+        Assert.DoesNotContain("shpss_plain_secret_123", Encoding.Latin1.GetString(sealedSecret));
+        Assert.DoesNotContain("shpat_plain_token_456", Encoding.Latin1.GetString(sealedToken));
+        Assert.True(sealedSecret.Length >= 29 + "shpss_plain_secret_123".Length);
+    }
+
+    [Fact]
+    public async Task patch_updates_fields_rotates_or_clears_secrets_and_disables()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var shop = Unique.Shop();
+        var id = await app.ConnectAsync(tenant, "shopify", shop, "old-secret");
+
+        var renamed = await JsonOf(await Patch(tenant, id, """{"display_name": "Main shop", "webhook_secret": "new-secret", "access_token": null}"""));
+        Assert.Equal("Main shop", renamed.GetProperty("display_name").GetString());
+        Assert.False(renamed.GetProperty("has_access_token").GetBoolean());
+        var body = Samples.Order(1).ToJsonString();
+        await ProblemOf(await app.SendAsync(ShopifyWebhook(shop, "orders/create", body, "old-secret")), 401);
+        Assert.Equal(HttpStatusCode.Created, (await app.SendAsync(ShopifyWebhook(shop, "orders/create", body, "new-secret"))).StatusCode);
+
+        var disabled = await JsonOf(await Patch(tenant, id, """{"enabled": false}"""));
+        Assert.Equal("disabled", disabled.GetProperty("status").GetString());
+        Assert.True(disabled.GetProperty("has_webhook_secret").GetBoolean());
+    }
+
+    [Fact]
+    public async Task one_enabled_connection_per_platform_account_and_a_disabled_one_frees_it()
+    {
+        var a = await app.CreateTenantAsync();
+        var b = await app.CreateTenantAsync();
+        var shop = Unique.Shop();
+        var first = await app.ConnectAsync(a, "shopify", shop, "s");
+        await ProblemOf(await Post(b, $$"""{"source": "shopify", "external_account_id": "https://{{shop.ToUpperInvariant()}}/"}"""), 409);
+        await Patch(a, first, """{"enabled": false}""");
+        Assert.Equal(HttpStatusCode.Created, (await Post(b, $$"""{"source": "shopify", "external_account_id": "{{shop}}"}""")).StatusCode);
+        await ProblemOf(await Patch(a, first, """{"enabled": true}"""), 409);
+    }
+
+    [Fact]
+    public async Task bad_connection_requests_name_each_field()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var problem = await ProblemOf(await Post(tenant, """
+            {"source": "tiktok", "external_account_id": "x", "polling_interval_seconds": 0, "api_base_url": "ftp://x", "enable": true}
+            """), 400);
+        Assert.Contains("shopify, meta, google", ErrorFor(problem, "source"));
+        Assert.Contains("between 1 and 86400", ErrorFor(problem, "polling_interval_seconds"));
+        Assert.Contains("http(s) URL", ErrorFor(problem, "api_base_url"));
+        Assert.Contains("not a connection field", ErrorFor(problem, "enable"));
+        var badAccount = await ProblemOf(await Post(tenant, """{"source": "google", "external_account_id": "acme"}"""), 400);
+        Assert.Contains("123-456-7890", ErrorFor(badAccount, "external_account_id"));
+        await ProblemOf(await tenant.Http.PostAsync("/api/v1/ingest/connections", new StringContent("source=meta")), 415);
+        Assert.Equal(0, await app.CountAsync("select count(*) from ingest_connections where tenant_id = $1", tenant.Id));
+    }
+
+    [Fact]
+    public async Task connections_need_admin_to_change_read_to_list_and_stay_within_their_tenant()
+    {
+        var a = await app.CreateTenantAsync();
+        var b = await app.CreateTenantAsync();
+        var id = await app.ConnectAsync(a, "google", Unique.Digits(), "s");
+        var reader = app.ClientWithKey((await app.Service<GrowHalo.Platform.Tenancy.ApiKeyStore>().CreateAsync(a.Id, ["read"])).RawKey);
+
+        await ProblemOf(await reader.PostAsync("/api/v1/ingest/connections", Json("""{"source": "meta", "external_account_id": "1"}""")), 403);
+        await ProblemOf(await reader.PatchAsync($"/api/v1/ingest/connections/{id}", Json("""{"enabled": false}""")), 403);
+        Assert.Contains(id, await reader.GetStringAsync("/api/v1/ingest/connections"));
+        Assert.DoesNotContain(id, await b.Http.GetStringAsync("/api/v1/ingest/connections"));
+        await ProblemOf(await Patch(b, id, """{"enabled": false}"""), 404);
+        Assert.Equal("active", (await a.GetJsonAsync<System.Text.Json.JsonElement>("/api/v1/ingest/connections")).GetProperty("data")[0].GetProperty("status").GetString());
+    }
+}

@@ -1,0 +1,162 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using GrowHalo.Tests.Infrastructure;
+using static GrowHalo.Tests.Ingestion.IngestionApp;
+
+namespace GrowHalo.Tests.Ingestion.Webhooks;
+
+[Collection(IngestionCollection.Name)]
+public sealed class ShopifyWebhookTests(IngestionApp app)
+{
+    private async Task<(TenantClient Tenant, string Shop, string ConnectionId)> ShopAsync(string secret = "shpss_test_secret")
+    {
+        var tenant = await app.CreateTenantAsync();
+        var shop = Unique.Shop();
+        return (tenant, shop, await app.ConnectAsync(tenant, "shopify", shop, secret));
+    }
+
+    public static TheoryData<string, string, string> Topics => new()
+    {
+        { "orders/create", "order", "shopify_order_received" }, { "orders/updated", "order", "shopify_order_received" },
+        { "orders/paid", "order", "shopify_order_received" }, { "orders/cancelled", "order", "shopify_order_received" },
+        { "refunds/create", "refund", "shopify_refund_received" }, { "customers/create", "customer", "shopify_customer_received" },
+        { "customers/update", "customer", "shopify_customer_received" }, { "products/create", "product", "shopify_product_received" },
+        { "products/update", "product", "shopify_product_received" }, { "checkouts/create", "checkout", "shopify_checkout_received" },
+        { "checkouts/update", "checkout", "shopify_checkout_received" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Topics))]
+    public async Task each_topic_is_stored_as_its_resource_with_the_raw_body_and_the_connection(string topic, string resource, string type)
+    {
+        var (tenant, shop, connection) = await ShopAsync();
+        JsonObject payload = resource switch
+        {
+            "order" => Samples.Order(77), "refund" => Samples.Refund(77, 5), "customer" => Samples.Customer(77),
+            "product" => Samples.Product(77), _ => Samples.Checkout(77),
+        };
+        var response = await app.SendAsync(ShopifyWebhook(shop, topic, payload.ToJsonString(), "shpss_test_secret", Guid.NewGuid().ToString()));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var receipt = await JsonOf(response);
+        Assert.Equal("accepted", receipt.GetProperty("status").GetString());
+        var stream = resource == "checkout" ? "shopify:checkout:tok77" : $"shopify:{resource}:77";
+        var stored = (await app.Service<GrowHalo.EventStore.EventStore>().ReadStreamAsync(tenant.Id, stream)).Single();
+        Assert.Equal(type, stored.Type);
+        Assert.Equal(topic, stored.Data.GetProperty("topic").GetString());
+        Assert.Equal("webhook", stored.Data.GetProperty("channel").GetString());
+        Assert.Equal(connection, stored.Data.GetProperty("connection_id").GetString());
+        Assert.True(JsonNode.DeepEquals(payload, JsonNode.Parse(stored.Data.GetProperty("payload").GetRawText())));
+    }
+
+    [Fact]
+    public async Task the_same_webhook_delivered_twenty_times_at_once_is_stored_once()
+    {
+        var (tenant, shop, _) = await ShopAsync();
+        var body = Samples.Order(9001).ToJsonString();
+        var webhookId = Guid.NewGuid().ToString();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
+            Task.Run(() => app.SendAsync(ShopifyWebhook(shop, "orders/create", body, "shpss_test_secret", webhookId)))));
+
+        Assert.All(responses, r => Assert.True(r.IsSuccessStatusCode, r.StatusCode.ToString()));
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(19, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(1, await app.EventsAsync(tenant.Id));
+    }
+
+    [Fact]
+    public async Task a_redelivery_without_a_webhook_id_is_a_duplicate_of_the_same_topic_id_and_updated_at()
+    {
+        var (tenant, shop, _) = await ShopAsync();
+        var body = Samples.Order(12).ToJsonString();
+        var first = await app.SendAsync(ShopifyWebhook(shop, "orders/updated", body, "shpss_test_secret"));
+        var again = await app.SendAsync(ShopifyWebhook(shop, "orders/updated", body, "shpss_test_secret"));
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("duplicate", (await JsonOf(again)).GetProperty("status").GetString());
+        Assert.Equal(1, await app.EventsAsync(tenant.Id));
+    }
+
+    [Fact]
+    public async Task order_updates_cancellations_and_refunds_arrive_as_new_events()
+    {
+        var (tenant, shop, _) = await ShopAsync();
+        string[] bodies =
+        [
+            Samples.Order(300).ToJsonString(),
+            Samples.Order(300, updatedAt: "2026-03-02T10:00:00Z", financialStatus: "partially_refunded", refunds: [Samples.Refund(31, 300)]).ToJsonString(),
+            Samples.Refund(31, 300).ToJsonString(),
+            Samples.Order(300, updatedAt: "2026-03-04T10:00:00Z", financialStatus: "refunded").ToJsonString(),
+        ];
+        string[] topics = ["orders/create", "orders/updated", "refunds/create", "orders/cancelled"];
+        for (var i = 0; i < bodies.Length; i++)
+            Assert.Equal(HttpStatusCode.Created, (await app.SendAsync(ShopifyWebhook(shop, topics[i], bodies[i], "shpss_test_secret", Guid.NewGuid().ToString()))).StatusCode);
+
+        Assert.Equal(3, await app.EventsAsync(tenant.Id, "shopify:order:300"));
+        Assert.Equal(1, await app.EventsAsync(tenant.Id, "shopify:refund:31"));
+    }
+
+    [Fact]
+    public async Task a_bad_a_missing_or_another_connections_signature_is_a_401_and_stores_nothing()
+    {
+        var (tenant, shop, _) = await ShopAsync("secret-of-a");
+        var (other, otherShop, _) = await ShopAsync("secret-of-b");
+        var body = Samples.Order(1).ToJsonString();
+
+        var tampered = ShopifyWebhook(shop, "orders/create", body, "secret-of-a");
+        tampered.Content = Json(body.Replace("129.90", "1.00"));
+        var missing = await app.SendAsync(ShopifyWebhook(shop, "orders/create", body, secret: null));
+        var wrongSecret = await app.SendAsync(ShopifyWebhook(shop, "orders/create", body, "secret-of-b"));
+        var garbage = ShopifyWebhook(shop, "orders/create", body, secret: null);
+        garbage.Headers.Add("X-Shopify-Hmac-Sha256", "not base64 at all!");
+        var unknownShop = await app.SendAsync(ShopifyWebhook("nobody.myshopify.com", "orders/create", body, "secret-of-a"));
+
+        foreach (var response in new[] { await app.SendAsync(tampered), missing, wrongSecret, await app.SendAsync(garbage), unknownShop })
+            await ProblemOf(response, 401);
+        Assert.Contains("X-Shopify-Hmac-Sha256", (await JsonOf(missing)).GetProperty("detail").GetString());
+        Assert.Equal(0, await app.EventsAsync(tenant.Id) + await app.EventsAsync(other.Id));
+        Assert.Equal(0, await app.CountAsync("select count(*) from ingest_rejections where tenant_id = any($1)", (object)new[] { tenant.Id, other.Id }));
+        Assert.NotEqual(shop, otherShop);
+    }
+
+    [Fact]
+    public async Task a_webhook_signed_for_one_tenants_shop_lands_in_that_tenant_only()
+    {
+        var (a, shopA, _) = await ShopAsync("secret-a");
+        var (b, _, _) = await ShopAsync("secret-b");
+        var response = await app.SendAsync(ShopifyWebhook(shopA, "orders/create", Samples.Order(55).ToJsonString(), "secret-a"));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(1, await app.EventsAsync(a.Id, "shopify:order:55"));
+        Assert.Equal(0, await app.EventsAsync(b.Id));
+    }
+
+    [Fact]
+    public async Task a_disabled_connection_no_longer_accepts_webhooks()
+    {
+        var (tenant, shop, connection) = await ShopAsync();
+        await tenant.Http.PatchAsync($"/api/v1/ingest/connections/{connection}", Json("{\"enabled\": false}"));
+        await ProblemOf(await app.SendAsync(ShopifyWebhook(shop, "orders/create", Samples.Order(1).ToJsonString(), "shpss_test_secret")), 401);
+        Assert.Equal(0, await app.EventsAsync(tenant.Id));
+    }
+
+    [Fact]
+    public async Task a_custom_sender_may_present_an_ingest_api_key_instead_of_a_signature()
+    {
+        var tenant = await app.CreateTenantAsync(scopes: "ingest");
+        var request = ShopifyWebhook(Unique.Shop(), "orders/create", Samples.Order(61).ToJsonString(), secret: null);
+        request.Headers.Add("x-api-key", tenant.ApiKey);
+        Assert.Equal(HttpStatusCode.Created, (await app.SendAsync(request)).StatusCode);
+        Assert.Equal(1, await app.EventsAsync(tenant.Id, "shopify:order:61"));
+
+        var reader = await app.CreateTenantAsync(scopes: "read");
+        var readOnly = ShopifyWebhook(Unique.Shop(), "orders/create", Samples.Order(62).ToJsonString(), secret: null);
+        readOnly.Headers.Add("x-api-key", reader.ApiKey);
+        await ProblemOf(await app.SendAsync(readOnly), 403);
+        var unknownKey = ShopifyWebhook(Unique.Shop(), "orders/create", Samples.Order(63).ToJsonString(), secret: null);
+        unknownKey.Headers.Add("x-api-key", "ghk_not_a_key");
+        await ProblemOf(await app.SendAsync(unknownKey), 401);
+        Assert.Equal(0, await app.EventsAsync(reader.Id));
+    }
+}

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text;
+using GrowHalo.Tests.Infrastructure;
+using static GrowHalo.Tests.Ingestion.IngestionApp;
+
+namespace GrowHalo.Tests.Ingestion.Webhooks;
+
+[Collection(IngestionCollection.Name)]
+public sealed class WebhookBadInputTests(IngestionApp app)
+{
+    private const string Secret = "shpss_bad_input";
+
+    private async Task<(TenantClient Tenant, string Shop)> ShopAsync()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var shop = Unique.Shop();
+        await app.ConnectAsync(tenant, "shopify", shop, Secret);
+        return (tenant, shop);
+    }
+
+    [Fact]
+    public async Task signed_malformed_json_is_a_400_and_stores_nothing()
+    {
+        var (tenant, shop) = await ShopAsync();
+        var problem = await ProblemOf(await app.SendAsync(ShopifyWebhook(shop, "orders/create", "{\"id\": 1, ", Secret)), 400);
+        Assert.Contains("not valid JSON", problem.GetProperty("detail").GetString());
+        Assert.Equal(0, await app.EventsAsync(tenant.Id));
+    }
+
+    [Fact]
+    public async Task a_body_that_is_not_json_is_a_415()
+    {
+        var (tenant, shop) = await ShopAsync();
+        var request = ShopifyWebhook(shop, "orders/create", "id=1", Secret);
+        request.Content = new StringContent("id=1", Encoding.UTF8, "text/plain");
+        await ProblemOf(await app.SendAsync(request), 415);
+        Assert.Equal(0, await app.EventsAsync(tenant.Id));
+    }
+
+    [Fact]
+    public async Task an_unknown_source_is_a_404_naming_the_webhook_addresses()
+    {
+        using var client = app.CreateClient();
+        var problem = await ProblemOf(await client.PostAsync("/api/v1/ingest/webhook/tiktok", Json("{}")), 404);
+        Assert.Contains("shopify|meta|google", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task a_missing_or_unknown_topic_is_a_400_naming_the_topics_taken()
+    {
+        var (tenant, shop) = await ShopAsync();
+        var unknown = await ProblemOf(await app.SendAsync(ShopifyWebhook(shop, "app/uninstalled", Samples.Order(1).ToJsonString(), Secret)), 400);
+        Assert.Contains("orders/create", ErrorFor(unknown, "X-Shopify-Topic"));
+        Assert.Equal(0, await app.EventsAsync(tenant.Id));
+    }
+
+    [Fact]
+    public async Task a_mistyped_amount_or_date_or_a_missing_id_is_a_400_naming_each_field()
+    {
+        var (tenant, shop) = await ShopAsync();
+        var order = Samples.Order(5, total: "abc", updatedAt: "03/01/2026");
+        order.Remove("id");
+        order.Remove("admin_graphql_api_id");
+        var problem = await ProblemOf(await app.SendAsync(ShopifyWebhook(shop, "orders/create", order.ToJsonString(), Secret)), 400);
+        Assert.Contains("required", ErrorFor(problem, "id"));
+        Assert.Contains("decimal amount", ErrorFor(problem, "total_price"));
+        Assert.Contains("ISO 8601", ErrorFor(problem, "updated_at"));
+        Assert.Equal(0, await app.EventsAsync(tenant.Id));
+    }
+
+    [Fact]
+    public async Task a_payload_for_another_shop_is_a_400_and_stores_nothing()
+    {
+        var (tenant, shop) = await ShopAsync();
+        var body = Samples.Order(8, shopDomain: "someone-else.myshopify.com").ToJsonString();
+        var problem = await ProblemOf(await app.SendAsync(ShopifyWebhook(shop, "orders/create", body, Secret)), 400);
+        Assert.Contains($"this webhook is for '{shop}'", ErrorFor(problem, "shop_domain"));
+        Assert.Equal(0, await app.EventsAsync(tenant.Id));
+
+        var same = Samples.Order(9, shopDomain: shop.ToUpperInvariant()).ToJsonString();
+        Assert.Equal(HttpStatusCode.Created, (await app.SendAsync(ShopifyWebhook(shop, "orders/create", same, Secret))).StatusCode);
+    }
+
+    [Fact]
+    public async Task a_body_over_16_megabytes_is_a_413()
+    {
+        var (tenant, shop) = await ShopAsync();
+        var request = ShopifyWebhook(shop, "orders/create", "{}", Secret);
+        request.Content = new ByteArrayContent(new byte[16 * 1024 * 1024 + 1]);
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        await ProblemOf(await app.SendAsync(request), 413);
+        Assert.Equal(0, await app.EventsAsync(tenant.Id));
+    }
+}

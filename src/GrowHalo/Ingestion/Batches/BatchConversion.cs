@@ -1,0 +1,83 @@
+using System.Text.Json;
+using GrowHalo.EventStore;
+using GrowHalo.Ingestion.Adapters;
+using GrowHalo.Ingestion.Parsing;
+
+namespace GrowHalo.Ingestion.Batches;
+
+/// <summary>The events a batch yields and the records it turns away.</summary>
+internal sealed record ConvertedBatch(IReadOnlyList<NewEvent> Events, IReadOnlyList<Rejection> Rejections, int RejectedRecords)
+{
+    public int TotalRecords => Events.Count + RejectedRecords;
+}
+
+/// <summary>
+/// Turns each batch event into events through <see cref="SourceAdapters"/>, checking each on its own: a bad event is
+/// listed with its index and does not stop the others. Counts are per record: a Meta <c>{data:[…]}</c> envelope or a
+/// Google searchStream answer inside one batch event yields one record per row, and each row counts once in
+/// total_events and in accepted, duplicates or rejected; a bad row's error names its place (payload.data[2].spend).
+/// </summary>
+internal static class BatchConversion
+{
+    public static ConvertedBatch Convert(string tenantId, BatchRequest request, RecordContext context)
+    {
+        var events = new List<NewEvent>(request.Events.Count);
+        var rejections = new List<Rejection>();
+        var rejected = 0;
+        for (var index = 0; index < request.Events.Count; index++)
+        {
+            var item = request.Events[index];
+            var (resource, payload, sent, externalId, errors) = ReadEnvelope(request.Source, item);
+            if (errors.Count > 0)
+            {
+                rejections.AddRange(errors.Select(e => new Rejection(context.BatchId, index, resource ?? EventTypeText(item), e.Field, e.Message)));
+                rejected++;
+                continue;
+            }
+            var itemContext = context with { SourceTimestamp = sent, ExternalId = externalId };
+            foreach (var record in Envelopes.Unwrap(request.Source, resource!, payload))
+            {
+                var adapted = SourceAdapters.ToEvent(tenantId, request.Source, resource!, record.Record, itemContext);
+                if (adapted.Event is not null) { events.Add(adapted.Event); continue; }
+                rejections.AddRange(adapted.Errors.Select(e => new Rejection(context.BatchId, index, resource, "payload." + record.FieldPath(e.Field), e.Message)));
+                rejected++;
+            }
+        }
+        return new ConvertedBatch(events, rejections, rejected);
+    }
+
+    private static (string? Resource, JsonElement Payload, DateTimeOffset? Sent, string? ExternalId, List<FieldError> Errors) ReadEnvelope(
+        string source, JsonElement item)
+    {
+        var errors = new List<FieldError>();
+        if (item.ValueKind != JsonValueKind.Object)
+            return (null, default, null, null, [new FieldError("event", "must be an object {\"eventType\": …, \"payload\": {…}}")]);
+        var allowed = Sources.ResourcesOf(source);
+        string? resource = null;
+        if (!BatchRequest.TryGet(item, out var type, "eventType", "event_type") || type.ValueKind != JsonValueKind.String)
+            errors.Add(new FieldError("eventType", $"is required: one of {string.Join(", ", allowed)} for {source}"));
+        else if (!allowed.Contains(resource = type.GetString()!.Trim().ToLowerInvariant()))
+            errors.Add(new FieldError("eventType", $"'{type.GetString()}' is not a {source} event type; use one of {string.Join(", ", allowed)}"));
+
+        if (!BatchRequest.TryGet(item, out var payload, "payload"))
+            errors.Add(new FieldError("payload", "is required: the platform's record as JSON"));
+
+        DateTimeOffset? sent = null;
+        if (BatchRequest.TryGet(item, out var ts, "sourceTimestamp", "source_timestamp"))
+        {
+            if (ts.ValueKind == JsonValueKind.String && JsonFields.TryParseTimestamp(ts.GetString(), out var parsed)) sent = parsed;
+            else errors.Add(new FieldError("sourceTimestamp", $"must be an ISO 8601 timestamp such as \"2026-03-01T14:05:00Z\", got {ts.GetRawText()}"));
+        }
+        string? externalId = null;
+        if (BatchRequest.TryGet(item, out var ext, "externalId", "external_id"))
+        {
+            if (ext.ValueKind is JsonValueKind.String or JsonValueKind.Number) externalId = ext.ValueKind == JsonValueKind.String ? ext.GetString() : ext.GetRawText();
+            else errors.Add(new FieldError("externalId", "must be text or a number"));
+        }
+        return (resource, payload, sent, externalId, errors);
+    }
+
+    private static string? EventTypeText(JsonElement item) =>
+        item.ValueKind == JsonValueKind.Object && BatchRequest.TryGet(item, out var t, "eventType", "event_type") && t.ValueKind == JsonValueKind.String
+            ? t.GetString() : null;
+}

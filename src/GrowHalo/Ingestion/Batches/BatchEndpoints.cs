@@ -1,0 +1,78 @@
+using GrowHalo.Ingestion.Adapters;
+using GrowHalo.Ingestion.Connections;
+using GrowHalo.Ingestion.Http;
+using GrowHalo.Platform.Tenancy;
+
+namespace GrowHalo.Ingestion.Batches;
+
+/// <summary>
+/// POST /api/v1/ingest/batch (ingest scope): many records in one request, up to 64 MB (≥ 10,000 Shopify orders).
+/// Valid records are appended and the batch is recorded in one transaction; the answer (201) comes after commit.
+/// A batch in which no record is usable stores nothing and answers 422 with every error.
+/// GET /api/v1/ingest/batches[/{id}] (read scope): the tenant's recent batches; another tenant's id is a 404.
+/// </summary>
+internal static class BatchEndpoints
+{
+    public static void MapBatches(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/ingest/batch", Ingest).RequireScope(Scopes.Ingest);
+        app.MapGet("/api/v1/ingest/batches", List).RequireScope(Scopes.Read);
+        app.MapGet("/api/v1/ingest/batches/{id}", Get).RequireScope(Scopes.Read);
+    }
+
+    private static async Task<IResult> Ingest(HttpContext context, RequestTenant tenant, ConnectionStore connections, BatchStore batches,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var receivedAt = clock.GetUtcNow();
+        if (JsonBody.CheckContentType(context.Request) is { } wrongType) return wrongType;
+        var bytes = await JsonBody.ReadAsync(context, JsonBody.BatchLimit, ct);
+        if (bytes.Problem is not null) return bytes.Problem;
+        var parsed = JsonBody.Parse(bytes.Value);
+        if (parsed.Problem is not null) return parsed.Problem;
+        using var doc = parsed.Value!;
+        var request = BatchRequest.Parse(doc.RootElement);
+        if (request.Problem is not null) return request.Problem;
+        var connection = await ConnectionOf(request.Value!, tenant.Id, connections, ct);
+        if (connection.Problem is not null) return connection.Problem;
+
+        var id = Guid.CreateVersion7(receivedAt);
+        var converted = BatchConversion.Convert(tenant.Id, request.Value!,
+            new RecordContext(Channels.Batch, receivedAt, ConnectionId: connection.Value?.Id, BatchId: id));
+        if (converted.Events.Count == 0 && converted.RejectedRecords > 0)
+            return IngestProblems.Status(StatusCodes.Status422UnprocessableEntity, "No usable events",
+                $"None of the {converted.RejectedRecords} records could be used, so nothing was stored: " +
+                $"{IngestProblems.Describe(converted.Rejections.Select(r => new Parsing.FieldError($"events[{r.Index}].{r.Field}", r.Reason)))}. " +
+                "Fix the fields listed in errors and send the batch again.",
+                new Dictionary<string, object?> { ["errors"] = converted.Rejections.Select(r => new BatchError(r.Index ?? 0, r.EventType, r.Field, r.Reason)) });
+
+        var batch = await batches.CommitAsync(tenant.Id, id, request.Value!.Source, connection.Value?.Id, converted, receivedAt, ct);
+        return TypedResults.Created($"/api/v1/ingest/batches/{batch.Id}", batch);
+    }
+
+    /// <summary>The connection the batch belongs to: the one named, else the tenant's only enabled connection of that source, else none.</summary>
+    private static async Task<Attempt<IngestConnection?>> ConnectionOf(BatchRequest request, string tenantId, ConnectionStore connections, CancellationToken ct)
+    {
+        var mine = await connections.ListAsync(tenantId, ct);
+        if (request.ConnectionId is null)
+            return mine.Where(c => c.Enabled && c.Source == request.Source).ToList() is [var only] ? only : (IngestConnection?)null;
+        var named = mine.FirstOrDefault(c => c.Id == request.ConnectionId);
+        if (named is null)
+            return Attempt<IngestConnection?>.Fail(IngestProblems.BadRequest(
+                $"connection_id '{request.ConnectionId}' is not a connection of this workspace. See GET /api/v1/ingest/connections, or leave it out."));
+        if (named.Source != request.Source)
+            return Attempt<IngestConnection?>.Fail(IngestProblems.BadRequest(
+                $"connection_id '{named.Id}' is a {named.Source} connection but the batch's source is {request.Source}. Send source {named.Source} or another connection."));
+        return named;
+    }
+
+    private static async Task<IResult> List(RequestTenant tenant, BatchStore batches, CancellationToken ct, int? limit = null)
+    {
+        if (limit is < 1 or > 500) return IngestProblems.BadRequest("limit must be between 1 and 500.");
+        return TypedResults.Ok(new { data = await batches.ListAsync(tenant.Id, limit ?? 50, ct) });
+    }
+
+    private static async Task<IResult> Get(string id, RequestTenant tenant, BatchStore batches, CancellationToken ct) =>
+        Guid.TryParse(id, out var guid) && await batches.FindAsync(tenant.Id, guid, ct) is { } batch
+            ? TypedResults.Ok(batch)
+            : IngestProblems.NotFound($"There is no batch '{id}' in this workspace. List recent batches with GET /api/v1/ingest/batches.");
+}

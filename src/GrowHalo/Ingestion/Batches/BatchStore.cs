@@ -1,0 +1,70 @@
+using Npgsql;
+using Store = GrowHalo.EventStore.EventStore;
+
+namespace GrowHalo.Ingestion.Batches;
+
+/// <summary>Commits a batch's events with its record in one transaction, and reads batches back per tenant.</summary>
+public sealed class BatchStore(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    private const string Columns =
+        "id, tenant_id, source, connection_id, total_events, accepted, rejected, duplicates, status, created_at, completed_at";
+
+    internal async Task<IngestBatch> CommitAsync(string tenantId, Guid id, string source, string? connectionId, ConvertedBatch batch,
+        DateTimeOffset createdAt, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var appended = await Store.AppendAsync(tx, tenantId, batch.Events, ct: ct);
+        var result = new IngestBatch(id, tenantId, source, connectionId, batch.TotalRecords, appended.Appended, batch.RejectedRecords,
+            appended.Duplicates, batch.RejectedRecords == 0 ? IngestBatch.Completed : IngestBatch.CompletedWithErrors,
+            createdAt, clock.GetUtcNow(), batch.Rejections.Select(ToError).ToList());
+        await using (var insert = new NpgsqlCommand($"insert into ingest_batches ({Columns}) values ($1, $2, $3, $4::text, $5, $6, $7, $8, $9, $10, $11)", conn, tx))
+        {
+            object?[] values = [id, tenantId, source, connectionId, result.TotalEvents, result.Accepted, result.Rejected, result.Duplicates,
+                result.Status, result.CreatedAt, result.CompletedAt];
+            foreach (var v in values) insert.Parameters.Add(new() { Value = v ?? DBNull.Value });
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+        await IngestLedger.RecordAsync(tx, tenantId, connectionId, appended.Duplicates, batch.RejectedRecords, batch.Rejections, result.CompletedAt, ct);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    public async Task<IReadOnlyList<IngestBatch>> ListAsync(string tenantId, int limit, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand($"select {Columns} from ingest_batches where tenant_id = $1 order by created_at desc, id desc limit $2");
+        cmd.Parameters.Add(new() { Value = tenantId });
+        cmd.Parameters.Add(new() { Value = limit });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<IngestBatch>();
+        while (await r.ReadAsync(ct)) list.Add(Read(r, null));
+        return list;
+    }
+
+    /// <summary>The tenant's batch with its errors; null for an unknown id or another tenant's batch.</summary>
+    public async Task<IngestBatch?> FindAsync(string tenantId, Guid id, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand($"select {Columns} from ingest_batches where tenant_id = $1 and id = $2");
+        cmd.Parameters.Add(new() { Value = tenantId });
+        cmd.Parameters.Add(new() { Value = id });
+        IngestBatch? batch;
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            batch = await r.ReadAsync(ct) ? Read(r, null) : null;
+        if (batch is null) return null;
+
+        await using var errors = dataSource.CreateCommand(
+            "select event_index, event_type, field, reason from ingest_rejections where tenant_id = $1 and batch_id = $2 order by id");
+        errors.Parameters.Add(new() { Value = tenantId });
+        errors.Parameters.Add(new() { Value = id });
+        var list = new List<BatchError>();
+        await using var e = await errors.ExecuteReaderAsync(ct);
+        while (await e.ReadAsync(ct)) list.Add(new BatchError(e.GetInt32(0), e.IsDBNull(1) ? null : e.GetString(1), e.GetString(2), e.GetString(3)));
+        return batch with { Errors = list };
+    }
+
+    private static BatchError ToError(Rejection r) => new(r.Index ?? 0, r.EventType, r.Field, r.Reason);
+
+    private static IngestBatch Read(NpgsqlDataReader r, IReadOnlyList<BatchError>? errors) => new(
+        r.GetGuid(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetInt32(4), r.GetInt32(5),
+        r.GetInt32(6), r.GetInt32(7), r.GetString(8), r.GetFieldValue<DateTimeOffset>(9), r.GetFieldValue<DateTimeOffset>(10), errors);
+}

@@ -1,0 +1,133 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace GrowHalo.Ingestion.Connections;
+
+/// <summary>Connections per tenant; the secrets go in sealed and come out only through <see cref="SecretAsync"/>.</summary>
+public sealed class ConnectionStore(NpgsqlDataSource dataSource, SecretBox secrets, TimeProvider clock)
+{
+    private const string Columns = """
+        id, tenant_id, source, external_account_id, display_name, api_base_url, polling_enabled, polling_interval_seconds,
+        enabled, webhook_secret is not null, access_token is not null, created_at, updated_at
+        """;
+
+    public async Task<IngestConnection> CreateAsync(string tenantId, ConnectionSettings s, CancellationToken ct = default)
+    {
+        var id = "con_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+        var now = clock.GetUtcNow();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var cmd = new NpgsqlCommand($"""
+            insert into ingest_connections (id, tenant_id, source, external_account_id, display_name, api_base_url,
+                polling_enabled, polling_interval_seconds, webhook_secret, access_token, created_at, updated_at)
+            values ($1, $2, $3, $4, $5, $6::text, $7, $8, $9::bytea, $10::bytea, $11, $11)
+            returning {Columns}
+            """, conn, tx);
+        object?[] values = [id, tenantId, s.Source, s.ExternalAccountId, s.DisplayName, s.ApiBaseUrl, s.PollingEnabled,
+            s.PollingIntervalSeconds, Seal(s.WebhookSecret, id, Secret.Webhook), Seal(s.AccessToken, id, Secret.AccessToken), now];
+        foreach (var v in values) cmd.Parameters.Add(new() { Value = v ?? DBNull.Value });
+        var created = await SingleAsync(cmd, $"An enabled {s.Source} connection for '{s.ExternalAccountId}' already exists. " +
+            "Update that connection with PATCH, or disable it first.", ct);
+        await using (var cursor = new NpgsqlCommand(
+            "insert into polling_cursors (connection_id, next_attempt_at) values ($1, case when $2 then $3::timestamptz end)", conn, tx))
+        {
+            cursor.Parameters.Add(new() { Value = id });
+            cursor.Parameters.Add(new() { Value = s.PollingEnabled });
+            cursor.Parameters.Add(new() { Value = now });
+            await cursor.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return created!;
+    }
+
+    public async Task<IngestConnection?> UpdateAsync(string tenantId, string id, ConnectionPatch p, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand($"""
+            update ingest_connections set
+                display_name = coalesce($3, display_name),
+                api_base_url = case when $4 then $5 else api_base_url end,
+                polling_enabled = coalesce($6, polling_enabled),
+                polling_interval_seconds = coalesce($7, polling_interval_seconds),
+                enabled = coalesce($8, enabled),
+                webhook_secret = case when $9 then $10 else webhook_secret end,
+                access_token = case when $11 then $12 else access_token end,
+                updated_at = $13
+            where tenant_id = $1 and id = $2
+            returning {Columns}
+            """);
+        cmd.Parameters.Add(new() { Value = tenantId });
+        cmd.Parameters.Add(new() { Value = id });
+        cmd.Parameters.Add(new() { Value = (object?)p.DisplayName ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = p.ApiBaseUrl is not null });
+        cmd.Parameters.Add(new() { Value = (object?)p.ApiBaseUrl?.Value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = (object?)p.PollingEnabled ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Boolean });
+        cmd.Parameters.Add(new() { Value = (object?)p.PollingIntervalSeconds ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        cmd.Parameters.Add(new() { Value = (object?)p.Enabled ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Boolean });
+        cmd.Parameters.Add(new() { Value = p.WebhookSecret is not null });
+        cmd.Parameters.Add(new() { Value = (object?)Seal(p.WebhookSecret?.Value, id, Secret.Webhook) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
+        cmd.Parameters.Add(new() { Value = p.AccessToken is not null });
+        cmd.Parameters.Add(new() { Value = (object?)Seal(p.AccessToken?.Value, id, Secret.AccessToken) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
+        cmd.Parameters.Add(new() { Value = clock.GetUtcNow() });
+        return await SingleAsync(cmd, "Another enabled connection already holds this platform account; disable it first.", ct);
+    }
+
+    public async Task<IReadOnlyList<IngestConnection>> ListAsync(string tenantId, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand($"select {Columns} from ingest_connections where tenant_id = $1 order by created_at, id");
+        cmd.Parameters.Add(new() { Value = tenantId });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<IngestConnection>();
+        while (await r.ReadAsync(ct)) list.Add(Read(r));
+        return list;
+    }
+
+    public async Task<IngestConnection?> FindAsync(string tenantId, string id, CancellationToken ct = default) =>
+        (await ListAsync(tenantId, ct)).FirstOrDefault(c => c.Id == id);
+
+    /// <summary>The enabled connection of a platform account, in whichever tenant: how a webhook finds its tenant.</summary>
+    public async Task<IngestConnection?> FindByAccountAsync(string source, string accountId, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand($"""
+            select {Columns} from ingest_connections where source = $1 and external_account_id = $2 and enabled
+            """);
+        cmd.Parameters.Add(new() { Value = source });
+        cmd.Parameters.Add(new() { Value = accountId });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? Read(r) : null;
+    }
+
+    /// <summary>A connection's secret in plain text, for signature checks and (later) API calls. Never send it anywhere else.</summary>
+    public async Task<string?> SecretAsync(string connectionId, Secret which, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand(which == Secret.Webhook
+            ? "select webhook_secret from ingest_connections where id = $1"
+            : "select access_token from ingest_connections where id = $1");
+        cmd.Parameters.Add(new() { Value = connectionId });
+        return await cmd.ExecuteScalarAsync(ct) is byte[] sealedValue ? secrets.Open(sealedValue, Context(connectionId, which)) : null;
+    }
+
+    private byte[]? Seal(string? plaintext, string id, Secret which) =>
+        string.IsNullOrEmpty(plaintext) ? null : secrets.Seal(plaintext, Context(id, which));
+
+    private static string Context(string id, Secret which) => $"ingest_connections/{id}/{which}";
+
+    private static async Task<IngestConnection?> SingleAsync(NpgsqlCommand cmd, string conflict, CancellationToken ct)
+    {
+        try
+        {
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            return await r.ReadAsync(ct) ? Read(r) : null;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "ingest_connections_account")
+        {
+            throw new ConnectionConflictException(conflict);
+        }
+    }
+
+    private static IngestConnection Read(NpgsqlDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5),
+        r.GetBoolean(6), r.GetInt32(7), r.GetBoolean(8), r.GetBoolean(9), r.GetBoolean(10),
+        r.GetFieldValue<DateTimeOffset>(11), r.GetFieldValue<DateTimeOffset>(12));
+}
+
+public enum Secret { Webhook, AccessToken }

@@ -1,0 +1,52 @@
+using GrowHalo.Ingestion.Connections;
+using GrowHalo.Ingestion.Http;
+using GrowHalo.Platform.Tenancy;
+using Microsoft.AspNetCore.Authentication;
+
+namespace GrowHalo.Ingestion.Webhooks;
+
+/// <summary>
+/// Who sent a webhook: a connection proven by its signature (the tenant is the connection's), or a custom sender with
+/// an ingest-scope API key (the tenant is the key's; the connection is the tenant's one for the named account, if any).
+/// </summary>
+internal sealed record WebhookSender(string TenantId, IngestConnection? Connection, bool ByApiKey)
+{
+    public static async Task<Attempt<WebhookSender>> ByApiKeyAsync(HttpContext context, string source, string? account,
+        ConnectionStore connections, CancellationToken ct)
+    {
+        var auth = await context.AuthenticateAsync(ApiKeyAuthentication.SchemeName);
+        if (!auth.Succeeded)
+            return Fail(IngestProblems.Unauthorized(auth.Failure?.Message ?? "The x-api-key header does not hold a valid API key."));
+        if (!auth.Principal.HasClaim(ApiKeyAuthentication.ScopeClaim, Scopes.Ingest))
+            return Fail(IngestProblems.Forbidden($"This API key lacks the '{Scopes.Ingest}' scope webhooks need. Create a key with --scopes {Scopes.Ingest}."));
+        var tenant = auth.Principal.FindFirst(ApiKeyAuthentication.TenantClaim)!.Value;
+        var connection = account is null ? null
+            : (await connections.ListAsync(tenant, ct)).FirstOrDefault(c => c.Enabled && c.Source == source && c.ExternalAccountId == account);
+        return new WebhookSender(tenant, connection, ByApiKey: true);
+    }
+
+    public static async Task<Attempt<WebhookSender>> BySignatureAsync(HttpContext context, WebhookScheme scheme, string? account,
+        ReadOnlyMemory<byte> body, ConnectionStore connections, ILogger logger, CancellationToken ct)
+    {
+        var where = scheme.AccountHeader ?? "the body's account_id";
+        if (account is null)
+            return Fail(IngestProblems.Unauthorized($"The webhook does not say which {scheme.Source} account it is for ({where}), so its signature cannot be checked."));
+        var connection = await connections.FindByAccountAsync(scheme.Source, account, ct);
+        if (connection is null)
+            return Fail(IngestProblems.Unauthorized($"No enabled {scheme.Source} connection for account '{account}'. " +
+                "Create one with POST /api/v1/ingest/connections (with its webhook_secret), or send an x-api-key."));
+        var secret = await connections.SecretAsync(connection.Id, Secret.Webhook, ct);
+        if (secret is null)
+            return Fail(IngestProblems.Unauthorized($"Connection {connection.Id} has no webhook secret to check signatures with. " +
+                "Set webhook_secret with PATCH /api/v1/ingest/connections/{id}."));
+        if (!scheme.Verify(secret, body.Span, context.Request.Headers[scheme.SignatureHeader].ToString()))
+        {
+            logger.LogWarning("Rejected a {Source} webhook for {Account}: bad signature", scheme.Source, account);
+            return Fail(IngestProblems.Unauthorized($"The {scheme.SignatureHeader} signature does not match. It must be {scheme.Format}, " +
+                $"made with the webhook secret of the connection for '{account}'."));
+        }
+        return new WebhookSender(connection.TenantId, connection, ByApiKey: false);
+    }
+
+    private static Attempt<WebhookSender> Fail(IResult problem) => Attempt<WebhookSender>.Fail(problem);
+}
