@@ -25,7 +25,7 @@ create table if not exists orders (
     line_items       jsonb       not null,
     primary key (tenant_id, order_id)
 );
-create index if not exists orders_by_day on orders (tenant_id, placed_day) include (counted, currency, total_price);
+create index if not exists orders_by_day on orders (tenant_id, placed_day);
 create index if not exists orders_by_customer on orders (tenant_id, customer_key);
 
 -- Refunds are dated by their own created_at, deduplicated by refund id (they arrive alone and inside later order versions).
@@ -49,7 +49,7 @@ create table if not exists customers (
     customer_id        text,                   -- the Shopify id, for id: keys
     email              text generated always as (coalesce(record_email, order_email)) stored,
     record_email       text,                   -- from the customer record
-    order_email        text,                   -- from the customer's most recently updated order
+    order_email        text,                   -- from the customer's most recently placed order
     first_name         text,
     last_name          text,
     created_at         timestamptz,            -- the customer record's created_at

@@ -131,4 +131,17 @@ public sealed class GeneratedScenarioTests(ScenarioApp app) : IClassFixture<Scen
         var newest = (DateTime)(await cmd.ExecuteScalarAsync())!;
         Assert.Equal(new DateTimeOffset(newest, TimeSpan.Zero), after.GetProperty("as_of").GetDateTimeOffset());
     }
+
+    [Fact]
+    public async Task customers_hold_their_counted_orders_first_order_day_and_lifetime_spend_net_of_refunds()
+    {
+        await using var cmd = app.DataSource.CreateCommand(
+            "select customer_key, orders_count, first_order_day, lifetime_spend from customers where tenant_id = $1 and orders_count > 0");
+        cmd.Parameters.Add(new() { Value = app.Shop.Id });
+        var actual = new Dictionary<string, (long, DateOnly, decimal)>();
+        await using (var r = await cmd.ExecuteReaderAsync())
+            while (await r.ReadAsync()) actual[r.GetString(0)] = (r.GetInt32(1), r.GetFieldValue<DateOnly>(2), r.GetDecimal(3));
+        Assert.Equal(app.Expected.Customers.Keys.Order(), actual.Keys.Order());
+        foreach (var (key, expected) in app.Expected.Customers) Assert.Equal(expected, actual[key]);
+    }
 }

@@ -20,6 +20,7 @@ public sealed class ScenarioExpectations
 {
     public Dictionary<DateOnly, ExpectedDay> Days { get; } = [];
     public List<ExpectedAdRow> Ads { get; } = [];
+    public Dictionary<string, (long Orders, DateOnly FirstDay, decimal LifetimeSpend)> Customers { get; } = [];
     public int Cancelled, TestOrVoided, Refunds, Guests, Versions, LateRestatements;
 
     public ScenarioExpectations(Scenario s)
@@ -31,6 +32,7 @@ public sealed class ScenarioExpectations
         foreach (var o in finals.Values.Where(Counted))
             Add(Scenario.LocalDay(o.CreatedAt), new ExpectedDay(o.Total * Rate(o.Currency, Scenario.LocalDay(o.CreatedAt)), 0m, 1, 0, 0m));
 
+        var refunded = new Dictionary<string, decimal>();
         var refunds = s.StandaloneRefunds.Concat(s.OrderVersions.SelectMany(v => (v.Refunds ?? []).Select(r => (OrderId: v.Id, Refund: r))))
             .GroupBy(r => r.Refund.Id).Select(g => g.First());
         foreach (var (orderId, refund) in refunds)
@@ -40,10 +42,16 @@ public sealed class ScenarioExpectations
             var day = Scenario.LocalDay(refund.CreatedAt);
             Add(day, new ExpectedDay(0m, refund.Amount * Rate(order.Currency, day), 0, 0, 0m));
             Refunds++;
+            if (Key(order) is { } key) refunded[key] = refunded.GetValueOrDefault(key) + refund.Amount * Rate(order.Currency, day);
         }
 
         foreach (var customer in finals.Values.Where(Counted).Where(o => Key(o) is not null).GroupBy(Key))
-            Add(Scenario.LocalDay(customer.Min(o => o.CreatedAt)), new ExpectedDay(0m, 0m, 0, 1, 0m));
+        {
+            var first = Scenario.LocalDay(customer.Min(o => o.CreatedAt));
+            Add(first, new ExpectedDay(0m, 0m, 0, 1, 0m));
+            Customers[customer.Key!] = (customer.Count(), first,
+                customer.Sum(o => o.Total * Rate(o.Currency, Scenario.LocalDay(o.CreatedAt))) - refunded.GetValueOrDefault(customer.Key!));
+        }
 
         foreach (var row in s.AdRows.GroupBy(a => (a.Platform, a.CampaignId, a.Day)).Select(g => g.Last()))
         {

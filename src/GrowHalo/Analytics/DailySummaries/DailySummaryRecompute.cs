@@ -36,7 +36,9 @@ public static class DailySummaryRecompute
             from touched t join ad_spend a on a.tenant_id = t.tenant_id and a.day = t.day
             group by 1, 2, 4, 5, 6),
         converted as (
-            select p.*, p.amount * fx_rate(p.tenant_id, p.day, p.currency, p.reporting) as value from parts p),
+            select p.*, p.amount * case when p.currency = p.reporting then 1
+                                        else fx_rate(p.tenant_id, p.day, p.currency, p.reporting) end as value
+            from parts p),
         by_platform as (
             select tenant_id, day, jsonb_object_agg(platform, spend order by platform) as spend
             from (select tenant_id, day, platform, sum(value) as spend from converted

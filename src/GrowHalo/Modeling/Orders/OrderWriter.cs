@@ -8,8 +8,9 @@ namespace GrowHalo.Modeling.Orders;
 
 /// <summary>
 /// Upserts the newest version of each order in one statement. A version whose updated_at is not greater than the one
-/// held changes nothing, so an older version arriving later is ignored. Reports each change with the order's old and
-/// new day and customer, which is what the summaries and customers must recompute.
+/// held changes nothing, so an older version arriving later is ignored. Reports each material change (a new order, or
+/// a new placed time, counted state, total, currency, customer or e-mail) with the order's old and new day and
+/// customer, which is what the summaries and customers must recompute; most updates (fulfilment, tags) are not.
 /// </summary>
 internal static class OrderWriter
 {
@@ -26,7 +27,7 @@ internal static class OrderWriter
                       customer_key, email, line_items)
             left join tenants t on t.id = i.tenant_id),
         before as (
-            select o.tenant_id, o.order_id, o.placed_day, o.customer_key
+            select o.tenant_id, o.order_id, o.placed_day, o.customer_key, o.placed_at, o.counted, o.total_price, o.currency, o.email
             from orders o join input i on i.tenant_id = o.tenant_id and i.order_id = o.order_id),
         written as (
             insert into orders as o (tenant_id, order_id, name, created_at, placed_at, placed_day, updated_at, currency,
@@ -45,9 +46,12 @@ internal static class OrderWriter
                 cancelled_at = excluded.cancelled_at, test = excluded.test, counted = excluded.counted,
                 customer_key = excluded.customer_key, email = excluded.email, line_items = excluded.line_items
             where excluded.updated_at > o.updated_at
-            returning o.tenant_id, o.order_id, o.placed_day, o.customer_key)
+            returning o.tenant_id, o.order_id, o.placed_day, o.customer_key, o.placed_at, o.counted, o.total_price, o.currency, o.email)
         select w.tenant_id, w.order_id, w.placed_day, w.customer_key, b.placed_day, b.customer_key
         from written w left join before b on b.tenant_id = w.tenant_id and b.order_id = w.order_id
+        where b.order_id is null
+           or (w.placed_at, w.counted, w.total_price, w.currency, w.customer_key, w.email)
+              is distinct from (b.placed_at, b.counted, b.total_price, b.currency, b.customer_key, b.email)
         """;
 
     public static async Task<List<Change>> WriteAsync(ProjectionContext context, IReadOnlyCollection<KeyValuePair<(string Tenant, string Id), ShopifyOrder>> orders, CancellationToken ct)
