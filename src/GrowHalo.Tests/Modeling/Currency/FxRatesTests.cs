@@ -105,7 +105,7 @@ public sealed class FxRatesTests(MetricsApp app) : IClassFixture<MetricsApp>
         var (_, bad) = FxCsv.Parse(["date,from,to,rate", "2026-03-02,EUR,USD", "2026-03-03,GBP,USD,abc"]);
         Assert.Equal(2, bad.Count);
         Assert.StartsWith("line 2:", bad[0]);
-        Assert.StartsWith("line 3.rate", bad[1]);
+        Assert.StartsWith("line 3: rate must be a positive number", bad[1]);
 
         Assert.StartsWith("line 1:", FxCsv.Parse(["2026-03-02,EUR,USD,1.1"]).Errors.Single());
     }

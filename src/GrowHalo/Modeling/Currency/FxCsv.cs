@@ -16,7 +16,7 @@ public static class FxCsv
             if (cells.Length != 4) { errors.Add($"line {i + 1}: expected 4 values (date,from,to,rate), got {cells.Length}"); continue; }
             var problems = new List<(string Field, string Message)>();
             var rate = FxRateValidation.Parse(cells[0], cells[1], cells[2], cells[3], $"line {i + 1}", problems);
-            if (rate is null) errors.AddRange(problems.Select(p => $"{p.Field} {p.Message}"));
+            if (rate is null) errors.AddRange(problems.Select(p => $"line {i + 1}: {p.Field[(p.Field.LastIndexOf('.') + 1)..]} {p.Message}"));
             else rates.Add(rate);
         }
         if (rates.Count == 0 && errors.Count == 0) errors.Add("the file has no rates after its header");
