@@ -21,7 +21,7 @@ public sealed class CommerceProjection : IProjection
 {
     public string Name => "commerce";
 
-    public IReadOnlyCollection<string>? EventTypes => SourceEventTypes.All.ToList();
+    public IReadOnlyCollection<string>? EventTypes { get; } = SourceEventTypes.All.ToList();
 
     private static readonly string[] Tables =
         ["daily_summaries", "orders", "order_refunds", "customers", "ad_spend", "products", "checkouts", "read_model_freshness"];
