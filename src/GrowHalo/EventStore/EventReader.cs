@@ -8,8 +8,10 @@ internal static class EventReader
 {
     // The text casts get names of their own: a cast keeps the column's name, and ORDER BY prefers an output column,
     // so "order by tx_id" next to "tx_id::text" would sort the feed as text ('1000' before '999') and skip events.
+    // Bodies come as jsonb, read as raw UTF-8 bytes and parsed once: no UTF-16 string and no second copy per event
+    // (reading them as text, parsing and cloning was a third of the daemon's CPU when catching up).
     public const string Columns =
-        "seq_id, id, tenant_id, stream_id, version, type, data::text as data_json, metadata::text as metadata_json, created_at, tx_id::text as tx_text";
+        "seq_id, id, tenant_id, stream_id, version, type, data, metadata, created_at, tx_id::text as tx_text";
 
     public static async Task<List<StoredEvent>> ReadAllAsync(NpgsqlCommand cmd, CancellationToken ct)
     {
@@ -23,13 +25,13 @@ internal static class EventReader
     {
         var seq = r.GetInt64(0);
         return new StoredEvent(seq, r.GetGuid(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetString(5),
-            Parse(r.GetString(6)), r.IsDBNull(7) ? null : Parse(r.GetString(7)),
+            Parse(r.GetFieldValue<byte[]>(6)), r.IsDBNull(7) ? null : Parse(r.GetFieldValue<byte[]>(7)),
             r.GetFieldValue<DateTimeOffset>(8), new FeedPosition(ulong.Parse(r.GetString(9)), seq));
     }
 
-    private static JsonElement Parse(string json)
-    {
-        using var doc = JsonDocument.Parse(json);
-        return doc.RootElement.Clone();
-    }
+    /// <summary>
+    /// The element of a document over <paramref name="utf8"/> itself (the array is this event's own). The document
+    /// is not disposed — like a cloned element it lives as long as the event — so its metadata is left to the GC.
+    /// </summary>
+    private static JsonElement Parse(byte[] utf8) => JsonDocument.Parse(utf8.AsMemory()).RootElement;
 }
