@@ -22,7 +22,9 @@ if (scaleAt >= 0)
 }
 if (argList.Remove("--list") || argList.Contains("--help") || argList.Contains("-h"))
 {
-    Console.WriteLine("usage: growhalo-bench [all | SCENARIO ...] [--scale X] [--out PATH]   (default: all at scale 1; results also go to artifacts/bench/results.json)");
+    Console.WriteLine("usage: growhalo-bench [all | SCENARIO ...] [--scale X] [--out PATH]");
+    Console.WriteLine("  all (the default) runs batch, webhook, projections, rebuild, queries and memory at scale 1 (1,000,000 events);");
+    Console.WriteLine("  the others run by name. Results: a table, and artifacts/bench/results.json.");
     foreach (var s in ScenarioRegistry.All) Console.WriteLine($"  {s.Name,-12} {s.Description}");
     return 0;
 }

@@ -16,10 +16,13 @@ public static class ScenarioRegistry
         .ThenBy(s => s.Name, StringComparer.Ordinal)
         .ToList();
 
-    /// <summary>The scenarios the arguments name; "all" (or nothing) means every one. Unknown names throw with the known ones.</summary>
+    /// <summary>
+    /// The scenarios the arguments name, in dependency order; "all" (or nothing) means the issue's six (others, such as
+    /// append, daemon and commerce, run by name). Unknown names throw with the known ones.
+    /// </summary>
     public static IReadOnlyList<IScenario> Select(IReadOnlyCollection<string> names)
     {
-        if (names.Count == 0 || names.Contains("all")) return All;
+        if (names.Count == 0 || names.Contains("all")) return All.Where(s => Order.Contains(s.Name)).ToList();
         var unknown = names.Where(n => All.All(s => s.Name != n)).ToList();
         if (unknown.Count > 0)
             throw new ArgumentException($"Unknown scenario '{string.Join("', '", unknown)}'. Known: all, {string.Join(", ", All.Select(s => s.Name))}.");
