@@ -9,7 +9,10 @@ public static class GrowHaloCommand
 
     public static async Task<Result> RunAsync(string connectionString, IReadOnlyList<string> args, CancellationToken ct)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = AppContext.BaseDirectory,
+        };
         info.ArgumentList.Add("exec");
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "growhalo.dll"));
         foreach (var a in args) info.ArgumentList.Add(a);

@@ -46,7 +46,12 @@ public sealed class GrowHaloServer : IAsyncDisposable
         var dll = Path.Combine(AppContext.BaseDirectory, "growhalo.dll");
         var url = new Uri($"http://127.0.0.1:{FreePort()}");
         var secretKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Started in its own folder: ASP.NET Core watches the content root (recursively) for configuration changes, and a
+        // content root holding artifacts/bench, where this very log is written, would keep the server busy with file events.
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = AppContext.BaseDirectory,
+        };
         info.ArgumentList.Add("exec");
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add("serve");
@@ -58,7 +63,7 @@ public sealed class GrowHaloServer : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             if (value is null) info.Environment.Remove(key); else info.Environment[key] = value;
 
-        var logPath = Path.Combine("artifacts", "bench", $"server-{name}.log");
+        var logPath = Path.GetFullPath(Path.Combine("artifacts", "bench", $"server-{name}.log"));
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
         var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
         var startedTimestamp = Stopwatch.GetTimestamp();
