@@ -44,7 +44,7 @@ public sealed class BatchScenario : IScenario
         // 1. The ingest path against the ceiling, in alternating rounds.
         var latencies = new List<double>();
         TimeSpan copyTime = TimeSpan.Zero, batchTime = TimeSpan.Zero;
-        await using (var server = await GrowHaloServer.StartAsync(Name, db.ConnectionString, new Dictionary<string, string?> { ["Projections__Enabled"] = "false" }, ct))
+        await using (var server = await GrowHaloServer.StartAsync("batch-ingest", db.ConnectionString, new Dictionary<string, string?> { ["Projections__Enabled"] = "false" }, ct))
         {
             using var http = server.Client(tenant.ApiKey);
             foreach (var body in bodies.Take(WarmUpBatches)) await PostAsync(http, body, ct);
@@ -61,7 +61,7 @@ public sealed class BatchScenario : IScenario
         // 2. As deployed: the daemon catches up with phase 1 first, then projects as the batches arrive.
         var deployedLatencies = new List<double>();
         TimeSpan deployedTime;
-        await using (var server = await GrowHaloServer.StartAsync(Name, db.ConnectionString, ct: ct))
+        await using (var server = await GrowHaloServer.StartAsync("batch-deployed", db.ConnectionString, ct: ct))
         {
             using var http = server.Client(tenant.ApiKey);
             await server.WaitForProjectionsAsync(TimeSpan.FromMinutes(10), ct);
