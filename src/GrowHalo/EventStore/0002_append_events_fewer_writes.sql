@@ -42,10 +42,11 @@ declare
     v_bump_tops bigint[];
     v_actual   bigint;
 begin
-    -- 1. Create the streams seen for the first time, already at the version they reach if every event is new.
+    -- 1. Create the streams seen for the first time, already at the version they reach if every event is new (a
+    --    repeat inside the append is a duplicate; step 4 then moves the stream back to what was really appended).
     --    A stream that another open transaction is creating makes this wait for it, and then counts as existing.
     with wanted as materialized (
-        select u.sid, count(distinct u.id) as n from unnest(p_streams, p_ids) as u(sid, id) group by u.sid
+        select u.sid, count(*) as n from unnest(p_streams) as u(sid) group by u.sid
     ), created as (
         insert into streams as s (tenant_id, id, version)
         select p_tenant, w.sid, w.n from wanted w order by w.sid
@@ -97,8 +98,8 @@ begin
         select coalesce(array_agg(t.sid order by t.sid), '{}'), coalesce(array_agg(coalesce(t.top, 0) order by t.sid), '{}')
         into v_bump_ids, v_bump_tops
         from (
-            select u.sid, max(u.v) as top, count(distinct u.id) as planned
-            from unnest(p_streams, p_ids, v_versions) as u(sid, id, v) group by u.sid
+            select u.sid, max(u.v) as top, count(*) as planned
+            from unnest(p_streams, v_versions) as u(sid, v) group by u.sid
         ) t
         left join unnest(v_locked) as l(sid) on l.sid = t.sid
         where case when l.sid is not null then t.top is not null else coalesce(t.top, 0) <> t.planned end;

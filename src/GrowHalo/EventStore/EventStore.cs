@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -108,9 +111,13 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         }
 
         if (!outcomes.Any(o => o.Status == AppendStatus.Appended)) return new AppendResult(outcomes);
-        await using (var copy = await tx.Connection!.BeginBinaryImportAsync(
-            "copy events (seq_id, id, tenant_id, stream_id, version, type, data, metadata) from stdin (format binary)", ct))
+        // Bodies go out as the UTF-8 bytes they already are (no UTF-16 string per event), through one pooled buffer:
+        // the importer has consumed a value when WriteAsync returns.
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
         {
+            await using var copy = await tx.Connection!.BeginBinaryImportAsync(
+                "copy events (seq_id, id, tenant_id, stream_id, version, type, data, metadata) from stdin (format binary)", ct);
             for (var i = 0; i < events.Count; i++)
             {
                 if (outcomes[i].Status != AppendStatus.Appended) continue;
@@ -122,13 +129,29 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
                 await copy.WriteAsync(e.StreamId, NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(outcomes[i].Version!.Value, NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(e.Type, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(e.Data.GetRawText(), NpgsqlDbType.Jsonb, ct);
-                if (e.Metadata is { } metadata) await copy.WriteAsync(metadata.GetRawText(), NpgsqlDbType.Jsonb, ct);
+                await copy.WriteAsync(Utf8(e.Data, ref buffer), NpgsqlDbType.Jsonb, ct);
+                if (e.Metadata is { } metadata) await copy.WriteAsync(Utf8(metadata, ref buffer), NpgsqlDbType.Jsonb, ct);
                 else await copy.WriteNullAsync(ct);
             }
             await copy.CompleteAsync(ct);
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
         return new AppendResult(outcomes);
+    }
+
+    private static ReadOnlyMemory<byte> Utf8(JsonElement json, ref byte[] buffer)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(json);
+        if (raw.Length > buffer.Length)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = ArrayPool<byte>.Shared.Rent(raw.Length);
+        }
+        raw.CopyTo(buffer);
+        return buffer.AsMemory(0, raw.Length);
     }
 
     private static Guid[] Ids(IReadOnlyList<NewEvent> events)

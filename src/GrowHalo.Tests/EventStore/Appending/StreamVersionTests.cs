@@ -53,6 +53,19 @@ public sealed class StreamVersionTests(TestDatabase db) : IClassFixture<TestData
     }
 
     [Fact]
+    public async Task a_new_stream_with_a_repeat_inside_the_append_ends_at_the_count_of_its_distinct_events()
+    {
+        var tenant = "t-" + Guid.NewGuid();
+        var result = await Store.AppendAsync(tenant, [
+            Version(tenant, "shopify:order:5", "a"), Version(tenant, "shopify:order:5", "a"), Version(tenant, "shopify:order:5", "b"),
+        ]);
+        Assert.Equal([1L, null, 2L], result.Events.Select(e => e.Version));
+        Assert.Equal(2, await StreamVersionAsync(tenant, "shopify:order:5"));
+        var next = await Store.AppendAsync(tenant, [Version(tenant, "shopify:order:5", "c")], expectedVersion: 2);
+        Assert.Equal(3, next.Events.Single().Version);
+    }
+
+    [Fact]
     public async Task a_new_stream_whose_only_event_is_already_stored_elsewhere_stays_at_version_zero_and_numbers_on_from_one()
     {
         var tenant = "t-" + Guid.NewGuid();
