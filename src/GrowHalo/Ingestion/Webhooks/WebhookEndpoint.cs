@@ -112,11 +112,10 @@ internal static class WebhookEndpoint
 
     private static async Task<WebhookReceipt> AppendAsync(NpgsqlDataSource db, WebhookSender from, List<NewEvent> events, DateTimeOffset at, CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var result = await Store.AppendAsync(tx, from.TenantId, events, ct: ct);
-        await IngestLedger.RecordAsync(tx, from.TenantId, from.Connection?.Id, result.Duplicates, 0, [], at, ct);
-        await tx.CommitAsync(ct);
+        await using var tenantDb = await TenantDb.BeginAsync(db, from.TenantId, ct);
+        var result = await Store.AppendAsync(tenantDb.Transaction, from.TenantId, events, ct: ct);
+        await IngestLedger.RecordAsync(tenantDb.Transaction, from.TenantId, from.Connection?.Id, result.Duplicates, 0, [], at, ct);
+        await tenantDb.CommitAsync(ct);
         return new WebhookReceipt(result.Appended > 0 || events.Count == 0 ? "accepted" : "duplicate", from.Connection?.Id, result.Appended,
             result.Duplicates, result.Events.Select(e => new WebhookReceiptEvent(e.Id, e.StreamId, e.Status == AppendStatus.Appended ? "appended" : "duplicate")).ToList());
     }
