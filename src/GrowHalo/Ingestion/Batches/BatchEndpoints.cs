@@ -16,7 +16,8 @@ internal static class BatchEndpoints
 {
     public static void MapBatches(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/ingest/batch", Ingest).RequireScope(Scopes.Ingest);
+        app.MapPost("/api/v1/ingest/batch", Ingest).RequireScope(Scopes.Ingest)
+            .Produces<IngestBatch>(StatusCodes.Status201Created);
         app.MapGet("/api/v1/ingest/batches", List).RequireScope(Scopes.Read, Scopes.Ingest);
         app.MapGet("/api/v1/ingest/batches/{id}", Get).RequireScope(Scopes.Read, Scopes.Ingest);
     }
