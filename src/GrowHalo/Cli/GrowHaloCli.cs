@@ -14,6 +14,8 @@ public static class GrowHaloCli
         root.Subcommands.Add(ProjectionsCommand.Create());
         root.Subcommands.Add(TenantsCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
+        foreach (var command in new[] { DemoCommand.Create(), SeedCommand.Create(), SimulateCommand.Create(), PollCommand.Create(), ResetCommand.Create() })
+            root.Subcommands.Add(command);
         return root;
     }
 
@@ -26,7 +28,7 @@ public static class GrowHaloCli
     {
         try
         {
-            return await Build().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return await Build().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(30) }); // the demo needs more than 2 s to stop its server and database
         }
         catch (LocalPostgresUnavailableException e)
         {

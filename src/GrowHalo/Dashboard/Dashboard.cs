@@ -1,9 +1,30 @@
+using GrowHalo.Dashboard.Live;
+using GrowHalo.Dashboard.Pages;
+using GrowHalo.Dashboard.Sessions;
+using Microsoft.AspNetCore.Authentication;
+
 namespace GrowHalo.Dashboard;
 
-/// <summary>Entry point of the Dashboard part: its services and its HTTP endpoints.</summary>
+/// <summary>
+/// Entry point of the Dashboard part: the page (<see cref="DashboardPageEndpoints"/>, built from Dashboard/ui), its
+/// cookie sign-in (<see cref="DashboardSessionAuthentication"/>, a second scheme of the read API) and its live
+/// updates (<see cref="LiveEndpoint"/>, Server-Sent Events fed by the projection daemon).
+/// </summary>
 public static class DashboardModule
 {
-    public static IServiceCollection AddDashboard(this IServiceCollection services) => services;
+    public static IServiceCollection AddDashboard(this IServiceCollection services)
+    {
+        services.AddOptions<DashboardOptions>().BindConfiguration("Dashboard");
+        services.AddSingleton<DashboardAssets>();
+        services.AddSingleton<DashboardSessionStore>();
+        services.AddSingleton<LiveUpdates>();
+        services.AddSingleton<TenantsTouchedQuery>();
+        services.AddHostedService<LiveUpdatePump>();
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, DashboardSessionAuthentication>(DashboardSessionAuthentication.SchemeName, null);
+        return services;
+    }
 
-    public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app) => app;
+    public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app) =>
+        app.MapDashboardPages().MapDashboardSessions().MapDashboardLive();
 }

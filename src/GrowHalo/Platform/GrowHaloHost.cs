@@ -3,6 +3,7 @@ using GrowHalo.Analytics;
 using GrowHalo.Dashboard;
 using GrowHalo.EventStore;
 using GrowHalo.Ingestion;
+using GrowHalo.Ingestion.Polling;
 using GrowHalo.Modeling;
 using GrowHalo.Platform.Database;
 using GrowHalo.Platform.Http;
@@ -24,6 +25,7 @@ public static class GrowHaloHost
         services.AddSingleton<TenantStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddIngestion();
+        services.AddPolling(runService: runDaemon);
         services.AddModeling();
         services.AddAnalytics();
         services.AddDashboard();

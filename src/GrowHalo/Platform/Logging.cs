@@ -10,7 +10,8 @@ public static class Logging
         .MinimumLevel.Information()
         .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
         .MinimumLevel.Override("System", LogEventLevel.Warning)
-        .MinimumLevel.Override("GrowHalo", forCli ? LogEventLevel.Warning : LogEventLevel.Information)
+        .MinimumLevel.Override("GrowHalo", Enum.TryParse<LogEventLevel>(Environment.GetEnvironmentVariable("GROWHALO_LOG_LEVEL"), true, out var level)
+            ? level : forCli ? LogEventLevel.Warning : LogEventLevel.Information) // the demo quiets request lines with Warning
         .Enrich.FromLogContext()
         .WriteTo.Console(
             outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",

@@ -69,7 +69,7 @@ public static class ScopeEndpointExtensions
         if (anyOf.Length == 0 || anyOf.Except(Scopes.All).Any())
             throw new ArgumentException($"RequireScope needs one or more of: {string.Join(", ", Scopes.All)}.", nameof(anyOf));
         return builder.RequireAuthorization(policy => policy
-                .AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName)
+                .AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName, Dashboard.Sessions.DashboardSessionAuthentication.SchemeName)
                 .RequireClaim(ApiKeyAuthentication.TenantClaim)
                 .RequireClaim(ApiKeyAuthentication.ScopeClaim, anyOf))
             .WithMetadata(new RequiredScope(anyOf));

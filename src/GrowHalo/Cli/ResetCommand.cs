@@ -1,0 +1,36 @@
+using System.CommandLine;
+using GrowHalo.Platform.Database;
+using Npgsql;
+
+namespace GrowHalo.Cli;
+
+internal static class ResetCommand
+{
+    public static Command Create()
+    {
+        var yes = new Option<bool>("--yes") { Description = "Do not ask: drop everything." };
+        var command = new Command("reset", "Drop every table of the GrowHalo database (all tenants, events, read models) and migrate afresh.") { yes };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (!parse.GetValue(yes))
+            {
+                if (Console.IsInputRedirected)
+                {
+                    await Console.Error.WriteLineAsync("error: reset drops all data; without a terminal to ask on, pass --yes.");
+                    return 1;
+                }
+                Console.Write("This drops ALL GrowHalo data (every tenant, event and read model). Type 'reset' to go on: ");
+                if (Console.ReadLine()?.Trim() != "reset") { Console.WriteLine("Nothing was changed."); return 1; }
+            }
+            await using var services = await CliServices.StartAsync(ct, migrate: false);
+            var db = services.GetRequiredService<NpgsqlDataSource>();
+            await using (var cmd = db.CreateCommand("drop schema public cascade; create schema public;"))
+                await cmd.ExecuteNonQueryAsync(ct);
+            NpgsqlConnection.ClearAllPools();
+            var applied = await services.GetRequiredService<Migrator>().MigrateAsync(ct);
+            Console.WriteLine($"Dropped all data and applied {applied} migration(s). Run `growhalo demo` to start over.");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,61 @@
+using GrowHalo.Dashboard.Sessions;
+using GrowHalo.Platform.Tenancy;
+using Microsoft.Extensions.Options;
+
+namespace GrowHalo.Dashboard.Live;
+
+/// <summary>
+/// <c>GET /dashboard/live</c>: Server-Sent Events for the signed-in tenant. It sends <c>ready</c> once, then
+/// <c>changed</c> (with no data) whenever a projection applied this tenant's events, and a keep-alive comment when
+/// idle, at which point it also re-checks the credentials: a revoked key or a sign-out ends the stream.
+/// </summary>
+public static class LiveEndpoint
+{
+    public static IEndpointRouteBuilder MapDashboardLive(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/dashboard/live", Stream).RequireScope(Scopes.Read).WithTags("Dashboard");
+        return app;
+    }
+
+    private static async Task Stream(HttpContext http, RequestTenant tenant, LiveUpdates live, IHostApplicationLifetime lifetime,
+        DashboardSessionStore sessions, ApiKeyStore keys, TimeProvider clock, IOptions<DashboardOptions> options)
+    {
+        // Also stop when the server stops: an open stream must not hold up shutdown.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        var ct = stop.Token;
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache, no-store";
+        http.Response.Headers["X-Accel-Buffering"] = "no"; // tell reverse proxies not to buffer the stream
+        using var subscription = live.Subscribe(tenant.Id);
+        try
+        {
+            await Send(http, "retry: 3000\nevent: ready\ndata: {}\n\n", ct);
+            while (!ct.IsCancellationRequested)
+            {
+                if (await subscription.WaitAsync(options.Value.LiveHeartbeat, ct))
+                    await Send(http, "event: changed\ndata: {}\n\n", ct);
+                else if (await StillAllowedAsync(http, sessions, keys, clock, ct))
+                    await Send(http, ": keep-alive\n\n", ct);
+                else
+                    return;
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+    }
+
+    private static async Task Send(HttpContext http, string text, CancellationToken ct)
+    {
+        await http.Response.WriteAsync(text, ct);
+        await http.Response.Body.FlushAsync(ct);
+    }
+
+    private static async Task<bool> StillAllowedAsync(HttpContext http, DashboardSessionStore sessions, ApiKeyStore keys, TimeProvider clock, CancellationToken ct)
+    {
+        if (http.Request.Headers.TryGetValue(ApiKeyAuthentication.Header, out var raw))
+        {
+            var key = await keys.FindByRawKeyAsync(raw.ToString().Trim(), ct);
+            return key is not null && KeyCheck.Check(key.Prefix, key.Scopes, key.RevokedAt, key.ExpiresAt, clock.GetUtcNow()) is null;
+        }
+        return SessionCookie.Read(http.Request) is { } id && (await sessions.ValidateAsync(id, ct)).Session is not null;
+    }
+}

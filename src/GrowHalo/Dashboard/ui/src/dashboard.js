@@ -1,0 +1,159 @@
+import { ApiError, getJson, postJson } from './api.js';
+import { createBreakdown } from './breakdown.js';
+import { createCharts } from './charts.js';
+import { daysBetween, describe, rangeOf } from './dates.js';
+import { h } from './dom.js';
+import { clockTime } from './format.js';
+import { createIngestion } from './ingestion.js';
+import { createKpis } from './kpis.js';
+import { connectLive } from './live.js';
+import { createOnboarding } from './onboarding.js';
+import { createPeriodPicker, GRANULARITIES, readViewState, segmented, writeViewState } from './period.js';
+
+const METRICS = 'revenue,ad_spend,roas,orders_count,new_customers,avg_order_value';
+
+export function renderDashboard(root, initialSession, { onSignedOut, onSessionEnded }) {
+  let session = initialSession;
+  const view = readViewState(location.hash);
+  const currency = () => session.tenant?.currency ?? 'USD';
+  const today = () => session.today;
+
+  const kpis = createKpis();
+  const charts = createCharts();
+  const breakdown = createBreakdown();
+  const ingestion = createIngestion();
+  const onboarding = createOnboarding(session.tenant?.name ?? 'this brand');
+  const periodText = h('span', { class: 'muted', id: 'period-text' });
+  const liveStatus = h('span', { class: 'live', id: 'live-status', dataset: { state: 'connecting' } }, 'Connecting…');
+  const picker = createPeriodPicker({ today: today(), period: view.period, onChange: (p) => { view.period = p; changed(); } });
+  const granularity = segmented('granularity', GRANULARITIES.map((g) => [g, g[0].toUpperCase() + g.slice(1)]), view.granularity,
+    (g) => { view.granularity = g; granularity.select(g); changed(); });
+  const metrics = h('div', { class: 'metrics' },
+    kpis.element,
+    h('section', { class: 'trends' },
+      h('div', { class: 'section-head row' }, h('h2', {}, 'Trends'), granularity.element),
+      charts.element),
+    breakdown.element);
+
+  root.replaceChildren(
+    h('header', { class: 'topbar' },
+      h('div', { class: 'brand' }, h('span', { class: 'halo', 'aria-hidden': 'true' }), 'GrowHalo',
+        h('span', { class: 'tenant', id: 'tenant-name' }, session.tenant?.name ?? '')),
+      h('div', { class: 'controls' }, picker.element, liveStatus,
+        h('button', { type: 'button', class: 'ghost', id: 'sign-out', onclick: signOut }, 'Sign out'))),
+    h('main', { class: 'dashboard' }, h('p', { class: 'period-line' }, 'Showing ', periodText), onboarding, metrics, ingestion.element));
+
+  let generation = 0;
+  let refreshes = 0;
+  let ended = false;
+
+  function sessionEnded() {
+    if (ended) return;
+    ended = true;
+    onSessionEnded();
+  }
+
+  /**
+   * Runs one request for a panel; drops answers to requests a newer refresh has superseded. A 401 means the session
+   * ended only if /dashboard/session says so too: an endpoint this server lacks can also answer 401 to a cookie.
+   */
+  function load(gen, url, show, fail) {
+    return getJson(url).then(
+      (data) => { if (gen === generation) show(data); },
+      async (error) => {
+        if (gen !== generation) return;
+        if (error instanceof ApiError && error.status === 401 && !(await stillSignedIn())) return;
+        if (gen === generation) fail(error);
+      });
+  }
+
+  async function refresh({ quiet = false } = {}) {
+    const gen = ++generation;
+    if (quiet) {
+      try {
+        session = await getJson('/dashboard/session');
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) return sessionEnded();
+      }
+      if (gen !== generation) return;
+      picker.setToday(today());
+    }
+    const { start, end } = rangeOf(view.period, today());
+    const days = daysBetween(start, end) + 1;
+    periodText.textContent = describe(view.period, today());
+    onboarding.hidden = !!session.has_data;
+    metrics.hidden = !session.has_data;
+    document.body.dataset.hasData = String(!!session.has_data);
+    const retry = () => refresh();
+    const tasks = [];
+    if (session.has_data) {
+      if (!quiet) { kpis.loading(); charts.loading(); breakdown.loading('source'); breakdown.loading('campaign'); }
+      const summaryUrl = view.period.days
+        ? `/api/v1/metrics/summary?period=last_${view.period.days}_days`
+        : `/api/v1/metrics/summary?start=${start}&end=${end}`;
+      const range = `start=${start}&end=${end}`;
+      tasks.push(
+        load(gen, summaryUrl, (s) => kpis.show(s, currency(), `${days} days`), (e) => kpis.error(e, retry)),
+        load(gen, `/api/v1/metrics?${range}&granularity=${view.granularity}&metrics=${METRICS}`,
+          (r) => charts.show(r, view.granularity, currency()), (e) => charts.error(e, retry)),
+        load(gen, `/api/v1/metrics/ad-spend?${range}&group_by=source`, (r) => breakdown.show('source', r, currency()), (e) => breakdown.error('source', e, retry)),
+        load(gen, `/api/v1/metrics/ad-spend?${range}&group_by=campaign`, (r) => breakdown.show('campaign', r, currency()), (e) => breakdown.error('campaign', e, retry)));
+    }
+    if (!quiet) ingestion.loading();
+    tasks.push(load(gen, '/api/v1/ingest/status', (s) => ingestion.show(s), (e) => ingestion.error(e, retry)));
+    await Promise.all(tasks);
+    if (gen !== generation) return;
+    document.body.dataset.refreshes = String(++refreshes);
+    document.body.dataset.updatedAt = new Date().toISOString();
+    if (liveStatus.dataset.state === 'live') liveStatus.textContent = `Live · updated ${clockTime()}`;
+  }
+
+  function changed() {
+    writeViewState(view);
+    refresh();
+  }
+
+  // Live: coalesce bursts of "changed" into one quiet refresh at a time.
+  let pending = null;
+  let running = null;
+  function scheduleRefresh() {
+    clearTimeout(pending);
+    pending = setTimeout(async () => {
+      if (running) await running;
+      running = refresh({ quiet: true }).finally(() => { running = null; });
+    }, 250);
+  }
+
+  function setLiveState(state) {
+    liveStatus.dataset.state = state;
+    liveStatus.textContent = state === 'live' ? 'Live' : state === 'reconnecting' ? 'Reconnecting…' : 'Offline — retrying';
+    document.body.dataset.live = state;
+  }
+
+  async function stillSignedIn() {
+    try {
+      await getJson('/dashboard/session');
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) { sessionEnded(); return false; }
+      return true;
+    }
+  }
+
+  async function signOut() {
+    try { await postJson('/dashboard/sign-out'); } catch { /* the cookie is cleared server-side; show sign-in anyway */ }
+    ended = true;
+    onSignedOut();
+  }
+
+  writeViewState(view);
+  refresh();
+  const stopLive = connectLive({ onChanged: scheduleRefresh, onState: setLiveState, onClosed: stillSignedIn });
+  return () => {
+    ended = true;
+    generation++;
+    clearTimeout(pending);
+    stopLive();
+    charts.destroy();
+  };
+}

@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using GrowHalo.EventStore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace GrowHalo.Ingestion.Polling;
+
+/// <summary>
+/// The poller's side of <c>polling_cursors</c>. A page's events, its duplicate count and the cursor that moves past
+/// it commit in one transaction: a pass stopped at any point resumes after the last committed page, with no gap
+/// and nothing counted twice (a page fetched again is all duplicates).
+/// </summary>
+public sealed class PollCursorStore(NpgsqlDataSource db, TimeProvider time)
+{
+    public async Task<JsonObject> LoadAsync(string connectionId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("select cursor::text from polling_cursors where connection_id = $1");
+        cmd.Parameters.Add(new() { Value = connectionId });
+        return await cmd.ExecuteScalarAsync(ct) is string json ? JsonNode.Parse(json) as JsonObject ?? [] : [];
+    }
+
+    /// <summary>Appends a page's events and moves the cursor, together. Returns (appended, duplicates).</summary>
+    public async Task<(int Appended, int Duplicates)> CommitPageAsync(PollTarget target, IReadOnlyList<NewEvent> events,
+        int rejectedRecords, IReadOnlyList<Rejection> rejections, JsonObject cursor, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var result = await EventStore.EventStore.AppendAsync(tx, target.TenantId, events, ct: ct);
+        await using (var cmd = new NpgsqlCommand("""
+            insert into polling_cursors (connection_id, cursor) values ($1, $2)
+            on conflict (connection_id) do update set cursor = excluded.cursor
+            """, conn, tx))
+        {
+            cmd.Parameters.Add(new() { Value = target.ConnectionId });
+            cmd.Parameters.Add(new() { Value = cursor.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        await IngestLedger.RecordAsync(tx, target.TenantId, target.ConnectionId, result.Duplicates, rejectedRecords, rejections, time.GetUtcNow(), ct);
+        await tx.CommitAsync(ct);
+        return (result.Appended, result.Duplicates);
+    }
+
+    /// <summary>Places a connection's cursor, e.g. after history was loaded another way, so polling starts from there.</summary>
+    public async Task PlaceAsync(string connectionId, JsonObject cursor, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            insert into polling_cursors (connection_id, cursor) values ($1, $2)
+            on conflict (connection_id) do update set cursor = excluded.cursor
+            """);
+        cmd.Parameters.Add(new() { Value = connectionId });
+        cmd.Parameters.Add(new() { Value = cursor.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The cursor of a connection whose records up to <paramref name="now"/> are already stored.</summary>
+    public static JsonObject CaughtUp(string source, DateTimeOffset now, DateOnly today)
+    {
+        if (source != "shopify") return new JsonObject { ["synced_through"] = AdDayWindow.Text(today) };
+        var stamp = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var cursor = new JsonObject();
+        foreach (var resource in new[] { "products", "customers", "orders", "checkouts" }) cursor[resource] = new JsonObject { ["updated_at_min"] = stamp };
+        return cursor;
+    }
+
+    public async Task RecordSuccessAsync(string connectionId, TimeSpan interval, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var cmd = db.CreateCommand("""
+            update polling_cursors set last_success_at = $2, error_count = 0, next_attempt_at = $3 where connection_id = $1
+            """);
+        cmd.Parameters.Add(new() { Value = connectionId });
+        cmd.Parameters.Add(new() { Value = now });
+        cmd.Parameters.Add(new() { Value = now + interval });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Counts the failure and schedules the next try after a backoff that doubles with each failure in a row.</summary>
+    public async Task<DateTimeOffset> RecordFailureAsync(string connectionId, string error, PollingOptions options, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var cmd = db.CreateCommand("""
+            update polling_cursors set error_count = error_count + 1, last_error = $2, last_error_at = $3,
+                next_attempt_at = $3 + least($4 * power(2, least(error_count, 20)), $5) * interval '1 second'
+            where connection_id = $1
+            returning next_attempt_at
+            """);
+        cmd.Parameters.Add(new() { Value = connectionId });
+        cmd.Parameters.Add(new() { Value = error.Length > 1000 ? error[..1000] : error });
+        cmd.Parameters.Add(new() { Value = now });
+        cmd.Parameters.Add(new() { Value = Math.Max(1, options.RetryDelay.TotalSeconds) * 30 });
+        cmd.Parameters.Add(new() { Value = options.MaxBackoff.TotalSeconds });
+        return await cmd.ExecuteScalarAsync(ct) is DateTime next ? new DateTimeOffset(next, TimeSpan.Zero) : now;
+    }
+}

@@ -1,0 +1,47 @@
+namespace GrowHalo.Simulator.StandIns;
+
+public enum StandInApi { ShopifyRest, ShopifyGraphQl, Meta, Google }
+
+/// <summary>
+/// Failures a test asks a stand-in to produce: "answer the 3rd Shopify request with 429", "the next Meta request with
+/// 500". Each is used once. Also counts requests per API so tests can see what a poller did.
+/// </summary>
+public sealed class StandInFaults
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<StandInApi, List<(int Skip, int Status)>> _pending = [];
+    private readonly Dictionary<StandInApi, int> _requests = [];
+
+    /// <summary>Fail one request of <paramref name="api"/> with <paramref name="status"/>, after letting <paramref name="afterRequests"/> through.</summary>
+    public void FailOnce(StandInApi api, int status, int afterRequests = 0)
+    {
+        lock (_gate)
+        {
+            if (!_pending.TryGetValue(api, out var list)) _pending[api] = list = [];
+            list.Add((afterRequests, status));
+        }
+    }
+
+    public int Requests(StandInApi api)
+    {
+        lock (_gate) return _requests.GetValueOrDefault(api);
+    }
+
+    /// <summary>Counts the request and returns the status to fail it with, if a fault is due.</summary>
+    internal int? Next(StandInApi api)
+    {
+        lock (_gate)
+        {
+            _requests[api] = _requests.GetValueOrDefault(api) + 1;
+            if (!_pending.TryGetValue(api, out var list) || list.Count == 0) return null;
+            var (skip, status) = list[0];
+            if (skip > 0)
+            {
+                list[0] = (skip - 1, status);
+                return null;
+            }
+            list.RemoveAt(0);
+            return status;
+        }
+    }
+}
