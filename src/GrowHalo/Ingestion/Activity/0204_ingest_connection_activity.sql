@@ -6,7 +6,6 @@ create table if not exists ingest_connection_activity (
     last_event_at  timestamptz not null,
     primary key (tenant_id, connection_id)
 );
-select growhalo_enable_tenant_rls('ingest_connection_activity');
 
 -- ingest_activity now also fills the table above: replay it from the start so both agree.
 delete from ingest_activity;

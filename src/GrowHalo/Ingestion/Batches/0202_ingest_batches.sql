@@ -29,7 +29,3 @@ create table if not exists ingest_rejections (
 );
 create index if not exists ingest_rejections_recent on ingest_rejections (tenant_id, id desc);
 create index if not exists ingest_rejections_batch on ingest_rejections (batch_id, id) where batch_id is not null;
-
--- Tenant-owned: row-level security as a second wall (see Platform/Tenancy/TenantDb.cs).
-select growhalo_enable_tenant_rls('ingest_batches');
-select growhalo_enable_tenant_rls('ingest_rejections');

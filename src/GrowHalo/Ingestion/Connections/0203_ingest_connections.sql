@@ -22,7 +22,6 @@ create unique index if not exists ingest_connections_account on ingest_connectio
 -- Where the poller stands for each connection. The cursor's shape is the poller's (e.g. per resource updated_at_min).
 create table if not exists polling_cursors (
     connection_id    text        primary key references ingest_connections (id),
-    tenant_id        text        not null,
     cursor           jsonb       not null default '{}',
     last_success_at  timestamptz,
     error_count      int         not null default 0,
@@ -41,9 +40,3 @@ create table if not exists ingest_connection_stats (
     last_error_at  timestamptz,
     primary key (tenant_id, connection_id)
 );
-
--- Tenant-owned: row-level security as a second wall (see Platform/Tenancy/TenantDb.cs). Webhooks find their
--- connection before they know the tenant, so that one lookup runs as the owner (ConnectionStore.FindByAccountAsync).
-select growhalo_enable_tenant_rls('ingest_connections');
-select growhalo_enable_tenant_rls('polling_cursors');
-select growhalo_enable_tenant_rls('ingest_connection_stats');

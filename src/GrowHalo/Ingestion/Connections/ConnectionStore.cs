@@ -33,8 +33,8 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, SecretBox secre
         var created = await SingleAsync(cmd, $"An enabled {s.Source} connection for '{s.ExternalAccountId}' already exists. " +
             "Update that connection with PATCH, or disable it first.", ct);
         await using (var cursor = db.Command("""
-            insert into polling_cursors (connection_id, tenant_id, next_attempt_at) values ($1, $2, case when $3 then $4::timestamptz end)
-            """, id, tenantId, s.PollingEnabled, now))
+            insert into polling_cursors (connection_id, next_attempt_at) values ($1, case when $2 then $3::timestamptz end)
+            """, id, s.PollingEnabled, now))
             await cursor.ExecuteNonQueryAsync(ct);
         await db.CommitAsync(ct);
         return created!;
