@@ -19,10 +19,13 @@ public static class GrowHaloCli
         return root;
     }
 
-    /// <summary>No arguments, "serve", or only host settings such as --urls=… (as WebApplicationFactory passes) mean: serve.</summary>
+    /// <summary>
+    /// No arguments, "serve", or only host settings such as --urls=… (as WebApplicationFactory passes) mean: serve.
+    /// Anything else, a mistyped --flag included, goes to the command line, which prints usage rather than starting a server.
+    /// </summary>
     public static bool IsServe(string[] args) =>
         args.Length == 0 || args[0] == "serve" ||
-        (args[0].StartsWith("--", StringComparison.Ordinal) && args[0] is not ("--help" or "--version"));
+        args.All(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal));
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -41,6 +44,17 @@ public static class GrowHaloCli
                 $"error: cannot use the database: {e.Message}. Check GROWHALO_DATABASE_URL / ConnectionStrings:GrowHalo, " +
                 "or unset them to let GrowHalo run its own local PostgreSQL.");
             return 2;
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("Stopped.");
+            return 130;
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("GROWHALO_DEBUG") is null)
+        {
+            // One line a person can act on; GROWHALO_DEBUG=1 shows the whole exception for a bug report.
+            await Console.Error.WriteLineAsync($"error: {e.Message} (set GROWHALO_DEBUG=1 for details)");
+            return 1;
         }
     }
 

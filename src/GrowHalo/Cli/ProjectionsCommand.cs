@@ -68,14 +68,30 @@ internal static class ProjectionsCommand
         {
             var tenantId = await TenantsCommand.ResolveAsync(services, parse.GetValue(tenant), token);
             var statuses = await services.GetRequiredService<ProjectionStatusQuery>().GetAsync(tenantId, token);
-            var table = new Table().AddColumns("projection", "position", "lag (events)", "lag (s)", "failures", "owner", "last failure");
-            foreach (var s in statuses)
-                table.AddRow(s.Name, s.Position, s.LagEvents.ToString("N0"), s.LagSeconds.ToString("0.0"), s.Failures.ToString(),
-                    s.Owner ?? "none", Markup.Escape(s.LastFailure ?? ""));
-            AnsiConsole.Write(table);
+            string[] header = ["projection", "position", "lag (events)", "lag (s)", "failures", "owner", "last failure"];
+            var rows = statuses.Select(s => new[]
+            {
+                s.Name, s.Position, s.LagEvents.ToString("N0"), s.LagSeconds.ToString("0.0"), s.Failures.ToString(),
+                s.Owner ?? "none", (s.LastFailure ?? "").ReplaceLineEndings(" "),
+            }).ToList();
+            if (Console.IsOutputRedirected) WritePlain(header, rows);
+            else
+            {
+                var table = new Table().AddColumns(header);
+                foreach (var row in rows) table.AddRow(row.Select(Markup.Escape).ToArray());
+                AnsiConsole.Write(table);
+            }
             return 0;
         }, ct));
         return command;
+    }
+
+    /// <summary>Piped or redirected: one line per row, never wrapped at a guessed width, so grep and scripts see whole names.</summary>
+    private static void WritePlain(string[] header, List<string[]> rows)
+    {
+        var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
+        foreach (var row in rows.Prepend(header))
+            Console.WriteLine(string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
     }
 
     /// <summary>Progress&lt;T&gt; posts to the thread pool; a rebuild's reports must arrive in order.</summary>

@@ -6,7 +6,10 @@ namespace GrowHalo.EventStore;
 /// <summary>Maps rows of <c>events</c> to <see cref="StoredEvent"/>; the one place that knows the column order.</summary>
 internal static class EventReader
 {
-    public const string Columns = "seq_id, id, tenant_id, stream_id, version, type, data::text, metadata::text, created_at, tx_id::text";
+    // The text casts get names of their own: a cast keeps the column's name, and ORDER BY prefers an output column,
+    // so "order by tx_id" next to "tx_id::text" would sort the feed as text ('1000' before '999') and skip events.
+    public const string Columns =
+        "seq_id, id, tenant_id, stream_id, version, type, data::text as data_json, metadata::text as metadata_json, created_at, tx_id::text as tx_text";
 
     public static async Task<List<StoredEvent>> ReadAllAsync(NpgsqlCommand cmd, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using Npgsql;
+using NpgsqlTypes;
 
 namespace GrowHalo.EventStore.Projections;
 
@@ -11,17 +12,25 @@ namespace GrowHalo.EventStore.Projections;
 /// an id below it has finished, committed or rolled back — and read only events whose transaction is below it.
 /// Those rows can no longer change, so ordering by (tx_id, seq_id) and remembering the last pair is gap-free.
 /// A page shorter than the limit has seen everything below xmin, so the position may jump to (xmin, 0).
+///
+/// The reader's own transaction counts as in flight too (a snapshot leaves it out of xmin): a projection that appends
+/// events while it applies a batch would otherwise jump past its own events before they commit.
 /// </summary>
 internal static class EventFeed
 {
-    public sealed record Page(IReadOnlyList<StoredEvent> Events, FeedPosition Next);
+    /// <param name="Blocked">Committed events exist past <paramref name="Next"/> but an older transaction, still open
+    /// somewhere on the server, keeps them unreadable. No notification comes when it ends: the caller should look again soon.</param>
+    public sealed record Page(IReadOnlyList<StoredEvent> Events, FeedPosition Next, bool Blocked = false);
 
     public static async Task<Page> ReadAsync(
         NpgsqlConnection conn, NpgsqlTransaction? tx, FeedPosition after, int limit,
         IReadOnlyCollection<string>? types = null, string? tenantId = null, FeedPosition? upTo = null, CancellationToken ct = default)
     {
         ulong safeBelow;
-        await using (var snap = new NpgsqlCommand("select pg_snapshot_xmin(pg_current_snapshot())::text", conn, tx))
+        await using (var snap = new NpgsqlCommand("""
+            select least(pg_snapshot_xmin(s), coalesce(pg_current_xact_id_if_assigned(), pg_snapshot_xmin(s)))::text
+            from pg_current_snapshot() s
+            """, conn, tx))
             safeBelow = ulong.Parse((string)(await snap.ExecuteScalarAsync(ct))!);
 
         await using var cmd = new NpgsqlCommand($"""
@@ -31,25 +40,41 @@ internal static class EventFeed
               and ($4::text[] is null or type = any($4))
               and ($5::text is null or tenant_id = $5)
               and ($6::text is null or (tx_id, seq_id) <= ($6::text::xid8, $7))
-            order by tx_id, seq_id
+            order by events.tx_id, events.seq_id
             limit $8
             """, conn, tx);
         cmd.Parameters.Add(new() { Value = after.TxId.ToString() });
         cmd.Parameters.Add(new() { Value = after.Sequence });
         cmd.Parameters.Add(new() { Value = safeBelow.ToString() });
-        cmd.Parameters.Add(new() { Value = (object?)types?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
-        cmd.Parameters.Add(new() { Value = (object?)tenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        cmd.Parameters.Add(new() { Value = (object?)upTo?.TxId.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        cmd.Parameters.Add(TypesParameter(types));
+        cmd.Parameters.Add(new() { Value = (object?)tenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = (object?)upTo?.TxId.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = upTo?.Sequence ?? 0L });
         cmd.Parameters.Add(new() { Value = limit });
         var events = await EventReader.ReadAllAsync(cmd, ct);
 
         var next = events.Count > 0 ? events[^1].Position : after;
-        if (events.Count < limit && upTo is null)
-        {
-            var caughtUp = new FeedPosition(safeBelow, 0);
-            if (caughtUp > next) next = caughtUp;
-        }
-        return new Page(events, next);
+        if (events.Count >= limit || upTo is not null) return new Page(events, next);
+        var caughtUp = new FeedPosition(safeBelow, 0);
+        if (caughtUp > next) next = caughtUp;
+        return new Page(events, next, events.Count == 0 && await AnyAfterAsync(conn, tx, next, types, tenantId, ct));
     }
+
+    private static async Task<bool> AnyAfterAsync(
+        NpgsqlConnection conn, NpgsqlTransaction? tx, FeedPosition after, IReadOnlyCollection<string>? types, string? tenantId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            select exists (select 1 from events
+                           where (tx_id, seq_id) > ($1::text::xid8, $2)
+                             and ($3::text[] is null or type = any($3)) and ($4::text is null or tenant_id = $4))
+            """, conn, tx);
+        cmd.Parameters.Add(new() { Value = after.TxId.ToString() });
+        cmd.Parameters.Add(new() { Value = after.Sequence });
+        cmd.Parameters.Add(TypesParameter(types));
+        cmd.Parameters.Add(new() { Value = (object?)tenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    private static NpgsqlParameter TypesParameter(IReadOnlyCollection<string>? types) =>
+        new() { Value = (object?)types?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 }

@@ -65,23 +65,30 @@ public sealed class ProjectionDaemon(
 
     private async Task RunOwnedAsync(ProjectionRunner runner, ProjectionLock ownership, WakeSignal wake, CancellationToken ct)
     {
-        var idle = TimeSpan.Zero;
+        var retry = TimeSpan.Zero;
         while (!ct.IsCancellationRequested)
         {
             if (await ownership.RebuildRequestedAsync(ct)) return;
-            if (await runner.RunBatchAsync(ct) > 0)
+            var batch = await runner.RunBatchAsync(ct);
+            if (batch.Events > 0)
             {
-                idle = TimeSpan.Zero;
+                retry = TimeSpan.Zero;
                 BatchCommitted?.Invoke(runner.Projection.Name);
                 continue;
             }
-            // Nothing readable yet: a transaction below the safe horizon may still be open. Look again soon,
-            // backing off to the slow poll; a notification wakes us at once.
-            idle = idle == TimeSpan.Zero ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, _options.PollInterval.Ticks));
-            await wake.WaitAsync(idle, ct);
+            // Committed events wait behind an older transaction that is still open (transaction ids are server-wide,
+            // so it may even be in another database): its end sends no notification, so look again soon, backing off.
+            // Otherwise nothing is new: sleep until an append notifies us, with the slow poll in case one is lost.
+            retry = !batch.Blocked ? TimeSpan.Zero
+                : retry == TimeSpan.Zero ? BlockedRetryFirst
+                : TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, BlockedRetryMax.Ticks));
+            await wake.WaitAsync(batch.Blocked && retry < _options.PollInterval ? retry : _options.PollInterval, ct);
             if (!await ownership.IsAliveAsync(ct)) return;
         }
     }
+
+    private static readonly TimeSpan BlockedRetryFirst = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan BlockedRetryMax = TimeSpan.FromSeconds(1);
 
     private Task Delay(CancellationToken ct) =>
         Task.Delay(_options.TakeoverInterval, ct).ContinueWith(_ => { }, CancellationToken.None);

@@ -16,6 +16,13 @@ internal sealed class ProjectionLock : IAsyncDisposable
     private readonly int _class;
     private readonly int _key;
 
+    // Advisory locks are per database but pg_locks lists the whole server's: match this database (and the two-key
+    // form) so that another database on the same server, with the same projection names, is never mistaken for ours.
+    private const string HeldHere = """
+        l.locktype = 'advisory' and l.classid = $1 and l.objid = $2 and l.objsubid = 2 and l.granted
+        and l.database = (select oid from pg_database where datname = current_database())
+        """;
+
     private ProjectionLock(NpgsqlConnection conn, int lockClass, int key) { _conn = conn; _class = lockClass; _key = key; }
 
     public static Task<ProjectionLock?> TryOwnAsync(NpgsqlDataSource ds, string projection, CancellationToken ct) =>
@@ -31,7 +38,7 @@ internal sealed class ProjectionLock : IAsyncDisposable
     public async Task<bool> RebuildRequestedAsync(CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
-            "select exists (select 1 from pg_locks where locktype = 'advisory' and classid = $1 and objid = $2 and granted)", _conn);
+            $"select exists (select 1 from pg_locks l where {HeldHere})", _conn);
         cmd.Parameters.Add(new() { Value = (long)RebuildClass });
         cmd.Parameters.Add(new() { Value = (long)(uint)_key });
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
@@ -40,7 +47,7 @@ internal sealed class ProjectionLock : IAsyncDisposable
     public static async Task<bool> RebuildRequestedAsync(NpgsqlDataSource ds, string projection, CancellationToken ct)
     {
         await using var cmd = ds.CreateCommand(
-            "select exists (select 1 from pg_locks where locktype = 'advisory' and classid = $1 and objid = $2 and granted)");
+            $"select exists (select 1 from pg_locks l where {HeldHere})");
         cmd.Parameters.Add(new() { Value = (long)RebuildClass });
         cmd.Parameters.Add(new() { Value = (long)(uint)KeyOf(projection) });
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
@@ -50,9 +57,9 @@ internal sealed class ProjectionLock : IAsyncDisposable
     public static async Task<string?> OwnerAsync(NpgsqlDataSource ds, string projection, CancellationToken ct)
     {
         await using var cmd = ds.CreateCommand(
-            """
+            $"""
             select coalesce(nullif(a.application_name, ''), 'pid ' || l.pid) from pg_locks l join pg_stat_activity a on a.pid = l.pid
-            where l.locktype = 'advisory' and l.classid = $1 and l.objid = $2 and l.granted limit 1
+            where {HeldHere} limit 1
             """);
         cmd.Parameters.Add(new() { Value = (long)OwnerClass });
         cmd.Parameters.Add(new() { Value = (long)(uint)KeyOf(projection) });

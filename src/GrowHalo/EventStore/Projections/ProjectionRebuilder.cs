@@ -26,6 +26,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, IEnumerable
     private async Task RebuildOneAsync(IProjection projection, string? tenantId, IProgress<RebuildProgress>? progress, CancellationToken ct)
     {
         await using var request = await ProjectionLock.RequestRebuildAsync(dataSource, projection.Name, ct);
+        await WakeOwnersAsync(ct);
         await using var ownership = await ProjectionLock.OwnAsync(dataSource, projection.Name, ct);
         var total = await CountAsync(projection, tenantId, ct);
         logger.LogInformation("Rebuilding projection {Projection} for {Scope}: {Total} events",
@@ -49,7 +50,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, IEnumerable
         }
         long processed = 0;
         int count;
-        while ((count = await runner.RunBatchAsync(ct)) > 0)
+        while ((count = (await runner.RunBatchAsync(ct)).Events) > 0)
         {
             processed += count;
             progress?.Report(new RebuildProgress(runner.Projection.Name, processed, Math.Max(total, processed)));
@@ -70,12 +71,53 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, IEnumerable
         {
             var page = await EventFeed.ReadAsync(conn, tx, after, 1000, runner.Projection.EventTypes, tenantId, upTo, ct);
             if (page.Events.Count == 0) break;
-            await runner.Projection.ApplyAsync(page.Events, context, ct);
+            await ApplyPassingOverPoisonAsync(runner, context, page.Events, ct);
             after = page.Next;
             processed += page.Events.Count;
             progress?.Report(new RebuildProgress(runner.Projection.Name, processed, Math.Max(total, processed)));
         }
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// As the daemon does, an event the projection cannot apply is recorded in projection_failures and passed over
+    /// rather than failing the whole rebuild; savepoints stand in for the daemon's transactions, since a tenant rebuild is one.
+    /// </summary>
+    private async Task ApplyPassingOverPoisonAsync(ProjectionRunner runner, ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    {
+        var tx = context.Transaction;
+        await tx.SaveAsync("page", ct);
+        try
+        {
+            await runner.Projection.ApplyAsync(events, context, ct);
+            await tx.ReleaseAsync("page", ct);
+            return;
+        }
+        catch (Exception e) when (ProjectionRunner.IsPoison(e)) { await tx.RollbackAsync("page", ct); }
+        foreach (var e in events)
+        {
+            await tx.SaveAsync("event", ct);
+            try
+            {
+                await runner.Projection.ApplyAsync([e], context, ct);
+                await tx.ReleaseAsync("event", ct);
+            }
+            catch (Exception error) when (ProjectionRunner.IsPoison(error))
+            {
+                await tx.RollbackAsync("event", ct);
+                logger.LogError(error, "Projection {Projection} failed on event {Sequence} ({Type}, tenant {Tenant}) during a rebuild; recorded and skipped",
+                    runner.Projection.Name, e.Sequence, e.Type, e.TenantId);
+                await runner.InsertFailureAsync(context.Connection, tx, e, error, ct);
+            }
+        }
+    }
+
+    /// <summary>An idle owner sleeps until an append notifies it; this notification makes it see the rebuild request now.</summary>
+    private async Task WakeOwnersAsync(CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("select pg_notify($1, '')");
+        cmd.Parameters.Add(new() { Value = EventNotifications.Channel });
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private static async Task ClearFailuresAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string projection, string? tenantId, CancellationToken ct)

@@ -14,15 +14,17 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
 {
     public IProjection Projection => projection;
 
-    /// <summary>Returns the number of events the batch covered (applied or recorded as failed).</summary>
-    public async Task<int> RunBatchAsync(CancellationToken ct)
+    /// <summary>How many events the batch covered (applied or recorded as failed), and whether committed events wait behind an open transaction.</summary>
+    public readonly record struct BatchResult(int Events, bool Blocked);
+
+    public async Task<BatchResult> RunBatchAsync(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var from = await LockProgressAsync(conn, tx, ct);
         var page = await EventFeed.ReadAsync(conn, tx, from, batchSize, projection.EventTypes, ct: ct);
-        if (page.Next == from) return 0;
+        if (page.Next == from) return new BatchResult(0, page.Blocked);
         try
         {
             if (page.Events.Count > 0) await projection.ApplyAsync(page.Events, new ProjectionContext(conn, tx), ct);
@@ -39,7 +41,7 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
         if (page.Events.Count > 0)
             logger.LogInformation("Projection {Projection} applied {Count} events up to {Position} in {Elapsed} ms",
                 projection.Name, page.Events.Count, page.Next, clock.ElapsedMilliseconds);
-        return page.Events.Count;
+        return new BatchResult(page.Events.Count, page.Blocked);
     }
 
     private async Task ApplyOneByOneAsync(EventFeed.Page page, FeedPosition from, CancellationToken ct)
@@ -77,25 +79,28 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         if (await LockProgressAsync(conn, tx, ct) != expected) return;
-        await using (var cmd = new NpgsqlCommand("""
-            insert into projection_failures (projection, seq_id, event_id, tenant_id, event_type, error)
-            values ($1, $2, $3, $4, $5, $6) on conflict (projection, seq_id) do update set error = excluded.error, failed_at = now()
-            """, conn, tx))
-        {
-            cmd.Parameters.Add(new() { Value = projection.Name });
-            cmd.Parameters.Add(new() { Value = e.Sequence });
-            cmd.Parameters.Add(new() { Value = e.Id });
-            cmd.Parameters.Add(new() { Value = e.TenantId });
-            cmd.Parameters.Add(new() { Value = e.Type });
-            cmd.Parameters.Add(new() { Value = $"{error.GetType().Name}: {error.Message}" });
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+        await InsertFailureAsync(conn, tx, e, error, ct);
         await SaveProgressAsync(conn, tx, e.Position, ct);
         await tx.CommitAsync(ct);
     }
 
+    internal async Task InsertFailureAsync(NpgsqlConnection conn, NpgsqlTransaction tx, StoredEvent e, Exception error, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            insert into projection_failures (projection, seq_id, event_id, tenant_id, event_type, error)
+            values ($1, $2, $3, $4, $5, $6) on conflict (projection, seq_id) do update set error = excluded.error, failed_at = now()
+            """, conn, tx);
+        cmd.Parameters.Add(new() { Value = projection.Name });
+        cmd.Parameters.Add(new() { Value = e.Sequence });
+        cmd.Parameters.Add(new() { Value = e.Id });
+        cmd.Parameters.Add(new() { Value = e.TenantId });
+        cmd.Parameters.Add(new() { Value = e.Type });
+        cmd.Parameters.Add(new() { Value = $"{error.GetType().Name}: {error.Message}" });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Transient database trouble is retried later; anything else thrown by a projection is the event's fault.</summary>
-    private static bool IsPoison(Exception e) => e is not OperationCanceledException && e is not NpgsqlException { IsTransient: true };
+    internal static bool IsPoison(Exception e) => e is not OperationCanceledException && e is not NpgsqlException { IsTransient: true };
 
     internal async Task<FeedPosition> LockProgressAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {

@@ -33,13 +33,17 @@ public sealed class ProjectionStatusQuery(NpgsqlDataSource dataSource, IEnumerab
             cmd.Parameters.Add(new() { Value = p.Name });
             cmd.Parameters.Add(new() { Value = (object?)p.EventTypes?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
             cmd.Parameters.Add(new() { Value = (object?)tenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            await r.ReadAsync(ct);
-            var oldest = r.IsDBNull(2) ? (DateTimeOffset?)null : r.GetFieldValue<DateTimeOffset>(2);
-            var lagSeconds = oldest is null ? 0 : Math.Max(0, (clock.GetUtcNow() - oldest.Value).TotalSeconds);
-            var status = new ProjectionStatus(p.Name, r.GetString(0), r.GetInt64(1), Math.Round(lagSeconds, 3), r.GetInt64(3),
-                r.IsDBNull(4) ? null : r.GetString(4), null, r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5));
-            await r.DisposeAsync();
+            ProjectionStatus status;
+            // The reader is disposed exactly once, before the next query: Npgsql reuses reader objects per connection,
+            // so disposing one twice can close a reader (and reset a connection) that the daemon is using by then.
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+            {
+                await r.ReadAsync(ct);
+                var oldest = r.IsDBNull(2) ? (DateTimeOffset?)null : r.GetFieldValue<DateTimeOffset>(2);
+                var lagSeconds = oldest is null ? 0 : Math.Max(0, (clock.GetUtcNow() - oldest.Value).TotalSeconds);
+                status = new ProjectionStatus(p.Name, r.GetString(0), r.GetInt64(1), Math.Round(lagSeconds, 3), r.GetInt64(3),
+                    r.IsDBNull(4) ? null : r.GetString(4), null, r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5));
+            }
             result.Add(status with { Owner = await ProjectionLock.OwnerAsync(dataSource, p.Name, ct) });
         }
         return result;
