@@ -1,6 +1,6 @@
 -- Ingestion's tables under row-level security (see Platform/Tenancy/TenantDb.cs): 0202–0204 came before it.
 -- Webhooks find their connection before they know the tenant, so that lookup runs as the owner
--- (ConnectionStore.FindByAccountAsync); everything else a request reads or writes runs in a TenantDb.
+-- (ConnectionStore.FindForWebhookAsync); everything else a request reads or writes runs in a TenantDb.
 select growhalo_enable_tenant_rls('ingest_batches');
 select growhalo_enable_tenant_rls('ingest_rejections');
 select growhalo_enable_tenant_rls('ingest_connections');

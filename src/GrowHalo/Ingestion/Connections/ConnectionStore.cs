@@ -5,9 +5,9 @@ using NpgsqlTypes;
 namespace GrowHalo.Ingestion.Connections;
 
 /// <summary>
-/// Connections per tenant, read and written in a <see cref="TenantDb"/> of that tenant; the secrets go in sealed and come
-/// out only through <see cref="SecretAsync"/>. The two webhook lookups run as the owner: a webhook names an account,
-/// and its tenant is what the lookup finds out.
+/// Connections per tenant, read and written in a <see cref="TenantDb"/> of that tenant; the secrets go in sealed and
+/// come out only through <see cref="SecretAsync"/> and <see cref="FindForWebhookAsync"/>. The webhook lookup runs as
+/// the owner: a webhook names an account, and its tenant is what the lookup finds out.
 /// </summary>
 public sealed class ConnectionStore(NpgsqlDataSource dataSource, SecretBox secrets, TimeProvider clock)
 {
@@ -87,16 +87,21 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, SecretBox secre
     public async Task<IngestConnection?> FindAsync(string tenantId, string id, CancellationToken ct = default) =>
         (await ListAsync(tenantId, ct)).FirstOrDefault(c => c.Id == id);
 
-    /// <summary>The enabled connection of a platform account, in whichever tenant: how a webhook finds its tenant.</summary>
-    public async Task<IngestConnection?> FindByAccountAsync(string source, string accountId, CancellationToken ct = default)
+    /// <summary>
+    /// The enabled connection of a platform account with its webhook secret opened, in one round trip: what a webhook
+    /// needs to find its tenant and check its signature. Null when no enabled connection holds the account.
+    /// </summary>
+    public async Task<(IngestConnection Connection, string? WebhookSecret)?> FindForWebhookAsync(string source, string accountId, CancellationToken ct = default)
     {
         await using var cmd = dataSource.CreateCommand($"""
-            select {Columns} from ingest_connections where source = $1 and external_account_id = $2 and enabled
+            select {Columns}, webhook_secret from ingest_connections where source = $1 and external_account_id = $2 and enabled
             """);
         cmd.Parameters.Add(new() { Value = source });
         cmd.Parameters.Add(new() { Value = accountId });
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct) ? Read(r) : null;
+        if (!await r.ReadAsync(ct)) return null;
+        var connection = Read(r);
+        return (connection, r.IsDBNull(13) ? null : secrets.Open(r.GetFieldValue<byte[]>(13), Context(connection.Id, Secret.Webhook)));
     }
 
     /// <summary>A connection's secret in plain text, for signature checks and (later) API calls. Never send it anywhere else.</summary>
