@@ -1,9 +1,24 @@
+using GrowHalo.Analytics.DailySummaries;
+using GrowHalo.Analytics.Metrics;
+
 namespace GrowHalo.Analytics;
 
-/// <summary>Entry point of the Analytics part: its services and its HTTP endpoints.</summary>
+/// <summary>
+/// Entry point of the Analytics part: the metrics API over daily_summaries and ad_spend. The summaries themselves are
+/// kept by the commerce projection (Modeling) through <see cref="DailySummaryRecompute"/>, in the same transaction as
+/// the documents they are computed from.
+/// </summary>
 public static class AnalyticsModule
 {
     public static IServiceCollection AddAnalytics(this IServiceCollection services) => services;
 
-    public static IEndpointRouteBuilder MapAnalytics(this IEndpointRouteBuilder app) => app;
+    public static IEndpointRouteBuilder MapAnalytics(this IEndpointRouteBuilder app)
+    {
+        app.MapSummary();
+        app.MapTimeSeries();
+        app.MapAdSpendBreakdown();
+        app.MapDataQuality();
+        app.MapAggregate();
+        return app;
+    }
 }

@@ -16,6 +16,7 @@ public static class GrowHaloCli
         root.Subcommands.Add(KeysCommand.Create());
         foreach (var command in new[] { DemoCommand.Create(), SeedCommand.Create(), SimulateCommand.Create(), PollCommand.Create(), ResetCommand.Create() })
             root.Subcommands.Add(command);
+        root.Subcommands.Add(FxCommand.Create());
         return root;
     }
 

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Text.Json;
+using GrowHalo.EventStore;
+using GrowHalo.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GrowHalo.Tests.Analytics;
+
+/// <summary>
+/// The GrowHalo host with a clock that reads <see cref="Now"/> at start and then runs at real speed, so "today" is
+/// fixed for period tests while timeouts still expire.
+/// </summary>
+public class MetricsApp : GrowHaloApp
+{
+    public static readonly DateTimeOffset Now = new(2026, 3, 18, 12, 0, 0, TimeSpan.Zero); // a Wednesday
+
+    public ShiftedClock Clock { get; } = new(Now);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
+    }
+
+    public async Task AppendAsync(string tenantId, params NewEvent[] events)
+    {
+        await Service<GrowHalo.EventStore.EventStore>().AppendAsync(tenantId, events);
+        await WaitForCommerceAsync();
+    }
+
+    /// <summary>Waits until the commerce projection has applied every committed event.</summary>
+    public async Task WaitForCommerceAsync(int seconds = 30)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            await using (var cmd = DataSource.CreateCommand("""
+                select count(*) from events e
+                where (e.tx_id, e.seq_id) > coalesce((select (p.tx_id, p.seq_id) from projection_progress p where p.name = 'commerce'), ('0'::xid8, 0::bigint))
+                """))
+                if ((long)(await cmd.ExecuteScalarAsync())! == 0) return;
+            if (waited.Elapsed > TimeSpan.FromSeconds(seconds)) throw new TimeoutException("The commerce projection did not catch up.");
+            await Task.Delay(25);
+        }
+    }
+}
+
+public sealed class ShiftedClock(DateTimeOffset start) : TimeProvider
+{
+    private readonly long _started = Stopwatch.GetTimestamp();
+    public override DateTimeOffset GetUtcNow() => start + Stopwatch.GetElapsedTime(_started);
+}
+
+public static class MetricsHttp
+{
+    public static async Task<JsonElement> GetAsync(this TenantClient client, string url)
+    {
+        var response = await client.Http.GetAsync(url);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {url} → {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>The daily series of one metric over a range, as date → value.</summary>
+    public static async Task<Dictionary<string, JsonElement>> DailyAsync(this TenantClient client, string metric, string start, string end)
+    {
+        var json = await client.GetAsync($"/api/v1/metrics?start={start}&end={end}&granularity=daily&metrics={metric}");
+        return json.GetProperty("data").EnumerateArray().ToDictionary(p => p.GetProperty("date").GetString()!, p => p.GetProperty(metric).Clone());
+    }
+
+    public static decimal? Number(this JsonElement e) => e.ValueKind == JsonValueKind.Null ? null : e.GetDecimal();
+}

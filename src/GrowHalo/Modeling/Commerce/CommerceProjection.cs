@@ -1,0 +1,74 @@
+using GrowHalo.Analytics.DailySummaries;
+using GrowHalo.EventStore;
+using GrowHalo.EventStore.Projections;
+using GrowHalo.Ingestion;
+using GrowHalo.Modeling.AdSpend;
+using GrowHalo.Modeling.Catalog;
+using GrowHalo.Modeling.Customers;
+using GrowHalo.Modeling.Orders;
+using NpgsqlTypes;
+
+namespace GrowHalo.Modeling.Commerce;
+
+/// <summary>
+/// The one projection behind the numbers: applies a batch of source events to orders, refunds, customers, ad spend,
+/// products and checkouts with set-based upserts, then — in the same transaction, so every read model stands at one
+/// progress position — recomputes daily_summaries for exactly the (tenant, day)s the batch touched: old and new days
+/// of changed orders, the days of their refunds, new refunds' days, old and new first-order days of affected
+/// customers, and ad days. Late, updated and out-of-order records therefore correct every day they touch.
+/// </summary>
+public sealed class CommerceProjection : IProjection
+{
+    public string Name => "commerce";
+
+    public IReadOnlyCollection<string>? EventTypes { get; } = SourceEventTypes.All.ToList();
+
+    private static readonly string[] Tables =
+        ["daily_summaries", "orders", "order_refunds", "customers", "ad_spend", "products", "checkouts", "read_model_freshness"];
+
+    public async Task ApplyAsync(IReadOnlyList<StoredEvent> events, ProjectionContext context, CancellationToken ct)
+    {
+        var batch = CommerceBatch.Parse(events);
+        await DailySummaryLock.AcquireAsync(context.Connection, context.Transaction, batch.Tenants, ct);
+
+        await CustomerRecordWriter.WriteAsync(context, batch.Customers, ct);
+        var orders = await OrderWriter.WriteAsync(context, batch.Orders, ct);
+        var refunds = await RefundWriter.WriteAsync(context, batch.Refunds, orders, ct);
+
+        var days = new HashSet<(string Tenant, DateOnly Day)>();
+        var customers = new HashSet<(string Tenant, string Key)>();
+        foreach (var o in orders)
+        {
+            days.Add((o.Tenant, o.NewDay));
+            if (o.OldDay is { } old) days.Add((o.Tenant, old));
+            if (o.NewKey is not null) customers.Add((o.Tenant, o.NewKey));
+            if (o.OldKey is not null) customers.Add((o.Tenant, o.OldKey));
+        }
+        foreach (var r in refunds)
+        {
+            days.Add((r.Tenant, r.Day));
+            if (r.CustomerKey is not null) customers.Add((r.Tenant, r.CustomerKey));
+        }
+        foreach (var move in await CustomerOrderFacts.RecomputeAsync(context, customers, ct))
+        {
+            if (move.OldDay is { } old) days.Add((move.Tenant, old));
+            if (move.NewDay is { } day) days.Add((move.Tenant, day));
+        }
+        days.UnionWith(await AdSpendWriter.WriteAsync(context, batch.AdRows, ct));
+        await CatalogWriter.WriteProductsAsync(context, batch.Products, ct);
+        await CatalogWriter.WriteCheckoutsAsync(context, batch.Checkouts, ct);
+        await Freshness.WriteAsync(context, batch.Freshness, ct);
+
+        await DailySummaryRecompute.RecomputeAsync(context.Connection, context.Transaction, days, ct);
+    }
+
+    public async Task ResetAsync(ProjectionContext context, string? tenantId, CancellationToken ct)
+    {
+        foreach (var table in Tables)
+        {
+            await using var cmd = context.Command($"delete from {table} where $1::text is null or tenant_id = $1");
+            cmd.Parameters.Add(new() { Value = (object?)tenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+}

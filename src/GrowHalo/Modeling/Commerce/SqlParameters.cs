@@ -1,0 +1,29 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace GrowHalo.Modeling.Commerce;
+
+/// <summary>Positional parameters for the set-based statements, which take one array per column.</summary>
+internal static class SqlParameters
+{
+    public static NpgsqlCommand With(this NpgsqlCommand cmd, object? value, NpgsqlDbType? type = null)
+    {
+        var p = new NpgsqlParameter { Value = value ?? DBNull.Value };
+        if (type is not null) p.NpgsqlDbType = type.Value;
+        cmd.Parameters.Add(p);
+        return cmd;
+    }
+
+    public static NpgsqlCommand WithJsonArray(this NpgsqlCommand cmd, IEnumerable<string> json) =>
+        cmd.With(json.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Jsonb);
+
+    public static NpgsqlCommand WithTimestamps(this NpgsqlCommand cmd, IEnumerable<DateTimeOffset?> values) =>
+        cmd.With(values.Select(v => v?.ToUniversalTime()).ToArray(),
+            NpgsqlDbType.Array | NpgsqlDbType.TimestampTz);
+
+    public static NpgsqlCommand WithTimestamps(this NpgsqlCommand cmd, IEnumerable<DateTimeOffset> values) =>
+        cmd.With(values.Select(v => v.ToUniversalTime()).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.TimestampTz);
+
+    public static NpgsqlCommand WithTexts(this NpgsqlCommand cmd, IEnumerable<string?> values) =>
+        cmd.With(values.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+}

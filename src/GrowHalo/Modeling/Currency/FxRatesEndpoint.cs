@@ -1,0 +1,51 @@
+using System.Text.Json;
+using GrowHalo.Platform.Http;
+using GrowHalo.Platform.Tenancy;
+
+namespace GrowHalo.Modeling.Currency;
+
+/// <summary>POST /api/v1/fx-rates (admin): load exchange rates for the key's tenant and re-aggregate what they convert.</summary>
+public static class FxRatesEndpoint
+{
+    public const int MaxRates = 50_000;
+
+    public sealed record FxRateInput(JsonElement? Date, JsonElement? From, JsonElement? To, JsonElement? Rate);
+
+    public sealed record FxRatesRequest(IReadOnlyList<FxRateInput>? Rates);
+
+    public static IEndpointRouteBuilder MapFxRates(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/fx-rates", Load).RequireScope(Scopes.Admin).WithName("LoadFxRates");
+        return app;
+    }
+
+    private static async Task<IResult> Load(FxRatesRequest request, RequestTenant tenant, FxRateStore store, CancellationToken ct)
+    {
+        if (request.Rates is null || request.Rates.Count == 0)
+            return Problems.BadRequest("Send {\"rates\": [{\"date\": \"2026-01-31\", \"from\": \"EUR\", \"to\": \"USD\", \"rate\": 1.0842}, …]}: 1 from = rate to on that date.");
+        if (request.Rates.Count > MaxRates)
+            return Problems.BadRequest($"At most {MaxRates:N0} rates per request; split the file.");
+        var errors = new List<(string Field, string Message)>();
+        var rates = request.Rates.Select((r, i) => FxRateValidation.Parse(Text(r.Date), Text(r.From), Text(r.To), Text(r.Rate), $"rates[{i}]", errors)).ToList();
+        if (errors.Count > 0)
+            return Problems.BadRequest($"{errors.Count} problem(s) in the rates; nothing was loaded. Fix them and send the whole list again.",
+                errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()));
+        var result = await store.ImportAsync(tenant.Id, rates.Select(r => r!).ToList(), ct);
+        return TypedResults.Ok(new
+        {
+            imported = result.Imported,
+            days_recomputed = result.DaysRecomputed,
+            customers_recomputed = result.CustomersRecomputed,
+            reporting_currency = tenant.Tenant.Currency,
+        });
+    }
+
+    private static string? Text(JsonElement? e) => e switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.String } s => s.GetString(),
+        { ValueKind: JsonValueKind.Number } n => n.GetRawText(),
+        { ValueKind: JsonValueKind.Null } => null,
+        { } other => other.GetRawText(),
+    };
+}

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using GrowHalo.EventStore;
+using GrowHalo.EventStore.Projections;
+using GrowHalo.Ingestion.Shopify;
+using GrowHalo.Modeling.Commerce;
+
+namespace GrowHalo.Modeling.Orders;
+
+/// <summary>
+/// Upserts the newest version of each order in one statement. A version whose updated_at is not greater than the one
+/// held changes nothing, so an older version arriving later is ignored. Reports each material change (a new order, or
+/// a new placed time, counted state, total, currency, customer or e-mail) with the order's old and new day and
+/// customer, which is what the summaries and customers must recompute; most updates (fulfilment, tags) are not.
+/// </summary>
+internal static class OrderWriter
+{
+    public sealed record Change(string Tenant, string OrderId, DateOnly NewDay, string? NewKey, DateOnly? OldDay, string? OldKey);
+
+    private const string Sql = """
+        with input as (
+            select i.*, (i.placed_at at time zone coalesce(t.time_zone, 'UTC'))::date as placed_day
+            from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[],
+                        $7::text[], $8::numeric[], $9::numeric[], $10::numeric[], $11::numeric[], $12::numeric[],
+                        $13::text[], $14::timestamptz[], $15::boolean[], $16::boolean[], $17::text[], $18::text[], $19::jsonb[])
+                 as i(tenant_id, order_id, name, created_at, placed_at, updated_at, currency, total_price, subtotal_price,
+                      total_discounts, total_tax, total_shipping, financial_status, cancelled_at, test, counted,
+                      customer_key, email, line_items)
+            left join tenants t on t.id = i.tenant_id),
+        before as (
+            select o.tenant_id, o.order_id, o.placed_day, o.customer_key, o.placed_at, o.counted, o.total_price, o.currency, o.email
+            from orders o join input i on i.tenant_id = o.tenant_id and i.order_id = o.order_id),
+        written as (
+            insert into orders as o (tenant_id, order_id, name, created_at, placed_at, placed_day, updated_at, currency,
+                total_price, subtotal_price, total_discounts, total_tax, total_shipping, financial_status, cancelled_at,
+                test, counted, customer_key, email, line_items)
+            select tenant_id, order_id, name, created_at, placed_at, placed_day, updated_at, currency,
+                total_price, subtotal_price, total_discounts, total_tax, total_shipping, financial_status, cancelled_at,
+                test, counted, customer_key, email, line_items
+            from input
+            on conflict (tenant_id, order_id) do update set
+                name = excluded.name, created_at = excluded.created_at, placed_at = excluded.placed_at,
+                placed_day = excluded.placed_day, updated_at = excluded.updated_at, currency = excluded.currency,
+                total_price = excluded.total_price, subtotal_price = excluded.subtotal_price,
+                total_discounts = excluded.total_discounts, total_tax = excluded.total_tax,
+                total_shipping = excluded.total_shipping, financial_status = excluded.financial_status,
+                cancelled_at = excluded.cancelled_at, test = excluded.test, counted = excluded.counted,
+                customer_key = excluded.customer_key, email = excluded.email, line_items = excluded.line_items
+            where excluded.updated_at > o.updated_at
+            returning o.tenant_id, o.order_id, o.placed_day, o.customer_key, o.placed_at, o.counted, o.total_price, o.currency, o.email)
+        select w.tenant_id, w.order_id, w.placed_day, w.customer_key, b.placed_day, b.customer_key
+        from written w left join before b on b.tenant_id = w.tenant_id and b.order_id = w.order_id
+        where b.order_id is null
+           or (w.placed_at, w.counted, w.total_price, w.currency, w.customer_key, w.email)
+              is distinct from (b.placed_at, b.counted, b.total_price, b.currency, b.customer_key, b.email)
+        """;
+
+    public static async Task<List<Change>> WriteAsync(ProjectionContext context, IReadOnlyCollection<KeyValuePair<(string Tenant, string Id), ShopifyOrder>> orders, CancellationToken ct)
+    {
+        var changes = new List<Change>();
+        if (orders.Count == 0) return changes;
+        var list = orders.Select(o => (o.Key.Tenant, Order: o.Value)).ToList();
+        await using var cmd = context.Command(Sql)
+            .WithTexts(list.Select(x => x.Tenant)).WithTexts(list.Select(x => x.Order.Id)).WithTexts(list.Select(x => x.Order.Name))
+            .WithTimestamps(list.Select(x => x.Order.CreatedAt)).WithTimestamps(list.Select(x => x.Order.PlacedAt))
+            .WithTimestamps(list.Select(x => x.Order.UpdatedAt)).WithTexts(list.Select(x => x.Order.Currency))
+            .With(list.Select(x => x.Order.TotalPrice).ToArray()).With(list.Select(x => x.Order.SubtotalPrice).ToArray())
+            .With(list.Select(x => x.Order.TotalDiscounts).ToArray()).With(list.Select(x => x.Order.TotalTax).ToArray())
+            .With(list.Select(x => x.Order.TotalShipping).ToArray()).WithTexts(list.Select(x => x.Order.FinancialStatus))
+            .WithTimestamps(list.Select(x => x.Order.CancelledAt)).With(list.Select(x => x.Order.Test).ToArray())
+            .With(list.Select(x => x.Order.IsCounted).ToArray()).WithTexts(list.Select(x => x.Order.CustomerKey))
+            .WithTexts(list.Select(x => x.Order.Email))
+            .WithJsonArray(list.Select(x => JsonSerializer.Serialize(x.Order.LineItems, EventJson.Options)));
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            changes.Add(new Change(r.GetString(0), r.GetString(1), r.GetFieldValue<DateOnly>(2), r.IsDBNull(3) ? null : r.GetString(3),
+                r.IsDBNull(4) ? null : r.GetFieldValue<DateOnly>(4), r.IsDBNull(5) ? null : r.GetString(5)));
+        return changes;
+    }
+}
