@@ -15,6 +15,7 @@ namespace GrowHalo.Tests.Infrastructure;
 public class GrowHaloApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public string ConnectionString { get; private set; } = "";
+    private readonly string _secretKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     public virtual async Task InitializeAsync()
     {
@@ -26,6 +27,8 @@ public class GrowHaloApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:GrowHalo", ConnectionString);
+        // A throw-away master key for connection secrets, so tests never create a key file in the machine's data folder.
+        builder.UseSetting("GROWHALO_SECRET_KEY", _secretKey);
         builder.UseSetting("Projections:PollInterval", "00:00:00.500");
         builder.UseSetting("Projections:TakeoverInterval", "00:00:00.200");
     }

@@ -124,4 +124,24 @@ public sealed class ConnectionTests(IngestionApp app)
         await ProblemOf(await Patch(b, id, """{"enabled": false}"""), 404);
         Assert.Equal("active", (await a.GetJsonAsync<System.Text.Json.JsonElement>("/api/v1/ingest/connections")).GetProperty("data")[0].GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task a_polling_cursor_is_visible_only_inside_its_connections_tenant()
+    {
+        var a = await app.CreateTenantAsync();
+        var b = await app.CreateTenantAsync();
+        var id = await app.ConnectAsync(a, "meta", Unique.Digits(), "s");
+
+        async Task<(long Seen, int Changed)> AsTenant(string tenantId)
+        {
+            await using var db = await GrowHalo.Platform.Tenancy.TenantDb.BeginAsync(app.DataSource, tenantId);
+            await using var count = db.Command("select count(*) from polling_cursors where connection_id = $1", id);
+            var seen = (long)(await count.ExecuteScalarAsync())!;
+            await using var update = db.Command("update polling_cursors set error_count = 7 where connection_id = $1", id);
+            return (seen, await update.ExecuteNonQueryAsync());
+        }
+
+        Assert.Equal((0L, 0), await AsTenant(b.Id));
+        Assert.Equal((1L, 1), await AsTenant(a.Id));
+    }
 }

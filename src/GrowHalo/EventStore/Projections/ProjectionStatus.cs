@@ -52,12 +52,13 @@ public sealed class ProjectionStatusQuery(NpgsqlDataSource dataSource, IEnumerab
     /// <summary>Waits until every projection has caught up with every event committed before the call.</summary>
     public async Task WaitForNonStaleAsync(TimeSpan timeout, CancellationToken ct = default)
     {
-        var deadline = clock.GetUtcNow() + timeout;
+        // Real elapsed time, not the injected clock: a test's frozen business clock must not make this wait forever.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             var statuses = await GetAsync(ct: ct);
             if (statuses.All(s => s.LagEvents == 0)) return;
-            if (clock.GetUtcNow() > deadline)
+            if (waited.Elapsed > timeout)
                 throw new TimeoutException("Projections still behind: " + string.Join(", ", statuses.Where(s => s.LagEvents > 0).Select(s => $"{s.Name} ({s.LagEvents} events)")));
             await Task.Delay(50, ct);
         }

@@ -9,15 +9,17 @@ namespace GrowHalo.Ingestion.Batches;
 /// POST /api/v1/ingest/batch (ingest scope): many records in one request, up to 64 MB (≥ 10,000 Shopify orders).
 /// Valid records are appended and the batch is recorded in one transaction; the answer (201) comes after commit.
 /// A batch in which no record is usable stores nothing and answers 422 with every error.
-/// GET /api/v1/ingest/batches[/{id}] (read scope): the tenant's recent batches; another tenant's id is a 404.
+/// GET /api/v1/ingest/batches[/{id}] (read or ingest scope, so an uploader can look back): the tenant's recent
+/// batches; another tenant's id is a 404.
 /// </summary>
 internal static class BatchEndpoints
 {
     public static void MapBatches(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/ingest/batch", Ingest).RequireScope(Scopes.Ingest);
-        app.MapGet("/api/v1/ingest/batches", List).RequireScope(Scopes.Read);
-        app.MapGet("/api/v1/ingest/batches/{id}", Get).RequireScope(Scopes.Read);
+        app.MapPost("/api/v1/ingest/batch", Ingest).RequireScope(Scopes.Ingest)
+            .Produces<IngestBatch>(StatusCodes.Status201Created);
+        app.MapGet("/api/v1/ingest/batches", List).RequireScope(Scopes.Read, Scopes.Ingest);
+        app.MapGet("/api/v1/ingest/batches/{id}", Get).RequireScope(Scopes.Read, Scopes.Ingest);
     }
 
     private static async Task<IResult> Ingest(HttpContext context, RequestTenant tenant, ConnectionStore connections, BatchStore batches,

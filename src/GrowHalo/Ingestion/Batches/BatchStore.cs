@@ -1,9 +1,10 @@
+using GrowHalo.Platform.Tenancy;
 using Npgsql;
 using Store = GrowHalo.EventStore.EventStore;
 
 namespace GrowHalo.Ingestion.Batches;
 
-/// <summary>Commits a batch's events with its record in one transaction, and reads batches back per tenant.</summary>
+/// <summary>Commits a batch's events with its record in one transaction, and reads batches back, in a <see cref="TenantDb"/>.</summary>
 public sealed class BatchStore(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     private const string Columns =
@@ -12,29 +13,24 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, TimeProvider clock)
     internal async Task<IngestBatch> CommitAsync(string tenantId, Guid id, string source, string? connectionId, ConvertedBatch batch,
         DateTimeOffset createdAt, CancellationToken ct)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var appended = await Store.AppendAsync(tx, tenantId, batch.Events, ct: ct);
+        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
+        var appended = await Store.AppendAsync(db.Transaction, tenantId, batch.Events, ct: ct);
         var result = new IngestBatch(id, tenantId, source, connectionId, batch.TotalRecords, appended.Appended, batch.RejectedRecords,
             appended.Duplicates, batch.RejectedRecords == 0 ? IngestBatch.Completed : IngestBatch.CompletedWithErrors,
             createdAt, clock.GetUtcNow(), batch.Rejections.Select(ToError).ToList());
-        await using (var insert = new NpgsqlCommand($"insert into ingest_batches ({Columns}) values ($1, $2, $3, $4::text, $5, $6, $7, $8, $9, $10, $11)", conn, tx))
-        {
-            object?[] values = [id, tenantId, source, connectionId, result.TotalEvents, result.Accepted, result.Rejected, result.Duplicates,
-                result.Status, result.CreatedAt, result.CompletedAt];
-            foreach (var v in values) insert.Parameters.Add(new() { Value = v ?? DBNull.Value });
+        await using (var insert = db.Command($"insert into ingest_batches ({Columns}) values ($1, $2, $3, $4::text, $5, $6, $7, $8, $9, $10, $11)",
+            id, tenantId, source, connectionId, result.TotalEvents, result.Accepted, result.Rejected, result.Duplicates,
+            result.Status, result.CreatedAt, result.CompletedAt))
             await insert.ExecuteNonQueryAsync(ct);
-        }
-        await IngestLedger.RecordAsync(tx, tenantId, connectionId, appended.Duplicates, batch.RejectedRecords, batch.Rejections, result.CompletedAt, ct);
-        await tx.CommitAsync(ct);
+        await IngestLedger.RecordAsync(db.Transaction, tenantId, connectionId, appended.Duplicates, batch.RejectedRecords, batch.Rejections, result.CompletedAt, ct);
+        await db.CommitAsync(ct);
         return result;
     }
 
     public async Task<IReadOnlyList<IngestBatch>> ListAsync(string tenantId, int limit, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand($"select {Columns} from ingest_batches where tenant_id = $1 order by created_at desc, id desc limit $2");
-        cmd.Parameters.Add(new() { Value = tenantId });
-        cmd.Parameters.Add(new() { Value = limit });
+        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
+        await using var cmd = db.Command($"select {Columns} from ingest_batches where tenant_id = $1 order by created_at desc, id desc limit $2", tenantId, limit);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<IngestBatch>();
         while (await r.ReadAsync(ct)) list.Add(Read(r, null));
@@ -44,18 +40,15 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, TimeProvider clock)
     /// <summary>The tenant's batch with its errors; null for an unknown id or another tenant's batch.</summary>
     public async Task<IngestBatch?> FindAsync(string tenantId, Guid id, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand($"select {Columns} from ingest_batches where tenant_id = $1 and id = $2");
-        cmd.Parameters.Add(new() { Value = tenantId });
-        cmd.Parameters.Add(new() { Value = id });
+        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
+        await using var cmd = db.Command($"select {Columns} from ingest_batches where tenant_id = $1 and id = $2", tenantId, id);
         IngestBatch? batch;
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             batch = await r.ReadAsync(ct) ? Read(r, null) : null;
         if (batch is null) return null;
 
-        await using var errors = dataSource.CreateCommand(
-            "select event_index, event_type, field, reason from ingest_rejections where tenant_id = $1 and batch_id = $2 order by id");
-        errors.Parameters.Add(new() { Value = tenantId });
-        errors.Parameters.Add(new() { Value = id });
+        await using var errors = db.Command(
+            "select event_index, event_type, field, reason from ingest_rejections where tenant_id = $1 and batch_id = $2 order by id", tenantId, id);
         var list = new List<BatchError>();
         await using var e = await errors.ExecuteReaderAsync(ct);
         while (await e.ReadAsync(ct)) list.Add(new BatchError(e.GetInt32(0), e.IsDBNull(1) ? null : e.GetString(1), e.GetString(2), e.GetString(3)));

@@ -1,9 +1,14 @@
+using GrowHalo.Platform.Tenancy;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace GrowHalo.Ingestion.Connections;
 
-/// <summary>Connections per tenant; the secrets go in sealed and come out only through <see cref="SecretAsync"/>.</summary>
+/// <summary>
+/// Connections per tenant, read and written in a <see cref="TenantDb"/> of that tenant; the secrets go in sealed and
+/// come out only through <see cref="SecretAsync"/> and <see cref="FindForWebhookAsync"/>. The webhook lookup runs as
+/// the owner: a webhook names an account, and its tenant is what the lookup finds out.
+/// </summary>
 public sealed class ConnectionStore(NpgsqlDataSource dataSource, SecretBox secrets, TimeProvider clock)
 {
     private const string Columns = """
@@ -15,34 +20,30 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, SecretBox secre
     {
         var id = "con_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         var now = clock.GetUtcNow();
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await using var cmd = new NpgsqlCommand($"""
+        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
+        await using var cmd = db.Command($"""
             insert into ingest_connections (id, tenant_id, source, external_account_id, display_name, api_base_url,
                 polling_enabled, polling_interval_seconds, webhook_secret, access_token, created_at, updated_at)
             values ($1, $2, $3, $4, $5, $6::text, $7, $8, $9::bytea, $10::bytea, $11, $11)
             returning {Columns}
-            """, conn, tx);
+            """);
         object?[] values = [id, tenantId, s.Source, s.ExternalAccountId, s.DisplayName, s.ApiBaseUrl, s.PollingEnabled,
             s.PollingIntervalSeconds, Seal(s.WebhookSecret, id, Secret.Webhook), Seal(s.AccessToken, id, Secret.AccessToken), now];
         foreach (var v in values) cmd.Parameters.Add(new() { Value = v ?? DBNull.Value });
         var created = await SingleAsync(cmd, $"An enabled {s.Source} connection for '{s.ExternalAccountId}' already exists. " +
             "Update that connection with PATCH, or disable it first.", ct);
-        await using (var cursor = new NpgsqlCommand(
-            "insert into polling_cursors (connection_id, next_attempt_at) values ($1, case when $2 then $3::timestamptz end)", conn, tx))
-        {
-            cursor.Parameters.Add(new() { Value = id });
-            cursor.Parameters.Add(new() { Value = s.PollingEnabled });
-            cursor.Parameters.Add(new() { Value = now });
+        await using (var cursor = db.Command("""
+            insert into polling_cursors (connection_id, next_attempt_at) values ($1, case when $2 then $3::timestamptz end)
+            """, id, s.PollingEnabled, now))
             await cursor.ExecuteNonQueryAsync(ct);
-        }
-        await tx.CommitAsync(ct);
+        await db.CommitAsync(ct);
         return created!;
     }
 
     public async Task<IngestConnection?> UpdateAsync(string tenantId, string id, ConnectionPatch p, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand($"""
+        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
+        await using var cmd = db.Command($"""
             update ingest_connections set
                 display_name = coalesce($3, display_name),
                 api_base_url = case when $4 then $5 else api_base_url end,
@@ -68,13 +69,15 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, SecretBox secre
         cmd.Parameters.Add(new() { Value = p.AccessToken is not null });
         cmd.Parameters.Add(new() { Value = (object?)Seal(p.AccessToken?.Value, id, Secret.AccessToken) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bytea });
         cmd.Parameters.Add(new() { Value = clock.GetUtcNow() });
-        return await SingleAsync(cmd, "Another enabled connection already holds this platform account; disable it first.", ct);
+        var updated = await SingleAsync(cmd, "Another enabled connection already holds this platform account; disable it first.", ct);
+        await db.CommitAsync(ct);
+        return updated;
     }
 
     public async Task<IReadOnlyList<IngestConnection>> ListAsync(string tenantId, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand($"select {Columns} from ingest_connections where tenant_id = $1 order by created_at, id");
-        cmd.Parameters.Add(new() { Value = tenantId });
+        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
+        await using var cmd = db.Command($"select {Columns} from ingest_connections where tenant_id = $1 order by created_at, id", tenantId);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<IngestConnection>();
         while (await r.ReadAsync(ct)) list.Add(Read(r));
@@ -84,16 +87,21 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, SecretBox secre
     public async Task<IngestConnection?> FindAsync(string tenantId, string id, CancellationToken ct = default) =>
         (await ListAsync(tenantId, ct)).FirstOrDefault(c => c.Id == id);
 
-    /// <summary>The enabled connection of a platform account, in whichever tenant: how a webhook finds its tenant.</summary>
-    public async Task<IngestConnection?> FindByAccountAsync(string source, string accountId, CancellationToken ct = default)
+    /// <summary>
+    /// The enabled connection of a platform account with its webhook secret opened, in one round trip: what a webhook
+    /// needs to find its tenant and check its signature. Null when no enabled connection holds the account.
+    /// </summary>
+    public async Task<(IngestConnection Connection, string? WebhookSecret)?> FindForWebhookAsync(string source, string accountId, CancellationToken ct = default)
     {
         await using var cmd = dataSource.CreateCommand($"""
-            select {Columns} from ingest_connections where source = $1 and external_account_id = $2 and enabled
+            select {Columns}, webhook_secret from ingest_connections where source = $1 and external_account_id = $2 and enabled
             """);
         cmd.Parameters.Add(new() { Value = source });
         cmd.Parameters.Add(new() { Value = accountId });
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct) ? Read(r) : null;
+        if (!await r.ReadAsync(ct)) return null;
+        var connection = Read(r);
+        return (connection, r.IsDBNull(13) ? null : secrets.Open(r.GetFieldValue<byte[]>(13), Context(connection.Id, Secret.Webhook)));
     }
 
     /// <summary>A connection's secret in plain text, for signature checks and (later) API calls. Never send it anywhere else.</summary>

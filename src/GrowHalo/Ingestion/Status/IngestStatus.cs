@@ -33,13 +33,14 @@ internal static class IngestStatusEndpoint
     private static async Task<IResult> Get(RequestTenant tenant, NpgsqlDataSource db, ProjectionStatusQuery projections, CancellationToken ct)
     {
         var lag = (await projections.GetAsync(tenant.Id, ct)).Select(p => new ProjectionLag(p.Name, p.LagEvents, p.LagSeconds, p.Failures)).ToList();
-        return TypedResults.Ok(new IngestStatus(await ConnectionsAsync(db, tenant.Id, ct), await UnattributedAsync(db, tenant.Id, ct),
-            lag, await RejectionsAsync(db, tenant.Id, ct)));
+        await using var tenantDb = await TenantDb.BeginAsync(db, tenant.Id, ct);
+        return TypedResults.Ok(new IngestStatus(await ConnectionsAsync(tenantDb, ct), await UnattributedAsync(tenantDb, ct),
+            lag, await RejectionsAsync(tenantDb, ct)));
     }
 
-    private static async Task<List<ConnectionStatus>> ConnectionsAsync(NpgsqlDataSource db, string tenantId, CancellationToken ct)
+    private static async Task<List<ConnectionStatus>> ConnectionsAsync(TenantDb db, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = db.Command("""
             select c.id, c.source, c.external_account_id, c.display_name, c.enabled,
                    coalesce(a.events, 0), a.last_event_at, coalesce(s.duplicates, 0), coalesce(s.rejections, 0),
                    p.connection_id is not null, p.cursor, p.last_success_at, coalesce(p.error_count, 0), p.next_attempt_at,
@@ -52,8 +53,7 @@ internal static class IngestStatusEndpoint
             left join polling_cursors p on p.connection_id = c.id
             where c.tenant_id = $1
             order by c.created_at, c.id
-            """);
-        cmd.Parameters.Add(new() { Value = tenantId });
+            """, db.TenantId);
         var list = new List<ConnectionStatus>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
@@ -69,27 +69,25 @@ internal static class IngestStatusEndpoint
         return list;
     }
 
-    private static async Task<UnattributedStatus> UnattributedAsync(NpgsqlDataSource db, string tenantId, CancellationToken ct)
+    private static async Task<UnattributedStatus> UnattributedAsync(TenantDb db, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = db.Command("""
             select (select events from ingest_connection_activity where tenant_id = $1 and connection_id = ''),
                    (select last_event_at from ingest_connection_activity where tenant_id = $1 and connection_id = ''),
                    (select duplicates from ingest_connection_stats where tenant_id = $1 and connection_id = ''),
                    (select rejections from ingest_connection_stats where tenant_id = $1 and connection_id = '')
-            """);
-        cmd.Parameters.Add(new() { Value = tenantId });
+            """, db.TenantId);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
         return new UnattributedStatus(r.IsDBNull(0) ? 0 : r.GetInt64(0), Time(r, 1), r.IsDBNull(2) ? 0 : r.GetInt64(2), r.IsDBNull(3) ? 0 : r.GetInt64(3));
     }
 
-    private static async Task<List<RecentRejection>> RejectionsAsync(NpgsqlDataSource db, string tenantId, CancellationToken ct)
+    private static async Task<List<RecentRejection>> RejectionsAsync(TenantDb db, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = db.Command("""
             select batch_id, event_index, connection_id, event_type, field, reason, at
             from ingest_rejections where tenant_id = $1 order by id desc limit 20
-            """);
-        cmd.Parameters.Add(new() { Value = tenantId });
+            """, db.TenantId);
         var list = new List<RecentRejection>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))

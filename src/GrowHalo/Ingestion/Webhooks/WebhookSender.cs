@@ -31,11 +31,11 @@ internal sealed record WebhookSender(string TenantId, IngestConnection? Connecti
         var where = scheme.AccountHeader ?? "the body's account_id";
         if (account is null)
             return Fail(IngestProblems.Unauthorized($"The webhook does not say which {scheme.Source} account it is for ({where}), so its signature cannot be checked."));
-        var connection = await connections.FindByAccountAsync(scheme.Source, account, ct);
-        if (connection is null)
+        var found = await connections.FindForWebhookAsync(scheme.Source, account, ct);
+        if (found is null)
             return Fail(IngestProblems.Unauthorized($"No enabled {scheme.Source} connection for account '{account}'. " +
                 "Create one with POST /api/v1/ingest/connections (with its webhook_secret), or send an x-api-key."));
-        var secret = await connections.SecretAsync(connection.Id, Secret.Webhook, ct);
+        var (connection, secret) = found.Value;
         if (secret is null)
             return Fail(IngestProblems.Unauthorized($"Connection {connection.Id} has no webhook secret to check signatures with. " +
                 "Set webhook_secret with PATCH /api/v1/ingest/connections/{id}."));

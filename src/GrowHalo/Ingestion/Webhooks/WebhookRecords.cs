@@ -1,0 +1,73 @@
+using System.Text.Json;
+using GrowHalo.EventStore;
+using GrowHalo.Ingestion.Adapters;
+using GrowHalo.Ingestion.Http;
+using GrowHalo.Ingestion.Parsing;
+using GrowHalo.Platform.Tenancy;
+using Npgsql;
+using Store = GrowHalo.EventStore.EventStore;
+
+namespace GrowHalo.Ingestion.Webhooks;
+
+/// <summary>What a webhook became: 201 when something new was stored, 200 when it was all seen before.</summary>
+public sealed record WebhookReceipt(string Status, string? ConnectionId, int Accepted, int Duplicates, IReadOnlyList<WebhookReceiptEvent> Events);
+
+public sealed record WebhookReceiptEvent(Guid Id, string StreamId, string Status);
+
+/// <summary>A webhook body, read once; parsed on first use.</summary>
+internal sealed class WebhookBody(ReadOnlyMemory<byte> bytes) : IDisposable
+{
+    private JsonDocument? _document;
+
+    public Attempt<JsonElement> Json()
+    {
+        if (_document is null)
+        {
+            var parsed = JsonBody.Parse(bytes);
+            if (parsed.Problem is not null) return Attempt<JsonElement>.Fail(parsed.Problem);
+            _document = parsed.Value!;
+        }
+        return _document.RootElement;
+    }
+
+    public void Dispose() => _document?.Dispose();
+}
+
+/// <summary>Turns a webhook's records into events (all valid, or none stored) and appends them after the sender is known.</summary>
+internal static class WebhookRecords
+{
+    public static (List<NewEvent>, List<FieldError>) Convert(string tenantId, WebhookScheme scheme, string? resource, JsonElement body,
+        string? account, RecordContext context)
+    {
+        if (resource is null)
+            return ([], [new FieldError("X-Shopify-Topic", $"must name a topic GrowHalo takes: {string.Join(", ", ShopifyTopics.All)}")]);
+        if (scheme.Source == Sources.Shopify && body.ValueKind != JsonValueKind.Object)
+            return ([], [new FieldError("body", "must be one Shopify record as a JSON object")]);
+        var events = new List<NewEvent>();
+        var errors = new List<FieldError>();
+        foreach (var item in Envelopes.Unwrap(scheme.Source, resource, body))
+        {
+            if (scheme.AccountOf(item.Record) is { } said && account is not null && said != account)
+            {
+                errors.Add(new FieldError(item.FieldPath(scheme.AccountField.Split('|')[0]),
+                    $"is '{said}' but this webhook is for '{account}': send each account's records with its own connection's headers and signature"));
+                continue;
+            }
+            var adapted = SourceAdapters.ToEvent(tenantId, scheme.Source, resource, item.Record, context);
+            if (adapted.Event is not null) events.Add(adapted.Event);
+            else errors.AddRange(adapted.Errors.Select(e => e with { Field = item.FieldPath(e.Field) }));
+        }
+        return (events, errors);
+    }
+
+    public static async Task<WebhookReceipt> AppendAsync(NpgsqlDataSource dataSource, WebhookSender from, List<NewEvent> events,
+        DateTimeOffset at, CancellationToken ct)
+    {
+        await using var db = await TenantDb.BeginAsync(dataSource, from.TenantId, ct);
+        var result = await Store.AppendAsync(db.Transaction, from.TenantId, events, ct: ct);
+        await IngestLedger.RecordAsync(db.Transaction, from.TenantId, from.Connection?.Id, result.Duplicates, 0, [], at, ct);
+        await db.CommitAsync(ct);
+        return new WebhookReceipt(result.Appended > 0 || events.Count == 0 ? "accepted" : "duplicate", from.Connection?.Id, result.Appended,
+            result.Duplicates, result.Events.Select(e => new WebhookReceiptEvent(e.Id, e.StreamId, e.Status == AppendStatus.Appended ? "appended" : "duplicate")).ToList());
+    }
+}
