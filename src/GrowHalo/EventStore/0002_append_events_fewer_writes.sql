@@ -42,6 +42,14 @@ declare
     v_bump_tops bigint[];
     v_actual   bigint;
 begin
+    -- A transaction that opted into one tenant (Platform's TenantDb: role growhalo_tenant, setting growhalo.tenant_id)
+    -- appends that tenant's events only. Row-level security checks this too, except for the bulk COPY that follows a
+    -- plan, which PostgreSQL does not allow under row-level security and EventStore runs as the owner: this is its check.
+    if coalesce(current_setting('growhalo.tenant_id', true), '') not in ('', p_tenant) then
+        raise exception 'this transaction is for tenant %, not %', current_setting('growhalo.tenant_id', true), p_tenant
+            using errcode = 'insufficient_privilege';
+    end if;
+
     -- 1. Create the streams seen for the first time, already at the version they reach if every event is new (a
     --    repeat inside the append is a duplicate; step 4 then moves the stream back to what was really appended).
     --    A stream that another open transaction is creating makes this wait for it, and then counts as existing.

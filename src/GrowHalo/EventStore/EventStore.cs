@@ -111,6 +111,12 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         }
 
         if (!outcomes.Any(o => o.Status == AppendStatus.Appended)) return new AppendResult(outcomes);
+        // PostgreSQL refuses COPY FROM under row-level security, so a transaction that took a tenant's role (TenantDb)
+        // COPYs as the owner and takes the role back right after. Only this statement runs so, and it writes only rows
+        // of the tenant the plan just checked against the transaction's tenant (see append_events_plan).
+        string role;
+        await using (var asOwner = new NpgsqlCommand("select current_setting('role'), set_config('role', 'none', true)", tx.Connection, tx))
+            role = (string)(await asOwner.ExecuteScalarAsync(ct))!;
         // Bodies go out as the UTF-8 bytes they already are (no UTF-16 string per event), through one pooled buffer:
         // the importer has consumed a value when WriteAsync returns.
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
@@ -138,6 +144,11 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+        if (role != "none")
+        {
+            await using var back = new NpgsqlCommand("select set_config('role', $1, true)", tx.Connection, tx) { Parameters = { new() { Value = role } } };
+            await back.ExecuteNonQueryAsync(ct);
         }
         return new AppendResult(outcomes);
     }
