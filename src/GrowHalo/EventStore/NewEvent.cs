@@ -8,7 +8,8 @@ public sealed record NewEvent(Guid Id, string StreamId, string Type, JsonElement
     public static NewEvent Create<T>(string tenantId, string streamId, string idempotencyKey, string type, T data, object? metadata = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(streamId);
-        var source = streamId.Split(':', 2)[0];
+        var colon = streamId.IndexOf(':');
+        var source = colon < 0 ? streamId : streamId[..colon];
         return new NewEvent(
             EventId.For(tenantId, source, idempotencyKey), streamId, type,
             EventJson.ToElement(data),
