@@ -23,15 +23,19 @@ internal static class BatchConversion
     /// large batch's CPU outside the database); each keeps its place, so the answer is the same in either case.</summary>
     private const int ParallelFrom = 64;
 
-    public static ConvertedBatch Convert(string tenantId, BatchRequest request, RecordContext context)
-    {
-        var items = new ItemResult[request.Events.Count];
-        if (items.Length >= ParallelFrom)
-            Parallel.For(0, items.Length, index => items[index] = ConvertItem(tenantId, request, context, index));
-        else
-            for (var index = 0; index < items.Length; index++) items[index] = ConvertItem(tenantId, request, context, index);
+    public static ConvertedBatch Convert(string tenantId, BatchRequest request, RecordContext context) =>
+        Convert(tenantId, request, context, 0, request.Events.Count, parallel: true);
 
-        var events = new List<NewEvent>(items.Length);
+    /// <summary>The events[start..start+count) of the batch, with their indexes in the whole batch.</summary>
+    public static ConvertedBatch Convert(string tenantId, BatchRequest request, RecordContext context, int start, int count, bool parallel)
+    {
+        var items = new ItemResult[count];
+        if (parallel && count >= ParallelFrom)
+            Parallel.For(0, count, i => items[i] = ConvertItem(tenantId, request, context, start + i));
+        else
+            for (var i = 0; i < count; i++) items[i] = ConvertItem(tenantId, request, context, start + i);
+
+        var events = new List<NewEvent>(count);
         var rejections = new List<Rejection>();
         var rejected = 0;
         foreach (var item in items)
@@ -42,6 +46,10 @@ internal static class BatchConversion
         }
         return new ConvertedBatch(events, rejections, rejected);
     }
+
+    /// <summary>Parts converted one after the other, as one batch in order.</summary>
+    public static ConvertedBatch Concat(IReadOnlyList<ConvertedBatch> parts) => parts is [var only] ? only : new ConvertedBatch(
+        parts.SelectMany(p => p.Events).ToList(), parts.SelectMany(p => p.Rejections).ToList(), parts.Sum(p => p.RejectedRecords));
 
     private sealed record ItemResult(List<NewEvent> Events, List<Rejection> Rejections, int Rejected);
 

@@ -37,16 +37,17 @@ internal static class BatchEndpoints
         if (connection.Problem is not null) return connection.Problem;
 
         var id = Guid.CreateVersion7(receivedAt);
-        var converted = BatchConversion.Convert(tenant.Id, request!,
-            new RecordContext(Channels.Batch, receivedAt, ConnectionId: connection.Value?.Id, BatchId: id));
-        if (converted.Events.Count == 0 && converted.RejectedRecords > 0)
+        var committed = await batches.CommitAsync(tenant.Id, request!.Source, connection.Value?.Id, request,
+            new RecordContext(Channels.Batch, receivedAt, ConnectionId: connection.Value?.Id, BatchId: id), receivedAt, ct);
+        if (committed.Batch is not { } batch)
+        {
+            var converted = committed.Converted;
             return IngestProblems.Status(StatusCodes.Status422UnprocessableEntity, "No usable events",
                 $"None of the {converted.RejectedRecords} records could be used, so nothing was stored: " +
                 $"{IngestProblems.Describe(converted.Rejections.Select(r => new Parsing.FieldError($"events[{r.Index}].{r.Field}", r.Reason)))}. " +
                 "Fix the fields listed in errors and send the batch again.",
                 new Dictionary<string, object?> { ["errors"] = converted.Rejections.Select(r => new BatchError(r.Index ?? 0, r.EventType, r.Field, r.Reason)) });
-
-        var batch = await batches.CommitAsync(tenant.Id, id, request!.Source, connection.Value?.Id, converted, receivedAt, ct);
+        }
         return TypedResults.Created($"/api/v1/ingest/batches/{batch.Id}", batch);
     }
 
