@@ -95,8 +95,17 @@ internal sealed class WebhookAppendQueue : IHostedService, IAsyncDisposable
                 taken.Add(next);
                 events += next.Events.Count;
             }
-            foreach (var tenant in taken.GroupBy(p => p.From.TenantId))
-                await WriteGroupAsync(tenant.Key, tenant.ToList());
+            try
+            {
+                foreach (var tenant in taken.GroupBy(p => p.From.TenantId))
+                    await WriteGroupAsync(tenant.Key, tenant.ToList());
+            }
+            catch (Exception e)
+            {
+                // WriteGroupAsync answers every request itself; this only keeps a surprise from leaving callers waiting forever.
+                _logger.LogError(e, "The webhook writer failed; answering the {Count} webhooks it held with the error", taken.Count);
+                foreach (var pending in taken) pending.Done.TrySetException(e);
+            }
         }
     }
 
