@@ -47,20 +47,45 @@ public sealed class BatchPipelineTests(IngestionApp app)
     }
 
     [Fact]
-    public async Task a_batch_whose_last_chunk_the_database_refuses_stores_nothing_from_the_earlier_chunks()
+    public async Task a_batch_whose_last_chunk_the_database_refuses_is_a_422_and_stores_nothing_from_the_earlier_chunks()
     {
         var tenant = await app.CreateTenantAsync();
         var events = Orders(10_000, 2 * Chunk + 50);
         var refused = Samples.Order(20_000);
-        refused["note"] = "\u0000"; // valid JSON, but PostgreSQL's jsonb takes no NUL character
+        refused["note"] = "LONE-SURROGATE";
         events[2 * Chunk + 40] = Event(refused);
+        // "\ud800" (half of a UTF-16 pair) passes a JSON parser but not PostgreSQL's jsonb.
+        var body = new JsonObject { ["source"] = "shopify", ["events"] = events }.ToJsonString().Replace("LONE-SURROGATE", "\\ud800");
 
-        var response = await PostBatchAsync(tenant, new JsonObject { ["source"] = "shopify", ["events"] = events });
+        var response = await tenant.Http.PostAsync("/api/v1/ingest/batch", Json(body));
 
-        Assert.NotEqual(HttpStatusCode.Created, response.StatusCode);
+        var problem = await ProblemOf(response, 422);
+        Assert.Contains("nothing was stored", problem.GetProperty("detail").GetString());
         Assert.Equal(0, await app.EventsAsync(tenant.Id));
         Assert.Equal(0, await app.CountAsync("select count(*) from streams where tenant_id = $1", tenant.Id));
         Assert.Equal(0, await app.CountAsync("select count(*) from ingest_batches where tenant_id = $1", tenant.Id));
+    }
+
+    [Fact]
+    public async Task a_record_with_a_nul_character_is_rejected_by_itself_and_the_rest_of_the_batch_is_stored()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var events = Orders(30_000, Chunk + 10);
+        var nul = Samples.Order(40_000);
+        nul["note"] = "gift\u0000wrap";
+        var escaped = Samples.Order(40_001);
+        escaped["note"] = "C:\\u0000 is a folder"; // an escaped backslash before u0000: ordinary text
+        events[Chunk + 5] = Event(nul);
+        events[3] = Event(escaped);
+
+        var response = await PostBatchAsync(tenant, new JsonObject { ["source"] = "shopify", ["events"] = events });
+
+        var batch = await JsonOf(response);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal((Chunk + 9, 1), (batch.GetProperty("accepted").GetInt32(), batch.GetProperty("rejected").GetInt32()));
+        var error = batch.GetProperty("errors").EnumerateArray().Single();
+        Assert.Equal((Chunk + 5, "payload"), (error.GetProperty("index").GetInt32(), error.GetProperty("field").GetString()));
+        Assert.Single(await app.Service<GrowHalo.EventStore.EventStore>().ReadStreamAsync(tenant.Id, "shopify:order:40001"));
     }
 
     [Fact]

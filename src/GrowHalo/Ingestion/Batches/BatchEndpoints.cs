@@ -3,6 +3,7 @@ using GrowHalo.Ingestion.Adapters;
 using GrowHalo.Ingestion.Connections;
 using GrowHalo.Ingestion.Http;
 using GrowHalo.Platform.Tenancy;
+using Npgsql;
 
 namespace GrowHalo.Ingestion.Batches;
 
@@ -37,8 +38,19 @@ internal static class BatchEndpoints
         if (connection.Problem is not null) return connection.Problem;
 
         var id = Guid.CreateVersion7(receivedAt);
-        var committed = await batches.CommitAsync(tenant.Id, request!.Source, connection.Value?.Id, request,
-            new RecordContext(Channels.Batch, receivedAt, ConnectionId: connection.Value?.Id, BatchId: id), receivedAt, ct);
+        BatchStore.Committed committed;
+        try
+        {
+            committed = await batches.CommitAsync(tenant.Id, request!.Source, connection.Value?.Id, request,
+                new RecordContext(Channels.Batch, receivedAt, ConnectionId: connection.Value?.Id, BatchId: id), receivedAt, ct);
+        }
+        catch (PostgresException e) when (e.SqlState.StartsWith("22", StringComparison.Ordinal))
+        {
+            // A data exception is the body's fault (text PostgreSQL's jsonb cannot hold); the transaction rolled back.
+            return IngestProblems.Status(StatusCodes.Status422UnprocessableEntity, "Batch cannot be stored",
+                $"PostgreSQL refused a record of this batch ({e.MessageText}{(e.Where is { } where ? $"; {where.Split('\n')[0]}" : "")}), " +
+                "so nothing was stored. Fix or remove that record and send the batch again.");
+        }
         if (committed.Batch is not { } batch)
         {
             var converted = committed.Converted;

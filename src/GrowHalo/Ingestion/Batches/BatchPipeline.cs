@@ -18,7 +18,7 @@ internal static class BatchPipeline
 {
     /// <summary>Large enough to take the event store's COPY path and to keep per-chunk round trips few; small enough
     /// that converting the first chunk, which nothing overlaps, is short.</summary>
-    public const int ChunkSize = 250;
+    public const int ChunkSize = 500;
 
     public sealed record Appended(ConvertedBatch Converted, int Accepted, int Duplicates);
 
