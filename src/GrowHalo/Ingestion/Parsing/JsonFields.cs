@@ -19,13 +19,16 @@ public sealed class JsonFields(JsonElement element, string path = "")
     {
         value = default;
         if (element.ValueKind != JsonValueKind.Object) return false;
-        foreach (var candidate in name.Split('|'))
+        // Spans, not string.Split: a record's fields are looked up dozens of times per webhook.
+        var names = name.AsSpan();
+        foreach (var alternative in names.Split('|'))
         {
+            var candidate = names[alternative];
             var current = element;
             var found = true;
             foreach (var part in candidate.Split('.'))
             {
-                if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(part, out current)) { found = false; break; }
+                if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(candidate[part], out current)) { found = false; break; }
             }
             if (found && current.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)) { value = current; return true; }
         }
