@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GrowHalo.EventStore;
 using GrowHalo.Ingestion;
 using GrowHalo.Ingestion.Adapters;
 
@@ -72,32 +71,6 @@ public sealed class SourceAdaptersTests
         Assert.Equal("con_1", e.Data.GetProperty("connection_id").GetString());
         Assert.Equal("con_1", e.Metadata!.Value.GetProperty("connection_id").GetString());
         Assert.Equal(Now, e.Data.GetProperty("received_at").GetDateTimeOffset());
-    }
-
-    [Fact]
-    public void the_written_body_and_metadata_are_what_serialising_the_source_record_gives()
-    {
-        var batchId = Guid.NewGuid();
-        var sent = new DateTimeOffset(2026, 3, 4, 10, 0, 0, TimeSpan.FromHours(-5));
-        foreach (var context in new[]
-        {
-            new RecordContext(Channels.Batch, Now, BatchId: batchId, SourceTimestamp: sent, ExternalId: "ext-1"),
-            new RecordContext(Channels.Webhook, Now, "orders/create", "d-9", "con_1"),
-        })
-        {
-            var payload = J(Samples.Order(5));
-            var e = SourceAdapters.ToEvent("tn_1", "shopify", "order", payload, context).Event!;
-            var expected = EventJson.ToElement(new SourceRecordReceived("shopify", context.Channel, context.Topic, context.ReceivedAt, context.ConnectionId, payload));
-            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected.GetRawText()), JsonNode.Parse(e.Data.GetRawText())), e.Data.GetRawText());
-            var metadata = JsonNode.Parse(e.Metadata!.Value.GetRawText())!.AsObject();
-            Assert.Equal(context.Channel, (string?)metadata["channel"]);
-            Assert.Equal(context.ConnectionId, (string?)metadata["connection_id"]);
-            Assert.Equal(context.BatchId, metadata["batch_id"]?.GetValue<Guid>());
-            Assert.Equal(context.DeliveryId, (string?)metadata["delivery_id"]);
-            Assert.Equal(context.ExternalId, (string?)metadata["external_id"]);
-            Assert.Equal(context.SourceTimestamp, metadata["source_timestamp"]?.GetValue<DateTimeOffset>());
-            Assert.DoesNotContain(metadata, p => p.Value is null); // absent fields are left out, not null
-        }
     }
 
     [Fact]

@@ -31,8 +31,9 @@ public static class SourceAdapters
     {
         var (identity, errors) = Identify(source, resource, payload, context);
         if (identity is null) return new AdaptedRecord(null, errors);
+        // The body is a SourceRecordReceived and the metadata who sent it, written directly (see SourceEventJson).
         return new AdaptedRecord(NewEvent.FromUtf8(tenantId, identity.StreamId, identity.IdempotencyKey, identity.EventType,
-            SourceRecordBody.Data(source, context, payload), SourceRecordBody.Metadata(context)), []);
+            SourceEventJson.Body(source, context, payload), SourceEventJson.Metadata(context)), []);
     }
 
     /// <summary>The positional form, for pollers: <c>ToEvent(tenant, "shopify", "order", json, Channels.Poll, receivedAt)</c>.</summary>
