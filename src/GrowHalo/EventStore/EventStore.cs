@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -38,7 +36,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         try
         {
             return events.Count >= CopyThreshold
-                ? await PlanAndCopyAsync(tx, tenantId, events, expectedVersion, ct)
+                ? await BulkAppend.PlanAndCopyAsync(tx, tenantId, events, expectedVersion, ct)
                 : await InsertAsync(tx, tenantId, events, expectedVersion, ct);
         }
         catch (PostgresException e) when (e.SqlState == "GH409")
@@ -54,8 +52,8 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         var metadata = new object[events.Count];
         for (var i = 0; i < events.Count; i++)
         {
-            data[i] = events[i].Data.GetRawText();
-            metadata[i] = (object?)events[i].Metadata?.GetRawText() ?? DBNull.Value;
+            data[i] = Text(events[i].DataUtf8) ?? events[i].Data.GetRawText();
+            metadata[i] = (object?)Text(events[i].MetadataUtf8) ?? (object?)events[i].Metadata?.GetRawText() ?? DBNull.Value;
         }
         await using var cmd = new NpgsqlCommand("select * from append_events($1, $2, $3, $4, $5, $6, $7)", tx.Connection, tx)
         {
@@ -82,97 +80,16 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         return new AppendResult(outcomes);
     }
 
-    /// <summary>
-    /// Large appends: the plan (locks, duplicates, versions, sequence numbers) without the bodies, then binary COPY of
-    /// the new rows with those numbers — PostgreSQL's bulk path — in the same transaction, under the plan's stream locks.
-    /// </summary>
-    private static async Task<AppendResult> PlanAndCopyAsync(NpgsqlTransaction tx, string tenantId, IReadOnlyList<NewEvent> events, long? expectedVersion, CancellationToken ct)
-    {
-        var outcomes = new AppendOutcome[events.Count];
-        await using (var plan = new NpgsqlCommand("select ord, version, seq_id from append_events_plan($1, $2, $3, $4)", tx.Connection, tx)
-        {
-            Parameters =
-            {
-                new() { Value = tenantId },
-                new() { Value = Ids(events) },
-                new() { Value = Streams(events) },
-                new() { Value = (object?)expectedVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint },
-            },
-        })
-        await using (var reader = await plan.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                var i = reader.GetInt32(0) - 1;
-                outcomes[i] = reader.IsDBNull(1)
-                    ? new AppendOutcome(events[i].Id, events[i].StreamId, AppendStatus.Duplicate, null, null)
-                    : new AppendOutcome(events[i].Id, events[i].StreamId, AppendStatus.Appended, reader.GetInt64(1), reader.GetInt64(2));
-            }
-        }
+    private static string? Text(byte[]? utf8) => utf8 is null ? null : System.Text.Encoding.UTF8.GetString(utf8);
 
-        if (!outcomes.Any(o => o.Status == AppendStatus.Appended)) return new AppendResult(outcomes);
-        // PostgreSQL refuses COPY FROM under row-level security, so a transaction that took a tenant's role (TenantDb)
-        // COPYs as the owner and takes the role back right after. Only this statement runs so, and it writes only rows
-        // of the tenant the plan just checked against the transaction's tenant (see append_events_plan).
-        string role;
-        await using (var asOwner = new NpgsqlCommand("select current_setting('role'), set_config('role', 'none', true)", tx.Connection, tx))
-            role = (string)(await asOwner.ExecuteScalarAsync(ct))!;
-        // Bodies go out as the UTF-8 bytes they already are (no UTF-16 string per event), through one pooled buffer:
-        // the importer has consumed a value when WriteAsync returns.
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
-        {
-            await using var copy = await tx.Connection!.BeginBinaryImportAsync(
-                "copy events (seq_id, id, tenant_id, stream_id, version, type, data, metadata) from stdin (format binary)", ct);
-            for (var i = 0; i < events.Count; i++)
-            {
-                if (outcomes[i].Status != AppendStatus.Appended) continue;
-                var e = events[i];
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(outcomes[i].Sequence!.Value, NpgsqlDbType.Bigint, ct);
-                await copy.WriteAsync(e.Id, NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(tenantId, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(e.StreamId, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(outcomes[i].Version!.Value, NpgsqlDbType.Bigint, ct);
-                await copy.WriteAsync(e.Type, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(Utf8(e.Data, ref buffer), NpgsqlDbType.Jsonb, ct);
-                if (e.Metadata is { } metadata) await copy.WriteAsync(Utf8(metadata, ref buffer), NpgsqlDbType.Jsonb, ct);
-                else await copy.WriteNullAsync(ct);
-            }
-            await copy.CompleteAsync(ct);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-        if (role != "none")
-        {
-            await using var back = new NpgsqlCommand("select set_config('role', $1, true)", tx.Connection, tx) { Parameters = { new() { Value = role } } };
-            await back.ExecuteNonQueryAsync(ct);
-        }
-        return new AppendResult(outcomes);
-    }
-
-    private static ReadOnlyMemory<byte> Utf8(JsonElement json, ref byte[] buffer)
-    {
-        var raw = JsonMarshal.GetRawUtf8Value(json);
-        if (raw.Length > buffer.Length)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            buffer = ArrayPool<byte>.Shared.Rent(raw.Length);
-        }
-        raw.CopyTo(buffer);
-        return buffer.AsMemory(0, raw.Length);
-    }
-
-    private static Guid[] Ids(IReadOnlyList<NewEvent> events)
+    internal static Guid[] Ids(IReadOnlyList<NewEvent> events)
     {
         var ids = new Guid[events.Count];
         for (var i = 0; i < ids.Length; i++) ids[i] = events[i].Id;
         return ids;
     }
 
-    private static string[] Streams(IReadOnlyList<NewEvent> events)
+    internal static string[] Streams(IReadOnlyList<NewEvent> events)
     {
         var streams = new string[events.Count];
         for (var i = 0; i < streams.Length; i++) streams[i] = events[i].StreamId;

@@ -76,4 +76,60 @@ public sealed class LargeAppendTests(TestDatabase db) : IClassFixture<TestDataba
         foreach (var stream in new[] { 0, 31, 59 })
             Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], (await Store.ReadStreamAsync(tenant, $"shopify:order:{stream}")).Select(e => e.Version));
     }
+
+    [Fact]
+    public async Task a_large_append_of_new_streams_one_event_each_gets_version_one_and_sequences_in_input_order()
+    {
+        var tenant = "t-" + Guid.NewGuid();
+        var batch = Enumerable.Range(0, 120).Select(i => Record(tenant, 1000 - i, "v1")).ToList();
+
+        var result = await Store.AppendAsync(tenant, batch);
+
+        Assert.Equal(120, result.Appended);
+        Assert.All(result.Events, e => Assert.Equal(1, e.Version));
+        Assert.Equal(result.Events.Select(e => e.Sequence).Order(), result.Events.Select(e => e.Sequence));
+        Assert.All(await Store.ListStreamsAsync(tenant, "shopify:order:"), s => Assert.Equal(1, s.Version));
+    }
+
+    [Fact]
+    public async Task an_event_id_already_stored_under_another_stream_is_a_duplicate_in_a_large_append_of_new_streams()
+    {
+        var tenant = "t-" + Guid.NewGuid();
+        var stored = Record(tenant, 1, "v1");
+        await Store.AppendAsync(tenant, [stored]);
+        // Every stream of this append is new; one event carries an id stored before under shopify:order:1.
+        var batch = Enumerable.Range(100, 60).Select(i => Record(tenant, i, "v1")).ToList();
+        batch[30] = stored with { StreamId = "shopify:order:999" };
+
+        var result = await Store.AppendAsync(tenant, batch);
+
+        Assert.Equal(AppendStatus.Duplicate, result.Events[30].Status);
+        Assert.Equal(59, result.Appended);
+        Assert.Equal(60, await db.ScalarAsync("select count(*) from events where tenant_id = $1", tenant));
+        var streams = await Store.ListStreamsAsync(tenant);
+        Assert.Equal(0, streams.Single(s => s.StreamId == "shopify:order:999").Version);
+        Assert.Equal(1, streams.Single(s => s.StreamId == "shopify:order:131").Version);
+        var appended = result.Events.Where(e => e.Status == AppendStatus.Appended).ToList();
+        Assert.Equal(appended.Select(e => e.Sequence).Order(), appended.Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public async Task a_large_append_mixing_new_and_existing_streams_numbers_each_stream_on_from_its_version()
+    {
+        var tenant = "t-" + Guid.NewGuid();
+        await Store.AppendAsync(tenant, Enumerable.Range(0, 10).Select(i => Record(tenant, i, "v1")).ToList());
+        var batch = Enumerable.Range(0, 70).Select(i => Record(tenant, i, i < 10 ? "v2" : "v1")).ToList();
+        batch.Add(Record(tenant, 3, "v1")); // stored before
+        batch.Add(Record(tenant, 50, "v1")); // a repeat inside the append, in a new stream
+
+        var result = await Store.AppendAsync(tenant, batch);
+
+        Assert.Equal(70, result.Appended);
+        Assert.Equal([AppendStatus.Duplicate, AppendStatus.Duplicate], result.Events.Skip(70).Select(e => e.Status));
+        Assert.Equal(2, result.Events[3].Version);
+        Assert.Equal(1, result.Events[50].Version);
+        var streams = await Store.ListStreamsAsync(tenant);
+        Assert.Equal(2, streams.Single(s => s.StreamId == "shopify:order:3").Version);
+        Assert.Equal(1, streams.Single(s => s.StreamId == "shopify:order:50").Version);
+    }
 }

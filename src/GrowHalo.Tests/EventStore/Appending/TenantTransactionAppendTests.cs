@@ -40,4 +40,24 @@ public sealed class TenantTransactionAppendTests(TestDatabase db) : IClassFixtur
         }
         Assert.Equal(0, await db.ScalarAsync("select count(*) from events where tenant_id = $1", theirs));
     }
+
+    [Fact]
+    public async Task a_large_append_that_falls_back_to_the_full_check_still_ends_in_the_tenant_role()
+    {
+        var tenant = "t-" + Guid.NewGuid();
+        var stored = NewEvent.Create(tenant, "shopify:order:1", "order:1:stored", "test_order_received", new { id = 1 });
+        await new GrowHalo.EventStore.EventStore(db.DataSource).AppendAsync(tenant, [stored]);
+        var batch = Orders(tenant, 80).Select(e => e with { StreamId = e.StreamId.Replace("order:", "order:new-") }).ToList();
+        batch[5] = stored with { StreamId = "shopify:order:elsewhere" };
+
+        await using var tdb = await TenantDb.BeginAsync(db.DataSource, tenant);
+        var result = await GrowHalo.EventStore.EventStore.AppendAsync(tdb.Transaction, tenant, batch);
+        await using (var who = tdb.Command("select current_user::text"))
+            Assert.Equal(TenantDb.Role, await who.ExecuteScalarAsync());
+        await tdb.CommitAsync();
+
+        Assert.Equal(79, result.Appended);
+        Assert.Equal(AppendStatus.Duplicate, result.Events[5].Status);
+        Assert.Equal(80, await db.ScalarAsync("select count(*) from events where tenant_id = $1", tenant));
+    }
 }

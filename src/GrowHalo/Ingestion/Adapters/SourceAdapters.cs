@@ -32,7 +32,7 @@ public static class SourceAdapters
         var (identity, errors) = Identify(source, resource, payload, context);
         if (identity is null) return new AdaptedRecord(null, errors);
         // The body is a SourceRecordReceived and the metadata who sent it, written directly (see SourceEventJson).
-        return new AdaptedRecord(NewEvent.Create(tenantId, identity.StreamId, identity.IdempotencyKey, identity.EventType,
+        return new AdaptedRecord(NewEvent.FromUtf8(tenantId, identity.StreamId, identity.IdempotencyKey, identity.EventType,
             SourceEventJson.Body(source, context, payload), SourceEventJson.Metadata(context)), []);
     }
 

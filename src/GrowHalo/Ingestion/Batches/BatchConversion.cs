@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using GrowHalo.EventStore;
 using GrowHalo.Ingestion.Adapters;
@@ -23,15 +24,19 @@ internal static class BatchConversion
     /// large batch's CPU outside the database); each keeps its place, so the answer is the same in either case.</summary>
     private const int ParallelFrom = 64;
 
-    public static ConvertedBatch Convert(string tenantId, BatchRequest request, RecordContext context)
-    {
-        var items = new ItemResult[request.Events.Count];
-        if (items.Length >= ParallelFrom)
-            Parallel.For(0, items.Length, index => items[index] = ConvertItem(tenantId, request, context, index));
-        else
-            for (var index = 0; index < items.Length; index++) items[index] = ConvertItem(tenantId, request, context, index);
+    public static ConvertedBatch Convert(string tenantId, BatchRequest request, RecordContext context) =>
+        Convert(tenantId, request, context, 0, request.Events.Count, parallel: true);
 
-        var events = new List<NewEvent>(items.Length);
+    /// <summary>The events[start..start+count) of the batch, with their indexes in the whole batch.</summary>
+    public static ConvertedBatch Convert(string tenantId, BatchRequest request, RecordContext context, int start, int count, bool parallel)
+    {
+        var items = new ItemResult[count];
+        if (parallel && count >= ParallelFrom)
+            Parallel.For(0, count, i => items[i] = ConvertItem(tenantId, request, context, start + i));
+        else
+            for (var i = 0; i < count; i++) items[i] = ConvertItem(tenantId, request, context, start + i);
+
+        var events = new List<NewEvent>(count);
         var rejections = new List<Rejection>();
         var rejected = 0;
         foreach (var item in items)
@@ -42,6 +47,10 @@ internal static class BatchConversion
         }
         return new ConvertedBatch(events, rejections, rejected);
     }
+
+    /// <summary>Parts converted one after the other, as one batch in order.</summary>
+    public static ConvertedBatch Concat(IReadOnlyList<ConvertedBatch> parts) => parts is [var only] ? only : new ConvertedBatch(
+        parts.SelectMany(p => p.Events).ToList(), parts.SelectMany(p => p.Rejections).ToList(), parts.Sum(p => p.RejectedRecords));
 
     private sealed record ItemResult(List<NewEvent> Events, List<Rejection> Rejections, int Rejected);
 
@@ -57,12 +66,37 @@ internal static class BatchConversion
         var itemContext = context with { SourceTimestamp = sent, ExternalId = externalId };
         foreach (var record in Envelopes.Unwrap(request.Source, resource!, payload))
         {
+            if (HasNul(record.Record))
+            {
+                rejections.Add(new Rejection(context.BatchId, index, resource, "payload" + (record.Path.Length == 0 ? "" : "." + record.Path),
+                    "contains \\u0000 (a NUL character), which cannot be stored; remove it from the text it is in"));
+                rejected++;
+                continue;
+            }
             var adapted = SourceAdapters.ToEvent(tenantId, request.Source, resource!, record.Record, itemContext);
             if (adapted.Event is not null) { events.Add(adapted.Event); continue; }
             rejections.AddRange(adapted.Errors.Select(e => new Rejection(context.BatchId, index, resource, "payload." + record.FieldPath(e.Field), e.Message)));
             rejected++;
         }
         return new ItemResult(events, rejections, rejected);
+    }
+
+    /// <summary>
+    /// A \u0000 escape in the record's text (not an escaped backslash before "u0000"): valid JSON that PostgreSQL's jsonb
+    /// refuses, which would fail the whole batch at COPY; found here it turns away only its record.
+    /// </summary>
+    private static bool HasNul(JsonElement record)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(record);
+        for (var at = raw.IndexOf("\\u0000"u8); at >= 0; )
+        {
+            var slashes = 0;
+            while (at - 1 - slashes >= 0 && raw[at - 1 - slashes] == (byte)'\\') slashes++;
+            if (slashes % 2 == 0) return true;
+            var next = raw[(at + 1)..].IndexOf("\\u0000"u8);
+            at = next < 0 ? -1 : at + 1 + next;
+        }
+        return false;
     }
 
     private static (string? Resource, JsonElement Payload, DateTimeOffset? Sent, string? ExternalId, List<FieldError> Errors) ReadEnvelope(

@@ -1,7 +1,9 @@
+using System.Text.Json;
 using GrowHalo.Ingestion.Adapters;
 using GrowHalo.Ingestion.Connections;
 using GrowHalo.Ingestion.Http;
 using GrowHalo.Platform.Tenancy;
+using Npgsql;
 
 namespace GrowHalo.Ingestion.Batches;
 
@@ -27,34 +29,54 @@ internal static class BatchEndpoints
     {
         var receivedAt = clock.GetUtcNow();
         if (JsonBody.CheckContentType(context.Request) is { } wrongType) return wrongType;
-        var bytes = await JsonBody.ReadAsync(context, JsonBody.BatchLimit, ct);
-        if (bytes.Problem is not null) return bytes.Problem;
-        var parsed = JsonBody.Parse(bytes.Value);
-        if (parsed.Problem is not null) return parsed.Problem;
-        using var doc = parsed.Value!;
-        var request = BatchRequest.Parse(doc.RootElement);
-        if (request.Problem is not null) return request.Problem;
-        var connection = await ConnectionOf(request.Value!, tenant.Id, connections, ct);
+        // The workspace's connections do not depend on the body: read them while it arrives and is parsed.
+        var mine = connections.ListAsync(tenant.Id, ct);
+        var (doc, request, problem) = await ReadAsync(context, ct);
+        using var _ = doc;
+        var connection = ConnectionOf(request, await mine);
+        if (problem is not null) return problem;
         if (connection.Problem is not null) return connection.Problem;
 
         var id = Guid.CreateVersion7(receivedAt);
-        var converted = BatchConversion.Convert(tenant.Id, request.Value!,
-            new RecordContext(Channels.Batch, receivedAt, ConnectionId: connection.Value?.Id, BatchId: id));
-        if (converted.Events.Count == 0 && converted.RejectedRecords > 0)
+        BatchStore.Committed committed;
+        try
+        {
+            committed = await batches.CommitAsync(tenant.Id, request!.Source, connection.Value?.Id, request,
+                new RecordContext(Channels.Batch, receivedAt, ConnectionId: connection.Value?.Id, BatchId: id), receivedAt, ct);
+        }
+        catch (PostgresException e) when (e.SqlState.StartsWith("22", StringComparison.Ordinal))
+        {
+            // A data exception is the body's fault (text PostgreSQL's jsonb cannot hold); the transaction rolled back.
+            return IngestProblems.Status(StatusCodes.Status422UnprocessableEntity, "Batch cannot be stored",
+                $"PostgreSQL refused a record of this batch ({e.MessageText}{(e.Where is { } where ? $"; {where.Split('\n')[0]}" : "")}), " +
+                "so nothing was stored. Fix or remove that record and send the batch again.");
+        }
+        if (committed.Batch is not { } batch)
+        {
+            var converted = committed.Converted;
             return IngestProblems.Status(StatusCodes.Status422UnprocessableEntity, "No usable events",
                 $"None of the {converted.RejectedRecords} records could be used, so nothing was stored: " +
                 $"{IngestProblems.Describe(converted.Rejections.Select(r => new Parsing.FieldError($"events[{r.Index}].{r.Field}", r.Reason)))}. " +
                 "Fix the fields listed in errors and send the batch again.",
                 new Dictionary<string, object?> { ["errors"] = converted.Rejections.Select(r => new BatchError(r.Index ?? 0, r.EventType, r.Field, r.Reason)) });
-
-        var batch = await batches.CommitAsync(tenant.Id, id, request.Value!.Source, connection.Value?.Id, converted, receivedAt, ct);
+        }
         return TypedResults.Created($"/api/v1/ingest/batches/{batch.Id}", batch);
     }
 
-    /// <summary>The connection the batch belongs to: the one named, else the tenant's only enabled connection of that source, else none.</summary>
-    private static async Task<Attempt<IngestConnection?>> ConnectionOf(BatchRequest request, string tenantId, ConnectionStore connections, CancellationToken ct)
+    private static async Task<(JsonDocument? Doc, BatchRequest? Request, IResult? Problem)> ReadAsync(HttpContext context, CancellationToken ct)
     {
-        var mine = await connections.ListAsync(tenantId, ct);
+        var bytes = await JsonBody.ReadAsync(context, JsonBody.BatchLimit, ct);
+        if (bytes.Problem is not null) return (null, null, bytes.Problem);
+        var parsed = JsonBody.Parse(bytes.Value);
+        if (parsed.Problem is not null) return (null, null, parsed.Problem);
+        var request = BatchRequest.Parse(parsed.Value!.RootElement);
+        return (parsed.Value, request.Value, request.Problem);
+    }
+
+    /// <summary>The connection the batch belongs to: the one named, else the tenant's only enabled connection of that source, else none.</summary>
+    private static Attempt<IngestConnection?> ConnectionOf(BatchRequest? request, IReadOnlyList<IngestConnection> mine)
+    {
+        if (request is null) return (IngestConnection?)null;
         if (request.ConnectionId is null)
             return mine.Where(c => c.Enabled && c.Source == request.Source).ToList() is [var only] ? only : (IngestConnection?)null;
         var named = mine.FirstOrDefault(c => c.Id == request.ConnectionId);

@@ -1,3 +1,4 @@
+using GrowHalo.Ingestion.Adapters;
 using GrowHalo.Platform.Tenancy;
 using Npgsql;
 using Store = GrowHalo.EventStore.EventStore;
@@ -10,21 +11,52 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, TimeProvider clock)
     private const string Columns =
         "id, tenant_id, source, connection_id, total_events, accepted, rejected, duplicates, status, created_at, completed_at";
 
-    internal async Task<IngestBatch> CommitAsync(string tenantId, Guid id, string source, string? connectionId, ConvertedBatch batch,
-        DateTimeOffset createdAt, CancellationToken ct)
+    /// <summary>
+    /// Converts and appends the batch's records and records the batch, in one transaction (see <see cref="BatchPipeline"/>).
+    /// When no record is usable nothing is stored and Batch is null. A deadlock with another batch over the same streams
+    /// (possible only between chunks of the pipeline) is retried once as a single append, whose locks cannot deadlock.
+    /// </summary>
+    internal async Task<Committed> CommitAsync(string tenantId, string source, string? connectionId, BatchRequest request,
+        RecordContext context, DateTimeOffset createdAt, CancellationToken ct)
     {
+        try
+        {
+            return await CommitOnceAsync(tenantId, source, connectionId, request, context, createdAt, pipelined: true, ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected)
+        {
+            return await CommitOnceAsync(tenantId, source, connectionId, request, context, createdAt, pipelined: false, ct);
+        }
+    }
+
+    internal sealed record Committed(IngestBatch? Batch, ConvertedBatch Converted);
+
+    private async Task<Committed> CommitOnceAsync(string tenantId, string source, string? connectionId, BatchRequest request,
+        RecordContext context, DateTimeOffset createdAt, bool pipelined, CancellationToken ct)
+    {
+        var id = context.BatchId!.Value;
         await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
-        var appended = await Store.AppendAsync(db.Transaction, tenantId, batch.Events, ct: ct);
-        var result = new IngestBatch(id, tenantId, source, connectionId, batch.TotalRecords, appended.Appended, batch.RejectedRecords,
+        BatchPipeline.Appended appended;
+        if (pipelined) appended = await BatchPipeline.AppendAsync(db.Transaction, tenantId, request, context, ct);
+        else
+        {
+            var all = BatchConversion.Convert(tenantId, request, context);
+            var result = all.Events.Count == 0 ? null : await Store.AppendAsync(db.Transaction, tenantId, all.Events, ct: ct);
+            appended = new BatchPipeline.Appended(all, result?.Appended ?? 0, result?.Duplicates ?? 0);
+        }
+        var batch = appended.Converted;
+        if (batch.Events.Count == 0 && batch.RejectedRecords > 0) return new Committed(null, batch); // rolled back: nothing stored
+
+        var stored = new IngestBatch(id, tenantId, source, connectionId, batch.TotalRecords, appended.Accepted, batch.RejectedRecords,
             appended.Duplicates, batch.RejectedRecords == 0 ? IngestBatch.Completed : IngestBatch.CompletedWithErrors,
             createdAt, clock.GetUtcNow(), batch.Rejections.Select(ToError).ToList());
         await using (var insert = db.Command($"insert into ingest_batches ({Columns}) values ($1, $2, $3, $4::text, $5, $6, $7, $8, $9, $10, $11)",
-            id, tenantId, source, connectionId, result.TotalEvents, result.Accepted, result.Rejected, result.Duplicates,
-            result.Status, result.CreatedAt, result.CompletedAt))
+            id, tenantId, source, connectionId, stored.TotalEvents, stored.Accepted, stored.Rejected, stored.Duplicates,
+            stored.Status, stored.CreatedAt, stored.CompletedAt))
             await insert.ExecuteNonQueryAsync(ct);
-        await IngestLedger.RecordAsync(db.Transaction, tenantId, connectionId, appended.Duplicates, batch.RejectedRecords, batch.Rejections, result.CompletedAt, ct);
+        await IngestLedger.RecordAsync(db.Transaction, tenantId, connectionId, appended.Duplicates, batch.RejectedRecords, batch.Rejections, stored.CompletedAt, ct);
         await db.CommitAsync(ct);
-        return result;
+        return new Committed(stored, batch);
     }
 
     public async Task<IReadOnlyList<IngestBatch>> ListAsync(string tenantId, int limit, CancellationToken ct = default)
