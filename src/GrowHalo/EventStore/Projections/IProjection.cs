@@ -14,6 +14,12 @@ public interface IProjection
     /// <summary>The event types this projection reads; null for all.</summary>
     IReadOnlyCollection<string>? EventTypes { get; }
 
+    /// <summary>
+    /// False when the projection needs only the events' headers (tenant, stream, type, metadata, time): the feed then
+    /// leaves each event's <see cref="StoredEvent.Data"/> undefined and the server never turns the bodies back into text.
+    /// </summary>
+    bool ReadsData => true;
+
     Task ApplyAsync(IReadOnlyList<StoredEvent> events, ProjectionContext context, CancellationToken ct);
 
     /// <summary>Deletes the projection's rows: all of them, or one tenant's. Called before a rebuild.</summary>

@@ -23,7 +23,7 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var from = await LockProgressAsync(conn, tx, ct);
-        var page = await EventFeed.ReadAsync(conn, tx, from, batchSize, projection.EventTypes, ct: ct);
+        var page = await EventFeed.ReadAsync(conn, tx, from, batchSize, projection.EventTypes, withData: projection.ReadsData, ct: ct);
         if (page.Next == from) return new BatchResult(0, page.Blocked);
         try
         {
