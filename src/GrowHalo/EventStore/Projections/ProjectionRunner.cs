@@ -23,8 +23,11 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var from = await LockProgressAsync(conn, tx, ct);
-        var page = await EventFeed.ReadAsync(conn, tx, from, batchSize, projection.EventTypes, withData: projection.ReadsData, ct: ct);
+        var page = await TakeReadAheadAsync(from) ?? await ReadAsync(conn, tx, from, ct);
         if (page.Next == from) return new BatchResult(0, page.Blocked);
+        // A full page means more are waiting: read the next one on another connection while this one is applied, so
+        // the database's and this process's work overlap when catching up.
+        if (page.Events.Count >= batchSize) _readAhead = (page.Next, ReadAheadAsync(page.Next, ct));
         try
         {
             if (page.Events.Count > 0) await projection.ApplyAsync(page.Events, new ProjectionContext(conn, tx), ct);
@@ -42,6 +45,37 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
             logger.LogInformation("Projection {Projection} applied {Count} events up to {Position} in {Elapsed} ms",
                 projection.Name, page.Events.Count, page.Next, clock.ElapsedMilliseconds);
         return new BatchResult(page.Events.Count, page.Blocked);
+    }
+
+    private (FeedPosition From, Task<EventFeed.Page?> Page)? _readAhead;
+
+    private Task<EventFeed.Page> ReadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, FeedPosition from, CancellationToken ct) =>
+        EventFeed.ReadAsync(conn, tx, from, batchSize, projection.EventTypes, withData: projection.ReadsData, ct: ct);
+
+    /// <summary>
+    /// The page read ahead from <paramref name="from"/>, if there is one. It is still exactly what a read now would
+    /// return: it holds only events below its snapshot's horizon, which can no longer change. It is used only if
+    /// progress stands where it started (nobody else applied that range meanwhile).
+    /// </summary>
+    private async Task<EventFeed.Page?> TakeReadAheadAsync(FeedPosition from)
+    {
+        if (_readAhead is not { } ahead) return null;
+        _readAhead = null;
+        var page = await ahead.Page;
+        return ahead.From == from ? page : null;
+    }
+
+    private async Task<EventFeed.Page?> ReadAheadAsync(FeedPosition from, CancellationToken ct)
+    {
+        try
+        {
+            await using var conn = await dataSource.OpenConnectionAsync(ct);
+            return await ReadAsync(conn, null, from, ct);
+        }
+        catch (Exception e) when (e is OperationCanceledException or NpgsqlException)
+        {
+            return null; // the next batch reads for itself, and reports the trouble if it persists
+        }
     }
 
     private async Task ApplyOneByOneAsync(EventFeed.Page page, FeedPosition from, CancellationToken ct)
