@@ -18,6 +18,9 @@ public static class IngestionModule
         services.AddSingleton<SecretBox>();
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton<BatchStore>();
+        services.AddOptions<WebhookAppendOptions>().BindConfiguration("Webhooks");
+        services.AddSingleton<WebhookAppendQueue>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookAppendQueue>()); // drains the queue at shutdown
         return services.AddProjection<IngestActivityProjection>();
     }
 

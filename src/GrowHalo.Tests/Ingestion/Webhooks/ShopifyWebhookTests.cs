@@ -65,6 +65,21 @@ public sealed class ShopifyWebhookTests(IngestionApp app)
     }
 
     [Fact]
+    public async Task concurrent_webhooks_of_two_tenants_shops_each_land_in_their_own_tenant()
+    {
+        var (a, shopA, _) = await ShopAsync("secret-a");
+        var (b, shopB, _) = await ShopAsync("secret-b");
+        var responses = await Task.WhenAll(Enumerable.Range(1, 30).Select(i => Task.Run(() => i % 2 == 0
+            ? app.SendAsync(ShopifyWebhook(shopA, "orders/create", Samples.Order(1000 + i).ToJsonString(), "secret-a", Guid.NewGuid().ToString()))
+            : app.SendAsync(ShopifyWebhook(shopB, "orders/create", Samples.Order(2000 + i).ToJsonString(), "secret-b", Guid.NewGuid().ToString())))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        Assert.Equal(15, await app.CountAsync("select count(*) from events where tenant_id = $1 and stream_id like 'shopify:order:10%'", a.Id));
+        Assert.Equal(15, await app.CountAsync("select count(*) from events where tenant_id = $1 and stream_id like 'shopify:order:20%'", b.Id));
+        Assert.Equal(30, await app.EventsAsync(a.Id) + await app.EventsAsync(b.Id));
+    }
+
+    [Fact]
     public async Task a_redelivery_without_a_webhook_id_is_a_duplicate_of_the_same_topic_id_and_updated_at()
     {
         var (tenant, shop, _) = await ShopAsync();

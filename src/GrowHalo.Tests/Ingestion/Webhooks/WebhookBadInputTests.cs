@@ -28,6 +28,19 @@ public sealed class WebhookBadInputTests(IngestionApp app)
     }
 
     [Fact]
+    public async Task a_string_postgresql_cannot_store_is_a_400_naming_the_body_and_stores_nothing()
+    {
+        var (tenant, shop) = await ShopAsync();
+        var order = Samples.Order(8);
+        order["note"] = "a \0 inside"; // JSON allows \u0000; PostgreSQL's jsonb does not
+        var problem = await ProblemOf(await app.SendAsync(ShopifyWebhook(shop, "orders/create", order.ToJsonString(), Secret)), 400);
+        Assert.Contains("PostgreSQL refused it", problem.GetProperty("detail").GetString());
+        Assert.Contains("cannot be stored", ErrorFor(problem, "body"));
+        Assert.Equal(0, await app.EventsAsync(tenant.Id));
+        Assert.Equal(1, await app.CountAsync("select count(*) from ingest_rejections where tenant_id = $1", tenant.Id));
+    }
+
+    [Fact]
     public async Task a_body_that_is_not_json_is_a_415()
     {
         var (tenant, shop) = await ShopAsync();

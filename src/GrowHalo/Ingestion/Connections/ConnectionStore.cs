@@ -7,10 +7,13 @@ namespace GrowHalo.Ingestion.Connections;
 /// <summary>
 /// Connections per tenant, read and written in a <see cref="TenantDb"/> of that tenant; the secrets go in sealed and
 /// come out only through <see cref="SecretAsync"/> and <see cref="FindForWebhookAsync"/>. The webhook lookup runs as
-/// the owner: a webhook names an account, and its tenant is what the lookup finds out.
+/// the owner: a webhook names an account, and its tenant is what the lookup finds out. That lookup is cached for a few
+/// seconds (<see cref="WebhookConnectionCache"/>); every create or update here drops the account's entry after commit.
 /// </summary>
 public sealed class ConnectionStore(NpgsqlDataSource dataSource, SecretBox secrets, TimeProvider clock)
 {
+    private readonly WebhookConnectionCache _webhookCache = new(clock);
+
     private const string Columns = """
         id, tenant_id, source, external_account_id, display_name, api_base_url, polling_enabled, polling_interval_seconds,
         enabled, webhook_secret is not null, access_token is not null, created_at, updated_at
@@ -37,7 +40,8 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, SecretBox secre
             """, id, s.PollingEnabled, now))
             await cursor.ExecuteNonQueryAsync(ct);
         await db.CommitAsync(ct);
-        return created!;
+        _webhookCache.Invalidate(created!.Source, created.ExternalAccountId);
+        return created;
     }
 
     public async Task<IngestConnection?> UpdateAsync(string tenantId, string id, ConnectionPatch p, CancellationToken ct = default)
@@ -71,6 +75,7 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, SecretBox secre
         cmd.Parameters.Add(new() { Value = clock.GetUtcNow() });
         var updated = await SingleAsync(cmd, "Another enabled connection already holds this platform account; disable it first.", ct);
         await db.CommitAsync(ct);
+        if (updated is not null) _webhookCache.Invalidate(updated.Source, updated.ExternalAccountId);
         return updated;
     }
 
@@ -88,10 +93,15 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, SecretBox secre
         (await ListAsync(tenantId, ct)).FirstOrDefault(c => c.Id == id);
 
     /// <summary>
-    /// The enabled connection of a platform account with its webhook secret opened, in one round trip: what a webhook
-    /// needs to find its tenant and check its signature. Null when no enabled connection holds the account.
+    /// The enabled connection of a platform account with its webhook secret opened: what a webhook needs to find its
+    /// tenant and check its signature. Null when no enabled connection holds the account. From this process's cache
+    /// when it read the account less than <see cref="WebhookConnectionCache.Ttl"/> ago (see there what that means for
+    /// changes made by another instance), else in one round trip.
     /// </summary>
-    public async Task<(IngestConnection Connection, string? WebhookSecret)?> FindForWebhookAsync(string source, string accountId, CancellationToken ct = default)
+    public ValueTask<WebhookConnectionCache.Found?> FindForWebhookAsync(string source, string accountId, CancellationToken ct = default) =>
+        _webhookCache.GetOrLoadAsync(source, accountId, token => LoadForWebhookAsync(source, accountId, token), ct);
+
+    private async Task<WebhookConnectionCache.Found?> LoadForWebhookAsync(string source, string accountId, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand($"""
             select {Columns}, webhook_secret from ingest_connections where source = $1 and external_account_id = $2 and enabled
@@ -101,7 +111,7 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, SecretBox secre
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         var connection = Read(r);
-        return (connection, r.IsDBNull(13) ? null : secrets.Open(r.GetFieldValue<byte[]>(13), Context(connection.Id, Secret.Webhook)));
+        return new(connection, r.IsDBNull(13) ? null : secrets.Open(r.GetFieldValue<byte[]>(13), Context(connection.Id, Secret.Webhook)));
     }
 
     /// <summary>A connection's secret in plain text, for signature checks and (later) API calls. Never send it anywhere else.</summary>

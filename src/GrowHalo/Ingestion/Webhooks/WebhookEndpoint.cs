@@ -20,7 +20,7 @@ internal static class WebhookEndpoint
             .Produces<WebhookReceipt>(201).Produces<WebhookReceipt>(200); // no Accepts(): routing would answer 415 without a detail
 
     private static async Task<IResult> Receive(string source, HttpContext context, ConnectionStore connections, NpgsqlDataSource db,
-        TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
+        WebhookAppendQueue appends, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
     {
         var receivedAt = clock.GetUtcNow();
         var src = Sources.Normalize(source);
@@ -58,7 +58,24 @@ internal static class WebhookEndpoint
             await IngestLedger.RecordRejectedWebhookAsync(db, from.TenantId, from.Connection?.Id, resource, errors, receivedAt, ct);
             return IngestProblems.Invalid($"The {src} webhook cannot be stored, so nothing was: {IngestProblems.Describe(errors)}.", errors);
         }
-        var receipt = await WebhookRecords.AppendAsync(db, from, events, receivedAt, ct);
+        if (events.Count == 0) return TypedResults.Ok(new WebhookReceipt("accepted", from.Connection?.Id, 0, 0, []));
+        WebhookReceipt receipt;
+        try
+        {
+            receipt = await appends.AppendAsync(from, events, receivedAt, ct);
+        }
+        catch (PostgresException e) when (e.SqlState.StartsWith("22", StringComparison.Ordinal))
+        {
+            // A data exception is this body's fault (e.g. \u0000 in a string, which PostgreSQL's jsonb cannot hold).
+            var error = new Parsing.FieldError("body", $"cannot be stored: {e.MessageText}");
+            await IngestLedger.RecordRejectedWebhookAsync(db, from.TenantId, from.Connection?.Id, resource, [error], receivedAt, ct);
+            return IngestProblems.Invalid($"The {src} webhook cannot be stored, so nothing was: PostgreSQL refused it ({e.MessageText}).", [error]);
+        }
+        catch (WebhookQueueClosedException e)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            return IngestProblems.Status(StatusCodes.Status503ServiceUnavailable, "Service unavailable", e.Message);
+        }
         return receipt.Accepted > 0 ? TypedResults.Created((string?)null, receipt) : TypedResults.Ok(receipt);
     }
 

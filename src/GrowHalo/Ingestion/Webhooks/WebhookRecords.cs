@@ -3,9 +3,6 @@ using GrowHalo.EventStore;
 using GrowHalo.Ingestion.Adapters;
 using GrowHalo.Ingestion.Http;
 using GrowHalo.Ingestion.Parsing;
-using GrowHalo.Platform.Tenancy;
-using Npgsql;
-using Store = GrowHalo.EventStore.EventStore;
 
 namespace GrowHalo.Ingestion.Webhooks;
 
@@ -33,7 +30,7 @@ internal sealed class WebhookBody(ReadOnlyMemory<byte> bytes) : IDisposable
     public void Dispose() => _document?.Dispose();
 }
 
-/// <summary>Turns a webhook's records into events (all valid, or none stored) and appends them after the sender is known.</summary>
+/// <summary>Turns a webhook's records into events (all valid, or none stored); <see cref="WebhookAppendQueue"/> appends them.</summary>
 internal static class WebhookRecords
 {
     public static (List<NewEvent>, List<FieldError>) Convert(string tenantId, WebhookScheme scheme, string? resource, JsonElement body,
@@ -58,16 +55,5 @@ internal static class WebhookRecords
             else errors.AddRange(adapted.Errors.Select(e => e with { Field = item.FieldPath(e.Field) }));
         }
         return (events, errors);
-    }
-
-    public static async Task<WebhookReceipt> AppendAsync(NpgsqlDataSource dataSource, WebhookSender from, List<NewEvent> events,
-        DateTimeOffset at, CancellationToken ct)
-    {
-        await using var db = await TenantDb.BeginAsync(dataSource, from.TenantId, ct);
-        var result = await Store.AppendAsync(db.Transaction, from.TenantId, events, ct: ct);
-        await IngestLedger.RecordAsync(db.Transaction, from.TenantId, from.Connection?.Id, result.Duplicates, 0, [], at, ct);
-        await db.CommitAsync(ct);
-        return new WebhookReceipt(result.Appended > 0 || events.Count == 0 ? "accepted" : "duplicate", from.Connection?.Id, result.Appended,
-            result.Duplicates, result.Events.Select(e => new WebhookReceiptEvent(e.Id, e.StreamId, e.Status == AppendStatus.Appended ? "appended" : "duplicate")).ToList());
     }
 }

@@ -20,9 +20,9 @@ internal sealed record WebhookSender(string TenantId, IngestConnection? Connecti
         if (!auth.Principal.HasClaim(ApiKeyAuthentication.ScopeClaim, Scopes.Ingest))
             return Fail(IngestProblems.Forbidden($"This API key lacks the '{Scopes.Ingest}' scope webhooks need. Create a key with --scopes {Scopes.Ingest}."));
         var tenant = auth.Principal.FindFirst(ApiKeyAuthentication.TenantClaim)!.Value;
-        var connection = account is null ? null
-            : (await connections.ListAsync(tenant, ct)).FirstOrDefault(c => c.Enabled && c.Source == source && c.ExternalAccountId == account);
-        return new WebhookSender(tenant, connection, ByApiKey: true);
+        // One enabled connection per platform account (a unique index): the key's tenant's one, if that is whose it is.
+        var found = account is null ? null : await connections.FindForWebhookAsync(source, account, ct);
+        return new WebhookSender(tenant, found?.Connection.TenantId == tenant ? found.Connection : null, ByApiKey: true);
     }
 
     public static async Task<Attempt<WebhookSender>> BySignatureAsync(HttpContext context, WebhookScheme scheme, string? account,
@@ -35,7 +35,7 @@ internal sealed record WebhookSender(string TenantId, IngestConnection? Connecti
         if (found is null)
             return Fail(IngestProblems.Unauthorized($"No enabled {scheme.Source} connection for account '{account}'. " +
                 "Create one with POST /api/v1/ingest/connections (with its webhook_secret), or send an x-api-key."));
-        var (connection, secret) = found.Value;
+        var (connection, secret) = found;
         if (secret is null)
             return Fail(IngestProblems.Unauthorized($"Connection {connection.Id} has no webhook secret to check signatures with. " +
                 "Set webhook_secret with PATCH /api/v1/ingest/connections/{id}."));

@@ -24,7 +24,11 @@ public sealed class ApiKeyAuthentication(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(Header, out var values) || string.IsNullOrWhiteSpace(values.ToString()))
-            return Fail("No API key was sent. Send your key in the x-api-key header (create one with `growhalo keys create`).");
+        {
+            // No credentials is "no result", not a failure: signed webhooks carry none, and a failure logs a line each time.
+            Context.Items[FailureKey] = "No API key was sent. Send your key in the x-api-key header (create one with `growhalo keys create`).";
+            return AuthenticateResult.NoResult();
+        }
         var key = await keys.FindByRawKeyAsync(values.ToString().Trim(), Context.RequestAborted);
         if (key is null) return Fail("The API key is not recognised. Check that it was copied whole; keys start with ghk_.");
         if (key.RevokedAt is not null) return Fail($"The API key {key.Prefix}… was revoked on {key.RevokedAt:u}. Create a new key.");

@@ -1,0 +1,52 @@
+using GrowHalo.EventStore;
+using GrowHalo.Platform.Tenancy;
+using Npgsql;
+using Store = GrowHalo.EventStore.EventStore;
+
+namespace GrowHalo.Ingestion.Webhooks;
+
+/// <summary>
+/// One tenant's waiting webhooks in one transaction of that tenant (<see cref="TenantDb"/>, so row-level security
+/// holds): one append of all their events, the ledger's duplicate counts per connection, one commit. Each request's
+/// receipt is its own slice of the append's per-event outcomes; the append reports an id repeated within the group
+/// as appended the first time and duplicate after (append_events_plan numbers only the first of each id).
+/// </summary>
+internal sealed class WebhookGroupAppend(NpgsqlDataSource dataSource)
+{
+    /// <summary>Receipts in the order of <paramref name="group"/>, once committed. Throws, storing nothing, when any part fails.</summary>
+    public async Task<WebhookReceipt[]> AppendAsync(string tenantId, IReadOnlyList<PendingWebhook> group)
+    {
+        var events = new List<NewEvent>(group.Sum(p => p.Events.Count));
+        foreach (var pending in group) events.AddRange(pending.Events);
+
+        // Not cancellable: the callers wait for this outcome whatever happens to their own requests.
+        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, CancellationToken.None);
+        var result = await Store.AppendAsync(db.Transaction, tenantId, events, ct: CancellationToken.None);
+        var receipts = new WebhookReceipt[group.Count];
+        var duplicates = new Dictionary<string, (long Count, DateTimeOffset At)>();
+        var offset = 0;
+        for (var i = 0; i < group.Count; i++)
+        {
+            var pending = group[i];
+            var outcomes = result.Events.Skip(offset).Take(pending.Events.Count).ToList();
+            offset += pending.Events.Count;
+            receipts[i] = Receipt(pending, outcomes);
+            if (receipts[i].Duplicates == 0) continue;
+            var connection = pending.From.Connection?.Id ?? "";
+            var (count, at) = duplicates.GetValueOrDefault(connection);
+            duplicates[connection] = (count + receipts[i].Duplicates, at > pending.At ? at : pending.At);
+        }
+        foreach (var (connection, (count, at)) in duplicates.OrderBy(d => d.Key, StringComparer.Ordinal))
+            await IngestLedger.RecordAsync(db.Transaction, tenantId, connection == "" ? null : connection, count, 0, [], at, CancellationToken.None);
+        await db.CommitAsync(CancellationToken.None);
+        return receipts;
+    }
+
+    private static WebhookReceipt Receipt(PendingWebhook pending, List<AppendOutcome> outcomes)
+    {
+        var appended = outcomes.Count(o => o.Status == AppendStatus.Appended);
+        return new WebhookReceipt(appended > 0 || outcomes.Count == 0 ? "accepted" : "duplicate", pending.From.Connection?.Id, appended,
+            outcomes.Count - appended,
+            outcomes.Select(o => new WebhookReceiptEvent(o.Id, o.StreamId, o.Status == AppendStatus.Appended ? "appended" : "duplicate")).ToList());
+    }
+}
