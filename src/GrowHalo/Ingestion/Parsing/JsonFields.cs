@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 
@@ -15,15 +16,21 @@ public sealed class JsonFields(JsonElement element, string path = "")
 
     public bool Has(string name) => TryGet(name, out _);
 
+    // Field names are the parsers' constants ("total_price|totalPriceSet.shopMoney.amount"): split each once, not on
+    // every lookup of every record (that splitting was a fair share of projecting a batch of orders).
+    private static readonly ConcurrentDictionary<string, string[][]> Paths = new();
+
+    private static string[][] PathsOf(string name) => Paths.GetOrAdd(name, n => n.Split('|').Select(c => c.Split('.')).ToArray());
+
     public bool TryGet(string name, out JsonElement value)
     {
         value = default;
         if (element.ValueKind != JsonValueKind.Object) return false;
-        foreach (var candidate in name.Split('|'))
+        foreach (var candidate in PathsOf(name))
         {
             var current = element;
             var found = true;
-            foreach (var part in candidate.Split('.'))
+            foreach (var part in candidate)
             {
                 if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(part, out current)) { found = false; break; }
             }

@@ -18,8 +18,13 @@ public sealed class DatabaseConnection : IAsyncDisposable
         // The application name tells which process holds a projection (see projections status).
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (string.IsNullOrEmpty(builder.ApplicationName)) builder.ApplicationName = $"growhalo:{Environment.ProcessId}@{Environment.MachineName}";
+        // Projections read pages of about 2 MB of event bodies: with Npgsql's default 8 KB read buffer that is hundreds
+        // of socket reads (each arming a command-timeout timer) per page. A connection string that sets it wins.
+        if (builder.ReadBufferSize == DefaultReadBufferSize) builder.ReadBufferSize = 64 * 1024;
         DataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString) { Name = "growhalo" }.Build();
     }
+
+    private const int DefaultReadBufferSize = 8192;
 
     public string ConnectionString { get; }
     public NpgsqlDataSource DataSource { get; }
