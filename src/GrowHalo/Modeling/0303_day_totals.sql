@@ -32,3 +32,8 @@ on conflict do nothing;
 
 select growhalo_enable_tenant_rls('order_day_totals');
 select growhalo_enable_tenant_rls('first_order_days');
+
+-- Nothing reads orders by day or customers by first-order day any more (the totals above answer both), and every
+-- projected order and customer paid for keeping those indexes.
+drop index if exists orders_by_day;
+drop index if exists customers_by_first_day;

@@ -26,9 +26,11 @@ public sealed class CommerceProjection : IProjection
     private static readonly string[] Tables =
         ["daily_summaries", "order_day_totals", "first_order_days", "orders", "order_refunds", "customers", "ad_spend", "products", "checkouts", "read_model_freshness"];
 
+    public object? Prepare(IReadOnlyList<StoredEvent> events) => CommerceBatch.Parse(events);
+
     public async Task ApplyAsync(IReadOnlyList<StoredEvent> events, ProjectionContext context, CancellationToken ct)
     {
-        var batch = CommerceBatch.Parse(events);
+        var batch = context.Prepared as CommerceBatch ?? CommerceBatch.Parse(events);
         await DailySummaryLock.AcquireAsync(context.Connection, context.Transaction, batch.Tenants, ct);
 
         await CustomerRecordWriter.WriteAsync(context, batch.Customers, ct);
