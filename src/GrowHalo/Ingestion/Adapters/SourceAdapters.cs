@@ -31,9 +31,9 @@ public static class SourceAdapters
     {
         var (identity, errors) = Identify(source, resource, payload, context);
         if (identity is null) return new AdaptedRecord(null, errors);
-        var body = new SourceRecordReceived(source, context.Channel, context.Topic, context.ReceivedAt, context.ConnectionId, payload);
-        return new AdaptedRecord(
-            NewEvent.Create(tenantId, identity.StreamId, identity.IdempotencyKey, identity.EventType, body, Metadata(context)), []);
+        // The body is a SourceRecordReceived and the metadata who sent it, written directly (see SourceEventJson).
+        return new AdaptedRecord(NewEvent.Create(tenantId, identity.StreamId, identity.IdempotencyKey, identity.EventType,
+            SourceEventJson.Body(source, context, payload), SourceEventJson.Metadata(context)), []);
     }
 
     /// <summary>The positional form, for pollers: <c>ToEvent(tenant, "shopify", "order", json, Channels.Poll, receivedAt)</c>.</summary>
@@ -58,16 +58,4 @@ public static class SourceAdapters
     /// <summary>Ad rows: a restated row (new metric values) is a new event; the same row again is a duplicate.</summary>
     private static (RecordIdentity?, IReadOnlyList<FieldError>) AdRow(ParseResult<AdSpendRow> parsed, string eventType) =>
         parsed.Value is { } row ? (new RecordIdentity(row.StreamId, eventType, row.IdempotencyKey), []) : (null, parsed.Errors);
-
-    /// <summary>Who sent it and how, for status pages and tracing; null fields are left out.</summary>
-    private static Dictionary<string, object> Metadata(RecordContext c)
-    {
-        var m = new Dictionary<string, object> { ["channel"] = c.Channel };
-        if (c.ConnectionId is not null) m["connection_id"] = c.ConnectionId;
-        if (c.BatchId is not null) m["batch_id"] = c.BatchId.Value;
-        if (c.DeliveryId is not null) m["delivery_id"] = c.DeliveryId;
-        if (c.ExternalId is not null) m["external_id"] = c.ExternalId;
-        if (c.SourceTimestamp is not null) m["source_timestamp"] = c.SourceTimestamp.Value;
-        return m;
-    }
 }

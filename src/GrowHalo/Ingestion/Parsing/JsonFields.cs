@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 
@@ -16,23 +15,20 @@ public sealed class JsonFields(JsonElement element, string path = "")
 
     public bool Has(string name) => TryGet(name, out _);
 
-    // Field names are the parsers' constants ("total_price|totalPriceSet.shopMoney.amount"): split each once, not on
-    // every lookup of every record (that splitting was a fair share of projecting a batch of orders).
-    private static readonly ConcurrentDictionary<string, string[][]> Paths = new();
-
-    private static string[][] PathsOf(string name) => Paths.GetOrAdd(name, n => n.Split('|').Select(c => c.Split('.')).ToArray());
-
     public bool TryGet(string name, out JsonElement value)
     {
         value = default;
         if (element.ValueKind != JsonValueKind.Object) return false;
-        foreach (var candidate in PathsOf(name))
+        // Spans, not string.Split: a record's fields are looked up dozens of times per webhook.
+        var names = name.AsSpan();
+        foreach (var alternative in names.Split('|'))
         {
+            var candidate = names[alternative];
             var current = element;
             var found = true;
-            foreach (var part in candidate)
+            foreach (var part in candidate.Split('.'))
             {
-                if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(part, out current)) { found = false; break; }
+                if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(candidate[part], out current)) { found = false; break; }
             }
             if (found && current.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)) { value = current; return true; }
         }

@@ -42,7 +42,7 @@ internal static class WebhookEndpoint
         var sender = byKey
             ? await WebhookSender.ByApiKeyAsync(context, src, account.Value, connections, ct)
             : await WebhookSender.BySignatureAsync(context, scheme, account.Value, bytes.Value, connections,
-                loggers.CreateLogger(typeof(WebhookEndpoint)), ct);
+                loggers, ct);
         if (sender.Problem is not null) return sender.Problem;
         var json = body.Json();
         if (json.Problem is not null) return json.Problem;

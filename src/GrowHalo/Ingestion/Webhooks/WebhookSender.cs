@@ -26,7 +26,7 @@ internal sealed record WebhookSender(string TenantId, IngestConnection? Connecti
     }
 
     public static async Task<Attempt<WebhookSender>> BySignatureAsync(HttpContext context, WebhookScheme scheme, string? account,
-        ReadOnlyMemory<byte> body, ConnectionStore connections, ILogger logger, CancellationToken ct)
+        ReadOnlyMemory<byte> body, ConnectionStore connections, ILoggerFactory loggers, CancellationToken ct)
     {
         var where = scheme.AccountHeader ?? "the body's account_id";
         if (account is null)
@@ -41,7 +41,8 @@ internal sealed record WebhookSender(string TenantId, IngestConnection? Connecti
                 "Set webhook_secret with PATCH /api/v1/ingest/connections/{id}."));
         if (!scheme.Verify(secret, body.Span, context.Request.Headers[scheme.SignatureHeader].ToString()))
         {
-            logger.LogWarning("Rejected a {Source} webhook for {Account}: bad signature", scheme.Source, account);
+            // The logger is made only here: CreateLogger takes the factory's lock, which every webhook would contend for.
+            loggers.CreateLogger(typeof(WebhookEndpoint)).LogWarning("Rejected a {Source} webhook for {Account}: bad signature", scheme.Source, account);
             return Fail(IngestProblems.Unauthorized($"The {scheme.SignatureHeader} signature does not match. It must be {scheme.Format}, " +
                 $"made with the webhook secret of the connection for '{account}'."));
         }

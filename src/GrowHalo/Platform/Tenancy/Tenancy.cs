@@ -29,9 +29,17 @@ public static class TenancyModule
         return services;
     }
 
-    /// <summary>Authentication, then rate limits (partitioned by the authenticated tenant), then authorisation.</summary>
+    /// <summary>
+    /// Authentication, then rate limits (partitioned by the authenticated tenant), then authorisation. A webhook without
+    /// an x-api-key skips both auth steps: it has no credentials to authenticate (the key scheme would answer "no
+    /// result") and its endpoint is anonymous (authorisation would pass it), so they were pure cost on the busiest
+    /// route. It proves itself with its signature in the endpoint; the rate limiter still counts it per address.
+    /// </summary>
     public static IApplicationBuilder UseTenancy(this IApplicationBuilder app) =>
-        app.UseAuthentication().UseRateLimiter().UseAuthorization();
+        app.UseWhen(NeedsAuth, a => a.UseAuthentication()).UseRateLimiter().UseWhen(NeedsAuth, a => a.UseAuthorization());
+
+    private static bool NeedsAuth(HttpContext context) =>
+        !context.Request.Path.StartsWithSegments(ApiKeyRequirement.Webhooks) || context.Request.Headers.ContainsKey(ApiKeyAuthentication.Header);
 
     public static IEndpointRouteBuilder MapTenancy(this IEndpointRouteBuilder app)
     {
