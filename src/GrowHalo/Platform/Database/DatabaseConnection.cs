@@ -21,6 +21,14 @@ public sealed class DatabaseConnection : IAsyncDisposable
         // Projections read pages of about 2 MB of event bodies: with Npgsql's default 8 KB read buffer that is hundreds
         // of socket reads (each arming a command-timeout timer) per page. A connection string that sets it wins.
         if (builder.ReadBufferSize == DefaultReadBufferSize) builder.ReadBufferSize = 64 * 1024;
+        // GrowHalo runs the same few statements all day (appends, projection upserts, metric queries): prepared once per
+        // connection, PostgreSQL parses and plans each once instead of on every call, and a pooled connection keeps
+        // its plans — including those inside append_events — where a plain reset (DISCARD ALL) would drop them.
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
         DataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString) { Name = "growhalo" }.Build();
     }
 
