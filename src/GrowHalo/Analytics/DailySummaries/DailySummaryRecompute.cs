@@ -6,9 +6,9 @@ namespace GrowHalo.Analytics.DailySummaries;
 
 /// <summary>
 /// Recomputes daily_summaries for given (tenant, day)s from the documents, in the tenant's reporting currency:
-/// gross revenue and orders from counted orders placed that day, refunds issued that day (unless their order is known
-/// not to count: a cancelled order has already left its day), new customers by first counted order, ad spend by
-/// platform. Each amount is converted at its own day's rate; an amount without one is left out and its currency is
+/// gross revenue and orders from counted orders placed that day (summed per currency in order_day_totals), refunds
+/// issued that day (unless their order is known not to count: a cancelled order has already left its day), new
+/// customers by first counted order (first_order_days), ad spend by platform. Each amount is converted at its own day's rate; an amount without one is left out and its currency is
 /// listed in missing_fx_rates. A day with nothing left to count loses its row, so the table is a pure function of the
 /// documents (the same after a rebuild as after live processing). Callers hold <see cref="DailySummaryLock"/>.
 /// </summary>
@@ -20,10 +20,10 @@ public static class DailySummaryRecompute
             from unnest($1::text[], $2::date[]) as u(tenant_id, day)
             left join tenants t on t.id = u.tenant_id),
         parts as (
-            select o.tenant_id, o.placed_day as day, 'order' as kind, '' as platform,
-                   coalesce(o.currency, t.reporting) as currency, t.reporting, sum(o.total_price) as amount, count(*) as n
-            from touched t join orders o on o.tenant_id = t.tenant_id and o.placed_day = t.day
-            where o.counted
+            select o.tenant_id, o.day, 'order' as kind, '' as platform,
+                   coalesce(nullif(o.currency, ''), t.reporting) as currency, t.reporting, sum(o.gross) as amount, sum(o.orders)::bigint as n
+            from touched t join order_day_totals o on o.tenant_id = t.tenant_id and o.day = t.day
+            where o.orders <> 0
             group by 1, 2, 5, 6
             union all
             select r.tenant_id, r.refund_day, 'refund', '', coalesce(o.currency, t.reporting), t.reporting, sum(r.amount), count(*)
@@ -53,9 +53,9 @@ public static class DailySummaryRecompute
                    coalesce(array_agg(distinct currency order by currency) filter (where value is null), '{}') as missing
             from converted group by 1, 2),
         firsts as (
-            select t.tenant_id, t.day, t.reporting, count(*) as n
-            from touched t join customers c on c.tenant_id = t.tenant_id and c.first_order_day = t.day
-            group by 1, 2, 3),
+            select t.tenant_id, t.day, t.reporting, f.customers as n
+            from touched t join first_order_days f on f.tenant_id = t.tenant_id and f.day = t.day
+            where f.customers <> 0),
         computed as (
             select coalesce(s.tenant_id, f.tenant_id) as tenant_id, coalesce(s.day, f.day) as day,
                    coalesce(s.reporting, f.reporting) as currency,

@@ -24,7 +24,8 @@ internal static class EventFeed
 
     public static async Task<Page> ReadAsync(
         NpgsqlConnection conn, NpgsqlTransaction? tx, FeedPosition after, int limit,
-        IReadOnlyCollection<string>? types = null, string? tenantId = null, FeedPosition? upTo = null, CancellationToken ct = default)
+        IReadOnlyCollection<string>? types = null, string? tenantId = null, FeedPosition? upTo = null, bool withData = true,
+        CancellationToken ct = default)
     {
         ulong safeBelow;
         await using (var snap = new NpgsqlCommand("""
@@ -34,7 +35,7 @@ internal static class EventFeed
             safeBelow = ulong.Parse((string)(await snap.ExecuteScalarAsync(ct))!);
 
         await using var cmd = new NpgsqlCommand($"""
-            select {EventReader.Columns} from events
+            select {(withData ? EventReader.Columns : EventReader.HeaderColumns)} from events
             where (tx_id, seq_id) > ($1::text::xid8, $2)
               and tx_id < $3::text::xid8
               and ($4::text[] is null or type = any($4))

@@ -53,9 +53,10 @@ internal sealed class WakeSignal
         try { _semaphore.Release(); } catch (SemaphoreFullException) { }
     }
 
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken ct)
+    /// <summary>True when woken by <see cref="Set"/>, false on timeout or cancellation.</summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct)
     {
-        try { await _semaphore.WaitAsync(timeout, ct); }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        try { return await _semaphore.WaitAsync(timeout, ct); }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { return false; }
     }
 }

@@ -14,6 +14,20 @@ public interface IProjection
     /// <summary>The event types this projection reads; null for all.</summary>
     IReadOnlyCollection<string>? EventTypes { get; }
 
+    /// <summary>
+    /// False when the projection needs only the events' headers (tenant, stream, type, metadata, time): the feed then
+    /// leaves each event's <see cref="StoredEvent.Data"/> undefined and the server never turns the bodies back into text.
+    /// </summary>
+    bool ReadsData => true;
+
+    /// <summary>
+    /// Work on a page that needs no database — parsing, reducing — done off the applying path: when catching up, the
+    /// runner prepares the next page while the current one is applied, and passes the result to
+    /// <see cref="ApplyAsync"/> as <see cref="ProjectionContext.Prepared"/>. ApplyAsync must not rely on it (it is
+    /// null for pages read in turn, and when preparing threw). The default prepares nothing.
+    /// </summary>
+    object? Prepare(IReadOnlyList<StoredEvent> events) => null;
+
     Task ApplyAsync(IReadOnlyList<StoredEvent> events, ProjectionContext context, CancellationToken ct);
 
     /// <summary>Deletes the projection's rows: all of them, or one tenant's. Called before a rebuild.</summary>
@@ -22,5 +36,8 @@ public interface IProjection
 
 public sealed record ProjectionContext(NpgsqlConnection Connection, NpgsqlTransaction Transaction)
 {
+    /// <summary>What <see cref="IProjection.Prepare"/> made of these events, when the runner prepared them ahead.</summary>
+    public object? Prepared { get; init; }
+
     public NpgsqlCommand Command(string sql) => new(sql, Connection, Transaction);
 }

@@ -69,7 +69,8 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, IEnumerable
         long processed = 0;
         while (true)
         {
-            var page = await EventFeed.ReadAsync(conn, tx, after, 1000, runner.Projection.EventTypes, tenantId, upTo, ct);
+            var page = await EventFeed.ReadAsync(conn, tx, after, 1000, runner.Projection.EventTypes, tenantId, upTo,
+                runner.Projection.ReadsData, ct);
             if (page.Events.Count == 0) break;
             await ApplyPassingOverPoisonAsync(runner, context, page.Events, ct);
             after = page.Next;

@@ -23,11 +23,14 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var from = await LockProgressAsync(conn, tx, ct);
-        var page = await EventFeed.ReadAsync(conn, tx, from, batchSize, projection.EventTypes, ct: ct);
+        var (page, prepared) = await TakeReadAheadAsync(from) ?? (await ReadAsync(conn, tx, from, ct), null);
         if (page.Next == from) return new BatchResult(0, page.Blocked);
+        // A full page means more are waiting: read the next one on another connection while this one is applied, so
+        // the database's and this process's work overlap when catching up.
+        if (page.Events.Count >= batchSize) _readAhead = (page.Next, ReadAheadAsync(page.Next, ct));
         try
         {
-            if (page.Events.Count > 0) await projection.ApplyAsync(page.Events, new ProjectionContext(conn, tx), ct);
+            if (page.Events.Count > 0) await projection.ApplyAsync(page.Events, new ProjectionContext(conn, tx) { Prepared = prepared }, ct);
             await SaveProgressAsync(conn, tx, page.Next, ct);
             await tx.CommitAsync(ct);
         }
@@ -42,6 +45,47 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
             logger.LogInformation("Projection {Projection} applied {Count} events up to {Position} in {Elapsed} ms",
                 projection.Name, page.Events.Count, page.Next, clock.ElapsedMilliseconds);
         return new BatchResult(page.Events.Count, page.Blocked);
+    }
+
+    private (FeedPosition From, Task<(EventFeed.Page, object?)?> Page)? _readAhead;
+
+    private Task<EventFeed.Page> ReadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, FeedPosition from, CancellationToken ct) =>
+        EventFeed.ReadAsync(conn, tx, from, batchSize, projection.EventTypes, withData: projection.ReadsData, ct: ct);
+
+    /// <summary>
+    /// The page read ahead from <paramref name="from"/>, if there is one. It is still exactly what a read now would
+    /// return: it holds only events below its snapshot's horizon, which can no longer change. It is used only if
+    /// progress stands where it started (nobody else applied that range meanwhile).
+    /// </summary>
+    private async Task<(EventFeed.Page, object?)?> TakeReadAheadAsync(FeedPosition from)
+    {
+        if (_readAhead is not { } ahead) return null;
+        _readAhead = null;
+        var page = await ahead.Page;
+        return ahead.From == from ? page : null;
+    }
+
+    /// <summary>The next page, read and prepared (see <see cref="IProjection.Prepare"/>) off the applying path.</summary>
+    private async Task<(EventFeed.Page, object?)?> ReadAheadAsync(FeedPosition from, CancellationToken ct)
+    {
+        EventFeed.Page page;
+        try
+        {
+            await using var conn = await dataSource.OpenConnectionAsync(ct);
+            page = await ReadAsync(conn, null, from, ct);
+        }
+        catch (Exception e) when (e is OperationCanceledException or NpgsqlException)
+        {
+            return null; // the next batch reads for itself, and reports the trouble if it persists
+        }
+        try
+        {
+            return (page, page.Events.Count > 0 ? projection.Prepare(page.Events) : null);
+        }
+        catch (Exception e) when (IsPoison(e))
+        {
+            return (page, null); // ApplyAsync meets the same trouble, where poison events are handled
+        }
     }
 
     private async Task ApplyOneByOneAsync(EventFeed.Page page, FeedPosition from, CancellationToken ct)

@@ -13,6 +13,7 @@ public sealed class IngestActivityProjection : IProjection
 {
     public string Name => "ingest_activity";
     public IReadOnlyCollection<string>? EventTypes => null;
+    public bool ReadsData => false; // counts need only tenant, stream, type, metadata and time
 
     public async Task ApplyAsync(IReadOnlyList<StoredEvent> events, ProjectionContext context, CancellationToken ct)
     {

@@ -24,15 +24,18 @@ public sealed class CommerceProjection : IProjection
     public IReadOnlyCollection<string>? EventTypes { get; } = SourceEventTypes.All.ToList();
 
     private static readonly string[] Tables =
-        ["daily_summaries", "orders", "order_refunds", "customers", "ad_spend", "products", "checkouts", "read_model_freshness"];
+        ["daily_summaries", "order_day_totals", "first_order_days", "orders", "order_refunds", "customers", "ad_spend", "products", "checkouts", "read_model_freshness"];
+
+    public object? Prepare(IReadOnlyList<StoredEvent> events) => CommerceBatch.Parse(events);
 
     public async Task ApplyAsync(IReadOnlyList<StoredEvent> events, ProjectionContext context, CancellationToken ct)
     {
-        var batch = CommerceBatch.Parse(events);
+        var batch = context.Prepared as CommerceBatch ?? CommerceBatch.Parse(events);
         await DailySummaryLock.AcquireAsync(context.Connection, context.Transaction, batch.Tenants, ct);
 
         await CustomerRecordWriter.WriteAsync(context, batch.Customers, ct);
         var orders = await OrderWriter.WriteAsync(context, batch.Orders, ct);
+        await DayTotals.AddOrdersAsync(context, orders, ct);
         var refunds = await RefundWriter.WriteAsync(context, batch.Refunds, orders, ct);
 
         var days = new HashSet<(string Tenant, DateOnly Day)>();
@@ -49,7 +52,9 @@ public sealed class CommerceProjection : IProjection
             days.Add((r.Tenant, r.Day));
             if (r.CustomerKey is not null) customers.Add((r.Tenant, r.CustomerKey));
         }
-        foreach (var move in await CustomerOrderFacts.RecomputeAsync(context, customers, ct))
+        var moves = await CustomerOrderFacts.RecomputeAsync(context, customers, ct);
+        await DayTotals.MoveFirstDaysAsync(context, moves, ct);
+        foreach (var move in moves)
         {
             if (move.OldDay is { } old) days.Add((move.Tenant, old));
             if (move.NewDay is { } day) days.Add((move.Tenant, day));

@@ -14,7 +14,15 @@ namespace GrowHalo.Modeling.Orders;
 /// </summary>
 internal static class OrderWriter
 {
-    public sealed record Change(string Tenant, string OrderId, DateOnly NewDay, string? NewKey, DateOnly? OldDay, string? OldKey);
+    /// <summary>A material change: the order as it counts now, and as it counted before (Old* null for a new order).</summary>
+    public sealed record Change(string Tenant, string OrderId, DateOnly NewDay, string? NewKey, DateOnly? OldDay, string? OldKey)
+    {
+        public required Counted Now { get; init; }
+        public Counted? Before { get; init; }
+    }
+
+    /// <summary>What an order adds to its day's totals: its total in its currency ('' when none), if it counts.</summary>
+    public readonly record struct Counted(bool IsCounted, decimal Total, string Currency);
 
     private const string Sql = """
         with input as (
@@ -47,11 +55,12 @@ internal static class OrderWriter
                 customer_key = excluded.customer_key, email = excluded.email, line_items = excluded.line_items
             where excluded.updated_at > o.updated_at
             returning o.tenant_id, o.order_id, o.placed_day, o.customer_key, o.placed_at, o.counted, o.total_price, o.currency, o.email)
-        select w.tenant_id, w.order_id, w.placed_day, w.customer_key, b.placed_day, b.customer_key
+        select w.tenant_id, w.order_id, w.placed_day, w.customer_key, b.placed_day, b.customer_key,
+               w.counted, w.total_price, coalesce(w.currency, ''), b.counted, b.total_price, coalesce(b.currency, '')
         from written w left join before b on b.tenant_id = w.tenant_id and b.order_id = w.order_id
         where b.order_id is null
-           or (w.placed_at, w.counted, w.total_price, w.currency, w.customer_key, w.email)
-              is distinct from (b.placed_at, b.counted, b.total_price, b.currency, b.customer_key, b.email)
+           or (w.placed_at, w.placed_day, w.counted, w.total_price, w.currency, w.customer_key, w.email)
+              is distinct from (b.placed_at, b.placed_day, b.counted, b.total_price, b.currency, b.customer_key, b.email)
         """;
 
     public static async Task<List<Change>> WriteAsync(ProjectionContext context, IReadOnlyCollection<KeyValuePair<(string Tenant, string Id), ShopifyOrder>> orders, CancellationToken ct)
@@ -73,7 +82,11 @@ internal static class OrderWriter
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
             changes.Add(new Change(r.GetString(0), r.GetString(1), r.GetFieldValue<DateOnly>(2), r.IsDBNull(3) ? null : r.GetString(3),
-                r.IsDBNull(4) ? null : r.GetFieldValue<DateOnly>(4), r.IsDBNull(5) ? null : r.GetString(5)));
+                r.IsDBNull(4) ? null : r.GetFieldValue<DateOnly>(4), r.IsDBNull(5) ? null : r.GetString(5))
+            {
+                Now = new Counted(r.GetBoolean(6), r.GetDecimal(7), r.GetString(8)),
+                Before = r.IsDBNull(9) ? null : new Counted(r.GetBoolean(9), r.GetDecimal(10), r.GetString(11)),
+            });
         return changes;
     }
 }

@@ -18,8 +18,24 @@ public sealed class DatabaseConnection : IAsyncDisposable
         // The application name tells which process holds a projection (see projections status).
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (string.IsNullOrEmpty(builder.ApplicationName)) builder.ApplicationName = $"growhalo:{Environment.ProcessId}@{Environment.MachineName}";
+        // Projections read pages of about 2 MB of event bodies: with Npgsql's default 8 KB read buffer that is hundreds
+        // of socket reads (each arming a command-timeout timer) per page. A connection string that sets it wins.
+        if (builder.ReadBufferSize == DefaultReadBufferSize) builder.ReadBufferSize = 64 * 1024;
+        // GrowHalo runs the same few statements all day (appends, projection upserts, metric queries): prepared once per
+        // connection, PostgreSQL parses and plans each once instead of on every call, and a pooled connection keeps
+        // its plans — including those inside append_events — where a plain reset (DISCARD ALL) would drop them.
+        // Plans stay custom (made for each call's values): several statements take optional filters ("$2 is null or
+        // tenant_id = $2"), for which one generic plan would scan everything.
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+            if (string.IsNullOrEmpty(builder.Options)) builder.Options = "-c plan_cache_mode=force_custom_plan";
+        }
         DataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString) { Name = "growhalo" }.Build();
     }
+
+    private const int DefaultReadBufferSize = 8192;
 
     public string ConnectionString { get; }
     public NpgsqlDataSource DataSource { get; }
