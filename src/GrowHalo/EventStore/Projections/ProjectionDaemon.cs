@@ -8,7 +8,11 @@ namespace GrowHalo.EventStore.Projections;
 public sealed class ProjectionDaemonOptions
 {
     public bool Enabled { get; set; } = true;
-    public int BatchSize { get; set; } = 1000;
+    /// <summary>Events per batch when catching up. 2,000 projected a 1,000,000-event backlog about 30% faster than 1,000
+    /// (fewer statements per event) and no faster at 4,000; see README "Performance".</summary>
+    public int BatchSize { get; set; } = DefaultBatchSize;
+
+    public const int DefaultBatchSize = 2000;
     /// <summary>Slow poll, the fallback when a notification is missed.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
     /// <summary>How often a process that does not own a projection tries to take it over.</summary>

@@ -32,7 +32,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, IEnumerable
         logger.LogInformation("Rebuilding projection {Projection} for {Scope}: {Total} events",
             projection.Name, tenantId is null ? "all tenants" : $"tenant {tenantId}", total);
         progress?.Report(new RebuildProgress(projection.Name, 0, total));
-        var runner = new ProjectionRunner(dataSource, projection, 1000, logger);
+        var runner = new ProjectionRunner(dataSource, projection, ProjectionDaemonOptions.DefaultBatchSize, logger);
         if (tenantId is null) await RebuildAllAsync(runner, total, progress, ct);
         else await RebuildTenantAsync(runner, tenantId, total, progress, ct);
     }
@@ -69,7 +69,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, IEnumerable
         long processed = 0;
         while (true)
         {
-            var page = await EventFeed.ReadAsync(conn, tx, after, 1000, runner.Projection.EventTypes, tenantId, upTo,
+            var page = await EventFeed.ReadAsync(conn, tx, after, ProjectionDaemonOptions.DefaultBatchSize, runner.Projection.EventTypes, tenantId, upTo,
                 runner.Projection.ReadsData, ct);
             if (page.Events.Count == 0) break;
             await ApplyPassingOverPoisonAsync(runner, context, page.Events, ct);
