@@ -17,8 +17,7 @@ internal static class EventReader
     /// <see cref="Columns"/> without the bodies, for readers that need only who, what and when: turning a stored
     /// jsonb body back into text is most of what reading an event costs the server. Such events' Data is undefined.
     /// </summary>
-    public const string HeaderColumns =
-        "seq_id, id, tenant_id, stream_id, version, type, null::jsonb as data, metadata, created_at, tx_id::text as tx_text";
+    public static readonly string HeaderColumns = Columns.Replace(" data,", " null::jsonb as data,", StringComparison.Ordinal);
 
     public static async Task<List<StoredEvent>> ReadAllAsync(NpgsqlCommand cmd, CancellationToken ct)
     {

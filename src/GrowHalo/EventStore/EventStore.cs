@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -48,12 +49,13 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
     /// <summary>Small appends: one round trip, the function inserts the rows itself.</summary>
     private static async Task<AppendResult> InsertAsync(NpgsqlTransaction tx, string tenantId, IReadOnlyList<NewEvent> events, long? expectedVersion, CancellationToken ct)
     {
-        var data = new string[events.Count];
-        var metadata = new object[events.Count];
+        // Bodies go as the UTF-8 JSON they are: no UTF-16 string per body for Npgsql to encode back.
+        var data = new byte[events.Count][];
+        var metadata = new byte[]?[events.Count];
         for (var i = 0; i < events.Count; i++)
         {
-            data[i] = Text(events[i].DataUtf8) ?? events[i].Data.GetRawText();
-            metadata[i] = (object?)Text(events[i].MetadataUtf8) ?? (object?)events[i].Metadata?.GetRawText() ?? DBNull.Value;
+            data[i] = events[i].DataUtf8 ?? JsonMarshal.GetRawUtf8Value(events[i].Data).ToArray();
+            metadata[i] = events[i].MetadataUtf8 ?? (events[i].Metadata is { } m ? JsonMarshal.GetRawUtf8Value(m).ToArray() : null);
         }
         await using var cmd = new NpgsqlCommand("select * from append_events($1, $2, $3, $4, $5, $6, $7)", tx.Connection, tx)
         {
@@ -79,8 +81,6 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         }
         return new AppendResult(outcomes);
     }
-
-    private static string? Text(byte[]? utf8) => utf8 is null ? null : System.Text.Encoding.UTF8.GetString(utf8);
 
     internal static Guid[] Ids(IReadOnlyList<NewEvent> events)
     {

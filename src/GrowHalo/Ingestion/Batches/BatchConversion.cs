@@ -24,9 +24,6 @@ internal static class BatchConversion
     /// large batch's CPU outside the database); each keeps its place, so the answer is the same in either case.</summary>
     private const int ParallelFrom = 64;
 
-    public static ConvertedBatch Convert(string tenantId, BatchRequest request, RecordContext context) =>
-        Convert(tenantId, request, context, 0, request.Events.Count, parallel: true);
-
     /// <summary>The events[start..start+count) of the batch, with their indexes in the whole batch.</summary>
     public static ConvertedBatch Convert(string tenantId, BatchRequest request, RecordContext context, int start, int count, bool parallel)
     {

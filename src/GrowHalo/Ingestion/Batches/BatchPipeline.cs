@@ -26,20 +26,23 @@ internal static class BatchPipeline
 
     public sealed record Appended(ConvertedBatch Converted, int Accepted, int Duplicates);
 
+    /// <param name="chunkSize">Records per chunk; the whole batch as one chunk is one append, whose stream locks are taken
+    /// in one sorted pass.</param>
     public static async Task<Appended> AppendAsync(NpgsqlTransaction tx, string tenantId, BatchRequest request, RecordContext context,
-        CancellationToken ct)
+        int chunkSize, CancellationToken ct)
     {
         var total = request.Events.Count;
-        var parts = new List<ConvertedBatch>(total / ChunkSize + 1);
+        var size = Math.Max(1, chunkSize);
+        var parts = new List<ConvertedBatch>(total / size + 1);
         int accepted = 0, duplicates = 0;
         // The first chunk has nothing to overlap with, so it is converted on all cores; later ones on one, beside the database.
-        var next = Task.FromResult(BatchConversion.Convert(tenantId, request, context, 0, Math.Min(ChunkSize, total), parallel: true));
-        for (var start = 0; start < total; start += ChunkSize)
+        var next = Task.FromResult(BatchConversion.Convert(tenantId, request, context, 0, Math.Min(size, total), parallel: true));
+        for (var start = 0; start < total; start += size)
         {
             var part = await next;
-            var following = start + ChunkSize;
+            var following = start + size;
             if (following < total)
-                next = Task.Run(() => BatchConversion.Convert(tenantId, request, context, following, Math.Min(ChunkSize, total - following), parallel: false), ct);
+                next = Task.Run(() => BatchConversion.Convert(tenantId, request, context, following, Math.Min(size, total - following), parallel: false), ct);
             parts.Add(part);
             if (part.Events.Count == 0) continue;
             try

@@ -1,7 +1,6 @@
 using GrowHalo.Ingestion.Adapters;
 using GrowHalo.Platform.Tenancy;
 using Npgsql;
-using Store = GrowHalo.EventStore.EventStore;
 
 namespace GrowHalo.Ingestion.Batches;
 
@@ -36,14 +35,8 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, TimeProvider clock)
     {
         var id = context.BatchId!.Value;
         await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
-        BatchPipeline.Appended appended;
-        if (pipelined) appended = await BatchPipeline.AppendAsync(db.Transaction, tenantId, request, context, ct);
-        else
-        {
-            var all = BatchConversion.Convert(tenantId, request, context);
-            var result = all.Events.Count == 0 ? null : await Store.AppendAsync(db.Transaction, tenantId, all.Events, ct: ct);
-            appended = new BatchPipeline.Appended(all, result?.Appended ?? 0, result?.Duplicates ?? 0);
-        }
+        var appended = await BatchPipeline.AppendAsync(db.Transaction, tenantId, request, context,
+            pipelined ? BatchPipeline.ChunkSize : request.Events.Count, ct);
         var batch = appended.Converted;
         if (batch.Events.Count == 0 && batch.RejectedRecords > 0) return new Committed(null, batch); // rolled back: nothing stored
 
