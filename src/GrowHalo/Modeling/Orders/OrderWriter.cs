@@ -34,9 +34,12 @@ internal static class OrderWriter
                       total_discounts, total_tax, total_shipping, financial_status, cancelled_at, test, counted,
                       customer_key, email, line_items)
             left join tenants t on t.id = i.tenant_id),
+        -- One index lookup per input row: as a plain join the planner hashes the whole orders table while it is small.
         before as (
-            select o.tenant_id, o.order_id, o.placed_day, o.customer_key, o.placed_at, o.counted, o.total_price, o.currency, o.email
-            from orders o join input i on i.tenant_id = o.tenant_id and i.order_id = o.order_id),
+            select b.* from input i
+            cross join lateral (
+                select o.tenant_id, o.order_id, o.placed_day, o.customer_key, o.placed_at, o.counted, o.total_price, o.currency, o.email
+                from orders o where o.tenant_id = i.tenant_id and o.order_id = i.order_id limit 1) b),
         written as (
             insert into orders as o (tenant_id, order_id, name, created_at, placed_at, placed_day, updated_at, currency,
                 total_price, subtotal_price, total_discounts, total_tax, total_shipping, financial_status, cancelled_at,
