@@ -26,12 +26,17 @@ public sealed class ProjectionsScenario : IScenario
         var live = SimPayloads.Orders(LiveSeconds * 1000, days: 20, seed: 23, idOffset: 9_000_000_000_000_000)
             .Select(o => o.ToJsonString()).Chunk(100).Select(Body).ToList();
 
+        var postmaster = await CpuMeter.PostmasterAsync(history.Database.DataSource, ct);
+        var postgresCpu = CpuMeter.TreeSeconds(postmaster);
         await using var server = await GrowHaloServer.StartAsync(Name, history.Database.ConnectionString, ct: ct);
         var startedAt = server.StartedAt; // the daemon starts working before HTTP answers: time from process start
         var names = await ProjectionWatch.NamesAsync(server, ct);
         var watch = new ProjectionWatch(history.Database.DataSource, names);
         await watch.WaitForAsync(await watch.LastEventAsync(ct), TimeSpan.FromMinutes(20), ct, pollMs: 250);
         var catchUp = Stopwatch.GetElapsedTime(server.StartedTimestamp);
+        // CPU per event: steadier than wall-clock on a shared machine, and it bounds what two cores can do.
+        var serverMs = CpuMeter.Seconds(server.ProcessId) * 1000 * 1000 / history.Events;
+        var postgresMs = (CpuMeter.TreeSeconds(postmaster) - postgresCpu) * 1000 * 1000 / history.Events;
         var caughtUpAt = DateTimeOffset.UtcNow;
         var middle = startedAt + catchUp / 2;
         var firstHalf = server.Memory.MaxSampledBetween(startedAt, middle);
@@ -48,6 +53,8 @@ public sealed class ProjectionsScenario : IScenario
             new(Name, $"catch up {history.Events:N0} events", perSecond, "events/s",
                 $"{catchUp.TotalSeconds:0.0} s from server start until {string.Join(" and ", names)} were up to date (backlog built in {history.SetupTime.TotalSeconds:0} s)",
                 "≥ 20,000", perSecond >= 20_000),
+            new(Name, "catch-up CPU per 1,000 events", serverMs + postgresMs, "ms",
+                $"GrowHalo server {serverMs:0} ms (from process start), PostgreSQL {postgresMs:0} ms; {Environment.ProcessorCount} cores fully busy at this cost would apply {Environment.ProcessorCount * 1000 * 1000 / (serverMs + postgresMs):N0} events/s"),
             new(Name, "live lag p99 at 1,000 events/s", run.Percentile(99), "ms",
                 $"{lags.Count} batch requests of 100 orders; p50 {run.Percentile(50):0} ms, max {lags.Max():0} ms, commit to every projection past it"),
         ];

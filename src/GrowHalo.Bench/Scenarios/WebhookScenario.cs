@@ -61,7 +61,7 @@ public sealed class WebhookScenario : IScenario
         // The projections fall behind a full-speed burst; the measured burst starts from an up-to-date server, like the first.
         await server.WaitForProjectionsAsync(TimeSpan.FromMinutes(2), ct);
         server.Memory.ResetPeak();
-        var postmaster = await PostmasterAsync(db.DataSource, ct);
+        var postmaster = await CpuMeter.PostmasterAsync(db.DataSource, ct);
         var (serverCpu, postgresCpu, benchCpu) = (CpuMeter.Seconds(server.ProcessId), CpuMeter.TreeSeconds(postmaster),
             Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
         var clock = Stopwatch.StartNew();
@@ -127,13 +127,6 @@ public sealed class WebhookScenario : IScenario
             lock (latencies) latencies.AddRange(mine);
         }, ct)));
         return latencies;
-    }
-
-    /// <summary>The PostgreSQL server's main process: the parent of any backend.</summary>
-    private static async Task<int> PostmasterAsync(NpgsqlDataSource db, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("select pg_backend_pid()");
-        return CpuMeter.ParentOf((int)(await cmd.ExecuteScalarAsync(ct))!);
     }
 
     /// <summary>The event an answer reports must already be visible to another connection: answered after commit.</summary>

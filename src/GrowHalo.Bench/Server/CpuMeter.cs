@@ -1,4 +1,5 @@
 using System.Globalization;
+using Npgsql;
 
 namespace GrowHalo.Bench.Server;
 
@@ -13,10 +14,13 @@ public static class CpuMeter
 
     public static double Seconds(int pid) => Read(pid) is { } stat ? (stat.UTime + stat.STime) / TicksPerSecond : 0;
 
-    /// <summary>The process and its live children (backends that exited meanwhile are not counted).</summary>
+    /// <summary>
+    /// The process, its live children, and the children it has reaped (a backend that exits hands its CPU time to the
+    /// postmaster's cutime/cstime), so the figure only grows.
+    /// </summary>
     public static double TreeSeconds(int pid)
     {
-        var total = Seconds(pid);
+        var total = Read(pid) is { } own ? (own.UTime + own.STime + own.ChildUTime + own.ChildSTime) / TicksPerSecond : 0;
         if (!Directory.Exists("/proc")) return total;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
             if (int.TryParse(Path.GetFileName(dir), out var child) && Read(child) is { } stat && stat.ParentPid == pid)
@@ -27,7 +31,14 @@ public static class CpuMeter
     /// <summary>The parent of a process (a backend's parent is its postmaster).</summary>
     public static int ParentOf(int pid) => Read(pid)?.ParentPid ?? 0;
 
-    private sealed record Stat(int ParentPid, long UTime, long STime);
+    /// <summary>The PostgreSQL server's main process: the parent of any backend.</summary>
+    public static async Task<int> PostmasterAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("select pg_backend_pid()");
+        return ParentOf((int)(await cmd.ExecuteScalarAsync(ct))!);
+    }
+
+    private sealed record Stat(int ParentPid, long UTime, long STime, long ChildUTime, long ChildSTime);
 
     private static Stat? Read(int pid)
     {
@@ -36,7 +47,8 @@ public static class CpuMeter
             var text = File.ReadAllText($"/proc/{pid}/stat");
             var fields = text[(text.LastIndexOf(')') + 2)..].Split(' '); // after "pid (comm) ": state is fields[0]
             return new Stat(int.Parse(fields[1], CultureInfo.InvariantCulture),
-                long.Parse(fields[11], CultureInfo.InvariantCulture), long.Parse(fields[12], CultureInfo.InvariantCulture));
+                long.Parse(fields[11], CultureInfo.InvariantCulture), long.Parse(fields[12], CultureInfo.InvariantCulture),
+                long.Parse(fields[13], CultureInfo.InvariantCulture), long.Parse(fields[14], CultureInfo.InvariantCulture));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
