@@ -31,7 +31,6 @@ public sealed class WebhookScenario : IScenario
     public async Task<IReadOnlyList<Measurement>> RunAsync(BenchContext context, CancellationToken ct)
     {
         var total = Math.Max(Connections * 10, (int)(10_000 * context.Scale));
-        var warmUp = WarmUp;
         var db = await context.CreateDatabaseAsync(ct);
         var tenant = await BenchTenant.CreateAsync(db.DataSource, "Webhook Bench", ct: ct);
         // Shopify delivers from many addresses; here all 64 connections come from 127.0.0.1, so the per-address limit
@@ -49,15 +48,15 @@ public sealed class WebhookScenario : IScenario
             throw new InvalidOperationException($"creating the connection answered {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync(ct)}");
 
         var key = Encoding.UTF8.GetBytes(secret);
-        var deliveries = SimPayloads.Orders(warmUp + total, days: 60, seed: 7)
+        var deliveries = SimPayloads.Orders(WarmUp + total, days: 60, seed: 7)
             .Select(o => Encoding.UTF8.GetBytes(o.ToJsonString()))
             .Select(body => new Delivery(body, Convert.ToBase64String(HMACSHA256.HashData(key, body)), Guid.NewGuid().ToString()))
             .ToArray();
 
         using var http = server.Client(maxConnections: Connections);
         var coldClock = Stopwatch.StartNew();
-        var coldLatencies = await RunAsync(http, deliveries.AsMemory(0, warmUp), null, ct);
-        var cold = new Measure.Run(warmUp, warmUp, coldClock.Elapsed, coldLatencies);
+        var coldLatencies = await RunAsync(http, deliveries.AsMemory(0, WarmUp), null, ct);
+        var cold = new Measure.Run(WarmUp, WarmUp, coldClock.Elapsed, coldLatencies);
         // The projections fall behind a full-speed burst; the measured burst starts from an up-to-date server, like the first.
         await server.WaitForProjectionsAsync(TimeSpan.FromMinutes(2), ct);
         server.Memory.ResetPeak();
@@ -65,7 +64,7 @@ public sealed class WebhookScenario : IScenario
         var (serverCpu, postgresCpu, benchCpu) = (CpuMeter.Seconds(server.ProcessId), CpuMeter.TreeSeconds(postmaster),
             Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
         var clock = Stopwatch.StartNew();
-        var latencies = await RunAsync(http, deliveries.AsMemory(warmUp), db.DataSource, ct);
+        var latencies = await RunAsync(http, deliveries.AsMemory(WarmUp), db.DataSource, ct);
         var elapsed = clock.Elapsed;
         // CPU per webhook: steadier than wall-clock figures on a shared machine, and it says where the time goes.
         serverCpu = (CpuMeter.Seconds(server.ProcessId) - serverCpu) * 1000 / total;
@@ -76,7 +75,7 @@ public sealed class WebhookScenario : IScenario
         await using var count = db.DataSource.CreateCommand("select count(*) from events where tenant_id = $1");
         count.Parameters.Add(new() { Value = tenant.Id });
         var stored = (long)(await count.ExecuteScalarAsync(ct))!;
-        if (stored != warmUp + total) throw new InvalidOperationException($"{warmUp + total} webhooks answered 201 but {stored} events are stored.");
+        if (stored != WarmUp + total) throw new InvalidOperationException($"{WarmUp + total} webhooks answered 201 but {stored} events are stored.");
 
         var run = new Measure.Run(total, total, elapsed, latencies);
         var p99 = run.Percentile(99);
@@ -87,7 +86,7 @@ public sealed class WebhookScenario : IScenario
             new(Name, "latency p99", p99, "ms", $"p50 {run.Percentile(50):0.0} ms, p95 {run.Percentile(95):0.0} ms, max {latencies.Max():0.0} ms",
                 "< 50 ms", p99 < 50),
             new(Name, "latency p99 while warming up", cold.Percentile(99), "ms",
-                $"the first {warmUp:N0} webhooks after the server started (JIT still optimising): {cold.PerSecond:N0} requests/s, p50 {cold.Percentile(50):0.0} ms"),
+                $"the first {WarmUp:N0} webhooks after the server started (JIT still optimising): {cold.PerSecond:N0} requests/s, p50 {cold.Percentile(50):0.0} ms"),
             new(Name, "CPU per webhook", serverCpu + postgresCpu, "ms",
                 $"GrowHalo server {serverCpu:0.00} ms (HTTP, ingestion, projection daemon), PostgreSQL {postgresCpu:0.00} ms; load generator {benchCpu:0.00} ms"),
         ];
