@@ -114,9 +114,9 @@ internal static class BulkAppend
                 await copy.WriteAsync(e.StreamId, NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(outcomes[i].Version!.Value, NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(e.Type, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(e.DataUtf8 ?? Utf8(e.Data, ref buffer), NpgsqlDbType.Jsonb, ct);
-                if (e.MetadataUtf8 is { } metadataUtf8) await copy.WriteAsync<ReadOnlyMemory<byte>>(metadataUtf8, NpgsqlDbType.Jsonb, ct);
-                else if (e.Metadata is { } metadata) await copy.WriteAsync(Utf8(metadata, ref buffer), NpgsqlDbType.Jsonb, ct);
+                await copy.WriteAsync(e.DataUtf8 ?? Utf8(e.Data, ref buffer), NpgsqlDbType.Json, ct);
+                if (e.MetadataUtf8 is { } metadataUtf8) await copy.WriteAsync<ReadOnlyMemory<byte>>(metadataUtf8, NpgsqlDbType.Json, ct);
+                else if (e.Metadata is { } metadata) await copy.WriteAsync(Utf8(metadata, ref buffer), NpgsqlDbType.Json, ct);
                 else await copy.WriteNullAsync(ct);
             }
             await copy.CompleteAsync(ct);

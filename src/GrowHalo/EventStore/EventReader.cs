@@ -8,16 +8,16 @@ internal static class EventReader
 {
     // The text casts get names of their own: a cast keeps the column's name, and ORDER BY prefers an output column,
     // so "order by tx_id" next to "tx_id::text" would sort the feed as text ('1000' before '999') and skip events.
-    // Bodies come as jsonb, read as raw UTF-8 bytes and parsed once: no UTF-16 string and no second copy per event
-    // (reading them as text, parsing and cloning was a third of the daemon's CPU when catching up).
+    // Bodies come as json (their stored text, 0004), read as raw UTF-8 bytes and parsed once: no UTF-16 string and no
+    // second copy per event (reading them as text, parsing and cloning was a third of the daemon's CPU when catching up).
     public const string Columns =
         "seq_id, id, tenant_id, stream_id, version, type, data, metadata, created_at, tx_id::text as tx_text";
 
     /// <summary>
-    /// <see cref="Columns"/> without the bodies, for readers that need only who, what and when: turning a stored
-    /// jsonb body back into text is most of what reading an event costs the server. Such events' Data is undefined.
+    /// <see cref="Columns"/> without the bodies, for readers that need only who, what and when: fetching and
+    /// decompressing a body is most of what reading an event costs the server. Such events' Data is undefined.
     /// </summary>
-    public static readonly string HeaderColumns = Columns.Replace(" data,", " null::jsonb as data,", StringComparison.Ordinal);
+    public static readonly string HeaderColumns = Columns.Replace(" data,", " null::json as data,", StringComparison.Ordinal);
 
     public static async Task<List<StoredEvent>> ReadAllAsync(NpgsqlCommand cmd, CancellationToken ct)
     {

@@ -34,6 +34,7 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         if (events.Count == 0) return new AppendResult([]);
         if (expectedVersion is not null && events.Select(e => e.StreamId).Distinct().Skip(1).Any())
             throw new ArgumentException("An expected version applies to a single stream; this append touches several.", nameof(expectedVersion));
+        foreach (var e in events) EnsureStorable(e);
         try
         {
             return events.Count >= CopyThreshold
@@ -46,10 +47,19 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
         }
     }
 
+    /// <summary>Bodies are stored as the JSON text they are, so escapes PostgreSQL text cannot hold are refused here, before any write.</summary>
+    private static void EnsureStorable(NewEvent e)
+    {
+        var problem = StorableJson.FindProblem(e.DataUtf8 ?? JsonMarshal.GetRawUtf8Value(e.Data));
+        if (problem is null && (e.MetadataUtf8 is not null || e.Metadata is not null))
+            problem = StorableJson.FindProblem(e.MetadataUtf8 ?? JsonMarshal.GetRawUtf8Value(e.Metadata!.Value));
+        if (problem is { Reason: var reason }) throw new UnstorableEventException(e.Id, e.StreamId, reason);
+    }
+
     /// <summary>Small appends: one round trip, the function inserts the rows itself.</summary>
     private static async Task<AppendResult> InsertAsync(NpgsqlTransaction tx, string tenantId, IReadOnlyList<NewEvent> events, long? expectedVersion, CancellationToken ct)
     {
-        // Bodies go as the UTF-8 JSON they are: no UTF-16 string per body for Npgsql to encode back.
+        // Bodies go as the UTF-8 JSON they are (json, stored verbatim): no UTF-16 string per body for Npgsql to encode back.
         var data = new byte[events.Count][];
         var metadata = new byte[]?[events.Count];
         for (var i = 0; i < events.Count; i++)
@@ -65,8 +75,8 @@ public sealed class EventStore(NpgsqlDataSource dataSource)
                 new() { Value = Ids(events) },
                 new() { Value = Streams(events) },
                 new() { Value = events.Select(e => e.Type).ToArray() },
-                new() { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
-                new() { Value = metadata, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb },
+                new() { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json },
+                new() { Value = metadata, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json },
                 new() { Value = (object?)expectedVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint },
             },
         };

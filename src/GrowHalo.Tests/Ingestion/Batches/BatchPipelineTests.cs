@@ -51,41 +51,63 @@ public sealed class BatchPipelineTests(IngestionApp app)
     {
         var tenant = await app.CreateTenantAsync();
         var events = Orders(10_000, 2 * Chunk + 50);
-        var refused = Samples.Order(20_000);
-        refused["note"] = "LONE-SURROGATE";
-        events[2 * Chunk + 40] = Event(refused);
-        // "\ud800" (half of a UTF-16 pair) passes a JSON parser but not PostgreSQL's jsonb.
-        var body = new JsonObject { ["source"] = "shopify", ["events"] = events }.ToJsonString().Replace("LONE-SURROGATE", "\\ud800");
+        // Every record passes the checks before the append; only PostgreSQL refuses one, in the last chunk.
+        await using var refusal = await RefuseEventAsync(tenant.Id, $"shopify:order:{10_000 + 2 * Chunk + 40}");
 
-        var response = await tenant.Http.PostAsync("/api/v1/ingest/batch", Json(body));
+        var response = await PostBatchAsync(tenant, new JsonObject { ["source"] = "shopify", ["events"] = events });
 
         var problem = await ProblemOf(response, 422);
         Assert.Contains("nothing was stored", problem.GetProperty("detail").GetString());
+        Assert.Contains("refused by the test", problem.GetProperty("detail").GetString());
         Assert.Equal(0, await app.EventsAsync(tenant.Id));
         Assert.Equal(0, await app.CountAsync("select count(*) from streams where tenant_id = $1", tenant.Id));
         Assert.Equal(0, await app.CountAsync("select count(*) from ingest_batches where tenant_id = $1", tenant.Id));
     }
 
+    /// <summary>Until disposed, PostgreSQL refuses (with a data exception) to store an event of that tenant's stream.</summary>
+    private async Task<IAsyncDisposable> RefuseEventAsync(string tenantId, string streamId)
+    {
+        var name = "test_refuse_" + Guid.NewGuid().ToString("N");
+        await app.CountAsync($$"""
+            create function {{name}}() returns trigger language plpgsql as $$
+            begin raise exception 'refused by the test' using errcode = '22023'; end $$;
+            create trigger {{name}} before insert on events for each row
+            when (new.tenant_id = '{{tenantId}}' and new.stream_id = '{{streamId}}') execute function {{name}}();
+            select 0
+            """);
+        return new Cleanup(() => app.CountAsync($"drop trigger {name} on events; drop function {name}(); select 0"));
+    }
+
+    private sealed class Cleanup(Func<Task> run) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await run();
+    }
+
     [Fact]
-    public async Task a_record_with_a_nul_character_is_rejected_by_itself_and_the_rest_of_the_batch_is_stored()
+    public async Task records_with_text_postgresql_cannot_hold_are_rejected_by_themselves_naming_the_field()
     {
         var tenant = await app.CreateTenantAsync();
-        var events = Orders(30_000, Chunk + 10);
-        var nul = Samples.Order(40_000);
-        nul["note"] = "gift\u0000wrap";
-        var escaped = Samples.Order(40_001);
-        escaped["note"] = "C:\\u0000 is a folder"; // an escaped backslash before u0000: ordinary text
-        events[Chunk + 5] = Event(nul);
-        events[3] = Event(escaped);
+        var events = Orders(60_000, Chunk + 10);
+        var lone = Samples.Order(70_000);
+        lone["note"] = "LONE-SURROGATE";
+        var paired = Samples.Order(70_001);
+        paired["note"] = "PAIRED-SURROGATES";
+        events[Chunk + 2] = Event(lone);
+        events[4] = Event(paired);
+        // Half of a UTF-16 pair is valid JSON, but no text; a whole pair (an emoji) is ordinary text.
+        var body = new JsonObject { ["source"] = "shopify", ["events"] = events }.ToJsonString()
+            .Replace("LONE-SURROGATE", "gift \\ud800 wrap").Replace("PAIRED-SURROGATES", "gift \\ud83c\\udf81 wrap");
 
-        var response = await PostBatchAsync(tenant, new JsonObject { ["source"] = "shopify", ["events"] = events });
+        var response = await tenant.Http.PostAsync("/api/v1/ingest/batch", Json(body));
 
         var batch = await JsonOf(response);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal((Chunk + 9, 1), (batch.GetProperty("accepted").GetInt32(), batch.GetProperty("rejected").GetInt32()));
         var error = batch.GetProperty("errors").EnumerateArray().Single();
-        Assert.Equal((Chunk + 5, "payload"), (error.GetProperty("index").GetInt32(), error.GetProperty("field").GetString()));
-        Assert.Single(await app.Service<GrowHalo.EventStore.EventStore>().ReadStreamAsync(tenant.Id, "shopify:order:40001"));
+        Assert.Equal((Chunk + 2, "payload.note"), (error.GetProperty("index").GetInt32(), error.GetProperty("field").GetString()));
+        Assert.Contains("\\ud800, the first half of a UTF-16 surrogate pair", error.GetProperty("reason").GetString());
+        var stored = Assert.Single(await app.Service<GrowHalo.EventStore.EventStore>().ReadStreamAsync(tenant.Id, "shopify:order:70001"));
+        Assert.Equal("gift \U0001F381 wrap", stored.Data.GetProperty("payload").GetProperty("note").GetString());
     }
 
     [Fact]

@@ -28,14 +28,14 @@ public sealed class WebhookBadInputTests(IngestionApp app)
     }
 
     [Fact]
-    public async Task a_string_postgresql_cannot_store_is_a_400_naming_the_body_and_stores_nothing()
+    public async Task a_string_postgresql_cannot_store_is_a_400_naming_the_field_and_stores_nothing()
     {
         var (tenant, shop) = await ShopAsync();
         var order = Samples.Order(8);
-        order["note"] = "a \0 inside"; // JSON allows \u0000; PostgreSQL's jsonb does not
+        order["line_items"]![0]!["title"] = "a \0 inside"; // JSON allows \u0000; PostgreSQL text does not
         var problem = await ProblemOf(await app.SendAsync(ShopifyWebhook(shop, "orders/create", order.ToJsonString(), Secret)), 400);
-        Assert.Contains("PostgreSQL refused it", problem.GetProperty("detail").GetString());
-        Assert.Contains("cannot be stored", ErrorFor(problem, "body"));
+        Assert.Contains("cannot be stored, so nothing was", problem.GetProperty("detail").GetString());
+        Assert.Contains("\\u0000 (a NUL character)", ErrorFor(problem, "line_items[0].title"));
         Assert.Equal(0, await app.EventsAsync(tenant.Id));
         Assert.Equal(1, await app.CountAsync("select count(*) from ingest_rejections where tenant_id = $1", tenant.Id));
     }

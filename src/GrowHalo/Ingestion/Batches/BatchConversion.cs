@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using GrowHalo.EventStore;
 using GrowHalo.Ingestion.Adapters;
@@ -63,37 +62,12 @@ internal static class BatchConversion
         var itemContext = context with { SourceTimestamp = sent, ExternalId = externalId };
         foreach (var record in Envelopes.Unwrap(request.Source, resource!, payload))
         {
-            if (HasNul(record.Record))
-            {
-                rejections.Add(new Rejection(context.BatchId, index, resource, "payload" + (record.Path.Length == 0 ? "" : "." + record.Path),
-                    "contains \\u0000 (a NUL character), which cannot be stored; remove it from the text it is in"));
-                rejected++;
-                continue;
-            }
             var adapted = SourceAdapters.ToEvent(tenantId, request.Source, resource!, record.Record, itemContext);
             if (adapted.Event is not null) { events.Add(adapted.Event); continue; }
             rejections.AddRange(adapted.Errors.Select(e => new Rejection(context.BatchId, index, resource, "payload." + record.FieldPath(e.Field), e.Message)));
             rejected++;
         }
         return new ItemResult(events, rejections, rejected);
-    }
-
-    /// <summary>
-    /// A \u0000 escape in the record's text (not an escaped backslash before "u0000"): valid JSON that PostgreSQL's jsonb
-    /// refuses, which would fail the whole batch at COPY; found here it turns away only its record.
-    /// </summary>
-    private static bool HasNul(JsonElement record)
-    {
-        var raw = JsonMarshal.GetRawUtf8Value(record);
-        for (var at = raw.IndexOf("\\u0000"u8); at >= 0; )
-        {
-            var slashes = 0;
-            while (at - 1 - slashes >= 0 && raw[at - 1 - slashes] == (byte)'\\') slashes++;
-            if (slashes % 2 == 0) return true;
-            var next = raw[(at + 1)..].IndexOf("\\u0000"u8);
-            at = next < 0 ? -1 : at + 1 + next;
-        }
-        return false;
     }
 
     private static (string? Resource, JsonElement Payload, DateTimeOffset? Sent, string? ExternalId, List<FieldError> Errors) ReadEnvelope(

@@ -46,7 +46,7 @@ internal static class BatchEndpoints
         }
         catch (PostgresException e) when (e.SqlState.StartsWith("22", StringComparison.Ordinal))
         {
-            // A data exception is the body's fault (text PostgreSQL's jsonb cannot hold); the transaction rolled back.
+            // A data exception is the body's fault (something PostgreSQL refused that the checks before let through); the transaction rolled back.
             return IngestProblems.Status(StatusCodes.Status422UnprocessableEntity, "Batch cannot be stored",
                 $"PostgreSQL refused a record of this batch ({e.MessageText}{(e.Where is { } where ? $"; {where.Split('\n')[0]}" : "")}), " +
                 "so nothing was stored. Fix or remove that record and send the batch again.");

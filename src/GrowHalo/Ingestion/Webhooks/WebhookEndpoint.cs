@@ -66,7 +66,7 @@ internal static class WebhookEndpoint
         }
         catch (PostgresException e) when (e.SqlState.StartsWith("22", StringComparison.Ordinal))
         {
-            // A data exception is this body's fault (e.g. \u0000 in a string, which PostgreSQL's jsonb cannot hold).
+            // A data exception is this body's fault: PostgreSQL refused something in it that the checks before let through.
             var error = new Parsing.FieldError("body", $"cannot be stored: {e.MessageText}");
             await IngestLedger.RecordRejectedWebhookAsync(db, from.TenantId, from.Connection?.Id, resource, [error], receivedAt, ct);
             return IngestProblems.Invalid($"The {src} webhook cannot be stored, so nothing was: PostgreSQL refused it ({e.MessageText}).", [error]);
