@@ -53,6 +53,25 @@ public sealed class CommerceProjectionTests(MetricsApp app) : IClassFixture<Metr
     }
 
     [Fact]
+    public async Task each_order_of_a_batch_stores_its_own_line_items()
+    {
+        var shop = await app.CreateTenantAsync();
+        await app.AppendAsync(shop.Id, Order(shop.Id, new OrderSpec(250, At("2026-03-06T08:00:00Z"), 12.5m)),
+            Order(shop.Id, new OrderSpec(251, At("2026-03-06T09:00:00Z"), 99m)));
+
+        await using var cmd = app.DataSource.CreateCommand("select order_id, line_items::text from orders where tenant_id = $1 order by order_id");
+        cmd.Parameters.Add(new() { Value = shop.Id });
+        var lines = new List<(string, string?, decimal)>();
+        await using (var reader = await cmd.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+            {
+                var line = System.Text.Json.JsonDocument.Parse(reader.GetString(1)).RootElement.EnumerateArray().Single();
+                lines.Add((reader.GetString(0), line.GetProperty("id").GetString(), line.GetProperty("price").GetDecimal()));
+            }
+        Assert.Equal([("250", "2500", 12.5m), ("251", "2510", 99m)], lines);
+    }
+
+    [Fact]
     public async Task an_older_order_version_arriving_later_changes_nothing()
     {
         var shop = await app.CreateTenantAsync();

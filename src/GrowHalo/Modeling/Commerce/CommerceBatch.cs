@@ -1,3 +1,4 @@
+using System.Text.Json;
 using GrowHalo.EventStore;
 using GrowHalo.Ingestion;
 using GrowHalo.Ingestion.Google;
@@ -21,6 +22,12 @@ internal sealed class CommerceBatch
     public Dictionary<(string Tenant, string Platform, string Account, string Campaign, DateOnly Day), AdSpendRow> AdRows { get; } = [];
     public Dictionary<string, (DateTimeOffset LastEventAt, long Events)> Freshness { get; } = [];
 
+    /// <summary>
+    /// Each kept order's line items as the JSON its row stores. Made with the rest of the batch, so that a batch
+    /// prepared ahead (ProjectionRunner's read-ahead) does this work off the applying transaction's path.
+    /// </summary>
+    public Dictionary<(string Tenant, string Id), byte[]> LineItemsJson { get; } = [];
+
     public IReadOnlyList<string> Tenants => Freshness.Keys.Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Throws <see cref="FormatException"/> for a payload its parser rejects, so the daemon records that event as failed.</summary>
@@ -33,6 +40,7 @@ internal sealed class CommerceBatch
             var seen = batch.Freshness.GetValueOrDefault(e.TenantId);
             batch.Freshness[e.TenantId] = (e.Timestamp > seen.LastEventAt ? e.Timestamp : seen.LastEventAt, seen.Events + 1);
         }
+        foreach (var (key, order) in batch.Orders) batch.LineItemsJson[key] = JsonSerializer.SerializeToUtf8Bytes(order.LineItems, EventJson.Options);
         return batch;
     }
 

@@ -34,7 +34,7 @@ public sealed class CommerceProjection : IProjection
         await DailySummaryLock.AcquireAsync(context.Connection, context.Transaction, batch.Tenants, ct);
 
         await CustomerRecordWriter.WriteAsync(context, batch.Customers, ct);
-        var orders = await OrderWriter.WriteAsync(context, batch.Orders, ct);
+        var orders = await OrderWriter.WriteAsync(context, batch, ct);
         await DayTotals.AddOrdersAsync(context, orders, ct);
         var refunds = await RefundWriter.WriteAsync(context, batch.Refunds, orders, ct);
 

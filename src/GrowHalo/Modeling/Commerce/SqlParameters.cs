@@ -17,6 +17,10 @@ internal static class SqlParameters
     public static NpgsqlCommand WithJsonArray(this NpgsqlCommand cmd, IEnumerable<string> json) =>
         cmd.With(json.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Jsonb);
 
+    /// <summary>JSON already encoded as UTF-8: no string for Npgsql to encode again.</summary>
+    public static NpgsqlCommand WithJsonArray(this NpgsqlCommand cmd, IEnumerable<byte[]> utf8) =>
+        cmd.With(utf8.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Jsonb);
+
     public static NpgsqlCommand WithTimestamps(this NpgsqlCommand cmd, IEnumerable<DateTimeOffset?> values) =>
         cmd.With(values.Select(v => v?.ToUniversalTime()).ToArray(),
             NpgsqlDbType.Array | NpgsqlDbType.TimestampTz);

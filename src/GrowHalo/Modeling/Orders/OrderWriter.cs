@@ -1,7 +1,4 @@
-using System.Text.Json;
-using GrowHalo.EventStore;
 using GrowHalo.EventStore.Projections;
-using GrowHalo.Ingestion.Shopify;
 using GrowHalo.Modeling.Commerce;
 
 namespace GrowHalo.Modeling.Orders;
@@ -66,11 +63,11 @@ internal static class OrderWriter
               is distinct from (b.placed_at, b.placed_day, b.counted, b.total_price, b.currency, b.customer_key, b.email)
         """;
 
-    public static async Task<List<Change>> WriteAsync(ProjectionContext context, IReadOnlyCollection<KeyValuePair<(string Tenant, string Id), ShopifyOrder>> orders, CancellationToken ct)
+    public static async Task<List<Change>> WriteAsync(ProjectionContext context, CommerceBatch batch, CancellationToken ct)
     {
         var changes = new List<Change>();
-        if (orders.Count == 0) return changes;
-        var list = orders.Select(o => (o.Key.Tenant, Order: o.Value)).ToList();
+        if (batch.Orders.Count == 0) return changes;
+        var list = batch.Orders.Select(o => (o.Key.Tenant, Order: o.Value)).ToList();
         await using var cmd = context.Command(Sql)
             .WithTexts(list.Select(x => x.Tenant)).WithTexts(list.Select(x => x.Order.Id)).WithTexts(list.Select(x => x.Order.Name))
             .WithTimestamps(list.Select(x => x.Order.CreatedAt)).WithTimestamps(list.Select(x => x.Order.PlacedAt))
@@ -81,7 +78,7 @@ internal static class OrderWriter
             .WithTimestamps(list.Select(x => x.Order.CancelledAt)).With(list.Select(x => x.Order.Test).ToArray())
             .With(list.Select(x => x.Order.IsCounted).ToArray()).WithTexts(list.Select(x => x.Order.CustomerKey))
             .WithTexts(list.Select(x => x.Order.Email))
-            .WithJsonArray(list.Select(x => JsonSerializer.Serialize(x.Order.LineItems, EventJson.Options)));
+            .WithJsonArray(list.Select(x => batch.LineItemsJson[(x.Tenant, x.Order.Id)]));
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
             changes.Add(new Change(r.GetString(0), r.GetString(1), r.GetFieldValue<DateOnly>(2), r.IsDBNull(3) ? null : r.GetString(3),
