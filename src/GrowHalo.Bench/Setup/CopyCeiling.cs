@@ -42,9 +42,9 @@ public static class CopyCeiling
                     await copy.WriteAsync(row.StreamId, NpgsqlDbType.Text, ct);
                     await copy.WriteAsync(1L, NpgsqlDbType.Bigint, ct);
                     await copy.WriteAsync(row.Type, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(row.Data, NpgsqlDbType.Jsonb, ct);
+                    await copy.WriteAsync(row.Data, NpgsqlDbType.Json, ct);
                     if (row.Metadata is null) await copy.WriteNullAsync(ct);
-                    else await copy.WriteAsync(row.Metadata, NpgsqlDbType.Jsonb, ct);
+                    else await copy.WriteAsync(row.Metadata, NpgsqlDbType.Json, ct);
                 }
                 await copy.CompleteAsync(ct);
             }
