@@ -23,6 +23,28 @@ public sealed class ParserEdgeCaseTests
     }
 
     [Theory]
+    [InlineData(3, false)]
+    [InlineData(3, true)]
+    [InlineData(40, false)]
+    [InlineData(40, true)]
+    public void fields_are_found_in_small_and_large_objects_alike_escaped_names_too_and_a_repeated_name_gives_its_last_value(int padding, bool escaped)
+    {
+        // 40 extra properties make the object large enough to be read through JsonFields' property index (which an
+        // escaped property name turns off).
+        var extra = string.Concat(Enumerable.Range(0, padding).Select(i => $"\"p{i}\": {i}, "));
+        var name = escaped ? "na\\u006de" : "name";
+        var json = $$"""{ {{extra}}"id": 1, "{{name}}": "escaped", "total": "1.00", "total": "2.50", "nested": { "amount": "3" }, "gone": null }""";
+        var fields = new JsonFields(JsonDocument.Parse(json).RootElement);
+
+        Assert.Equal("escaped", fields.String("name"));
+        Assert.Equal(2.5m, fields.Decimal("total"));
+        Assert.Equal(3m, fields.Decimal("missing|nested.amount"));
+        Assert.Equal("1", fields.String("gone|id"));
+        Assert.Null(fields.String("p999|nothing"));
+        Assert.Equal(padding - 1, fields.Long($"p{padding - 1}"));
+    }
+
+    [Theory]
     [InlineData("03/01/2026")]
     [InlineData("1 March 2026")]
     [InlineData("yesterday")]

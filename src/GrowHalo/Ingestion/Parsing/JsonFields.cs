@@ -19,20 +19,110 @@ public sealed class JsonFields(JsonElement element, string path = "")
     {
         value = default;
         if (element.ValueKind != JsonValueKind.Object) return false;
-        // Spans, not string.Split: a record's fields are looked up dozens of times per webhook.
-        var names = name.AsSpan();
-        foreach (var alternative in names.Split('|'))
+        foreach (var alternative in Names.Of(name))
         {
-            var candidate = names[alternative];
-            var current = element;
+            if (!TryGetOwn(alternative[0], out var current)) continue;
             var found = true;
-            foreach (var part in candidate.Split('.'))
+            foreach (var part in alternative.AsSpan(1))
             {
-                if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(candidate[part], out current)) { found = false; break; }
+                if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(part.Utf8, out current)) { found = false; break; }
             }
             if (found && current.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)) { value = current; return true; }
         }
         return false;
+    }
+
+    private PropertyIndex? _index;
+    private bool _indexed;
+
+    /// <summary>A property of this object: through an index when the object is large (a Shopify order has ~70).</summary>
+    private bool TryGetOwn(Name name, out JsonElement value)
+    {
+        if (!_indexed)
+        {
+            _indexed = true;
+            _index = PropertyIndex.For(element);
+        }
+        return _index is { } index ? index.TryGet(name, out value) : element.TryGetProperty(name.Utf8, out value);
+    }
+
+    /// <summary>One part of a field name, as UTF-8, with its hash.</summary>
+    private readonly record struct Name(byte[] Utf8, int Hash)
+    {
+        public static Name Of(string text)
+        {
+            var utf8 = System.Text.Encoding.UTF8.GetBytes(text);
+            return new Name(utf8, PropertyIndex.Hash(utf8));
+        }
+    }
+
+    /// <summary>
+    /// A field name's alternatives ("a|b") and their dotted parts ("a.b.c"), made once per name: a record's fields are
+    /// looked up dozens of times per record, and a name given as UTF-16 is transcoded on every lookup. Names are the
+    /// parsers' literals, so they are cached by reference; past a bound (names made at run time) they are made anew.
+    /// </summary>
+    private static class Names
+    {
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Name[][]> Cache = new(ReferenceEqualityComparer.Instance);
+
+        public static Name[][] Of(string name)
+        {
+            if (Cache.TryGetValue(name, out var parts)) return parts;
+            parts = name.Split('|').Select(a => a.Split('.').Select(Name.Of).ToArray()).ToArray();
+            if (Cache.Count < 4096) Cache.TryAdd(name, parts);
+            return parts;
+        }
+    }
+
+    /// <summary>
+    /// A large object's properties by the hash of their names. JsonElement.TryGetProperty compares the name with each
+    /// property in turn, and a parser looks up dozens of names, many of them absent (an alternative spelling, an
+    /// optional field): on a Shopify order that scanning was most of the parse. Objects with an escaped property name
+    /// are not indexed (the raw name would not hash like the name it stands for).
+    /// </summary>
+    private sealed class PropertyIndex
+    {
+        private const int IndexFrom = 16;
+        private readonly int[] _hashes;
+        private readonly JsonProperty[] _properties;
+
+        private PropertyIndex(int[] hashes, JsonProperty[] properties) => (_hashes, _properties) = (hashes, properties);
+
+        public static PropertyIndex? For(JsonElement obj)
+        {
+            var count = obj.GetPropertyCount();
+            if (count < IndexFrom) return null;
+            var hashes = new int[count];
+            var properties = new JsonProperty[count];
+            var i = 0;
+            foreach (var property in obj.EnumerateObject())
+            {
+                var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(property);
+                if (raw.Contains((byte)'\\')) return null;
+                hashes[i] = Hash(raw);
+                properties[i++] = property;
+            }
+            return new PropertyIndex(hashes, properties);
+        }
+
+        /// <summary>Like JsonElement.TryGetProperty: when a name repeats, the last one wins.</summary>
+        public bool TryGet(Name name, out JsonElement value)
+        {
+            var hashes = _hashes.AsSpan();
+            for (var at = hashes.LastIndexOf(name.Hash); at >= 0; at = hashes[..at].LastIndexOf(name.Hash))
+            {
+                if (_properties[at].NameEquals(name.Utf8)) { value = _properties[at].Value; return true; }
+            }
+            value = default;
+            return false;
+        }
+
+        public static int Hash(ReadOnlySpan<byte> utf8)
+        {
+            var hash = 2166136261u; // FNV-1a
+            foreach (var b in utf8) hash = (hash ^ b) * 16777619u;
+            return (int)hash;
+        }
     }
 
     public JsonFields? Object(string name) => TryGet(name, out var v) && v.ValueKind == JsonValueKind.Object ? new JsonFields(v, Path(name)) : null;
