@@ -12,7 +12,7 @@ public static class GoogleAdsRow
 {
     public static ParseResult<AdSpendRow> Parse(JsonElement json)
     {
-        var f = new JsonFields(json);
+        using var f = new JsonFields(json);
         var campaign = f.Id("campaign.id|campaign_id", required: true);
         var date = f.Date("segments.date|date", required: true);
         var micros = f.Long("metrics.costMicros|metrics.cost_micros|cost_micros", required: true);

@@ -14,7 +14,7 @@ public static class MetaInsightsRow
 
     public static ParseResult<AdSpendRow> Parse(JsonElement json)
     {
-        var f = new JsonFields(json);
+        using var f = new JsonFields(json);
         var campaign = f.Id("campaign_id", required: true);
         var start = f.Date("date_start", required: true);
         var stop = f.Date("date_stop") ?? start;

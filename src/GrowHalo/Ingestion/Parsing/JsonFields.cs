@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace GrowHalo.Ingestion.Parsing;
@@ -7,7 +9,7 @@ namespace GrowHalo.Ingestion.Parsing;
 /// Reads fields of a platform record leniently where platforms differ (money as "12.50" or 12.5, ids as numbers,
 /// strings or Shopify GraphQL gids) and strictly where it matters, collecting one clear error per bad field.
 /// </summary>
-public sealed class JsonFields(JsonElement element, string path = "")
+public sealed class JsonFields(JsonElement element, string path = "") : IDisposable
 {
     private readonly List<FieldError> _errors = [];
     public IReadOnlyList<FieldError> Errors => _errors;
@@ -32,7 +34,7 @@ public sealed class JsonFields(JsonElement element, string path = "")
         return false;
     }
 
-    private PropertyIndex? _index;
+    private PropertyIndex _index;
     private bool _indexed;
 
     /// <summary>A property of this object: through an index when the object is large (a Shopify order has ~70).</summary>
@@ -43,7 +45,14 @@ public sealed class JsonFields(JsonElement element, string path = "")
             _indexed = true;
             _index = PropertyIndex.For(element);
         }
-        return _index is { } index ? index.TryGet(name, out value) : element.TryGetProperty(name.Utf8, out value);
+        return _index.IsBuilt ? _index.TryGet(name, out value) : element.TryGetProperty(name.Utf8, out value);
+    }
+
+    /// <summary>Gives the index's pooled arrays back; a lookup after this scans (or indexes anew).</summary>
+    public void Dispose()
+    {
+        _index.Return();
+        (_index, _indexed) = (default, false);
     }
 
     /// <summary>One part of a field name, as UTF-8, with its hash.</summary>
@@ -80,38 +89,52 @@ public sealed class JsonFields(JsonElement element, string path = "")
     /// optional field): on a Shopify order that scanning was most of the parse. Objects with an escaped property name
     /// are not indexed (the raw name would not hash like the name it stands for).
     /// </summary>
-    private sealed class PropertyIndex
+    private readonly struct PropertyIndex
     {
         private const int IndexFrom = 16;
-        private readonly int[] _hashes;
-        private readonly JsonProperty[] _properties;
+        private readonly int[]? _hashes;
+        private readonly JsonProperty[]? _properties;
+        private readonly int _count;
 
-        private PropertyIndex(int[] hashes, JsonProperty[] properties) => (_hashes, _properties) = (hashes, properties);
+        private PropertyIndex(int[] hashes, JsonProperty[] properties, int count) => (_hashes, _properties, _count) = (hashes, properties, count);
 
-        public static PropertyIndex? For(JsonElement obj)
+        public bool IsBuilt => _hashes is not null;
+
+        /// <summary>The index of a large object without escaped names; else none (default).</summary>
+        public static PropertyIndex For(JsonElement obj)
         {
             var count = obj.GetPropertyCount();
-            if (count < IndexFrom) return null;
-            var hashes = new int[count];
-            var properties = new JsonProperty[count];
+            if (count < IndexFrom) return default;
+            var hashes = ArrayPool<int>.Shared.Rent(count);
+            var properties = ArrayPool<JsonProperty>.Shared.Rent(count);
             var i = 0;
             foreach (var property in obj.EnumerateObject())
             {
-                var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(property);
-                if (raw.Contains((byte)'\\')) return null;
+                var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+                if (raw.Contains((byte)'\\'))
+                {
+                    new PropertyIndex(hashes, properties, 0).Return();
+                    return default;
+                }
                 hashes[i] = Hash(raw);
                 properties[i++] = property;
             }
-            return new PropertyIndex(hashes, properties);
+            return new PropertyIndex(hashes, properties, i);
+        }
+
+        public void Return()
+        {
+            if (_hashes is not null) ArrayPool<int>.Shared.Return(_hashes);
+            if (_properties is not null) ArrayPool<JsonProperty>.Shared.Return(_properties, clearArray: true);
         }
 
         /// <summary>Like JsonElement.TryGetProperty: when a name repeats, the last one wins.</summary>
         public bool TryGet(Name name, out JsonElement value)
         {
-            var hashes = _hashes.AsSpan();
+            var hashes = _hashes.AsSpan(0, _count);
             for (var at = hashes.LastIndexOf(name.Hash); at >= 0; at = hashes[..at].LastIndexOf(name.Hash))
             {
-                if (_properties[at].NameEquals(name.Utf8)) { value = _properties[at].Value; return true; }
+                if (_properties![at].NameEquals(name.Utf8)) { value = _properties[at].Value; return true; }
             }
             value = default;
             return false;

@@ -17,7 +17,7 @@ public sealed record ShopifyCustomer(
 
     public static ParseResult<ShopifyCustomer> Parse(JsonElement json)
     {
-        var f = new JsonFields(json);
+        using var f = new JsonFields(json);
         var id = f.Id("id|admin_graphql_api_id", required: true);
         var created = f.Timestamp("created_at|createdAt", required: true);
         var updated = f.Timestamp("updated_at|updatedAt") ?? created;
@@ -37,7 +37,7 @@ public sealed record ShopifyProduct(string Id, string Title, string? ProductType
 
     public static ParseResult<ShopifyProduct> Parse(JsonElement json)
     {
-        var f = new JsonFields(json);
+        using var f = new JsonFields(json);
         var id = f.Id("id|admin_graphql_api_id", required: true);
         var title = f.String("title", required: true);
         var updated = f.Timestamp("updated_at|updatedAt", required: true);
@@ -58,7 +58,7 @@ public sealed record ShopifyCheckout(string Id, string? Email, string? CustomerI
 
     public static ParseResult<ShopifyCheckout> Parse(JsonElement json)
     {
-        var f = new JsonFields(json);
+        using var f = new JsonFields(json);
         var id = f.Id("token|id", required: true);
         var created = f.Timestamp("created_at|createdAt", required: true);
         var updated = f.Timestamp("updated_at|updatedAt") ?? created;

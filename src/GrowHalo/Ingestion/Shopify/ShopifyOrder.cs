@@ -25,7 +25,7 @@ public sealed record ShopifyOrder(
 
     public static ParseResult<ShopifyOrder> Parse(JsonElement json)
     {
-        var f = new JsonFields(json);
+        using var f = new JsonFields(json);
         var id = f.Id("id|admin_graphql_api_id", required: true);
         var created = f.Timestamp("created_at|createdAt", required: true);
         var updated = f.Timestamp("updated_at|updatedAt") ?? created;
@@ -58,7 +58,7 @@ public sealed record ShopifyOrder(
 
     private static ShopifyLineItem ParseLine(JsonElement json)
     {
-        var f = new JsonFields(json);
+        using var f = new JsonFields(json);
         return new ShopifyLineItem(f.Id("id"), f.Id("product_id|product.id"), f.Id("variant_id|variant.id"),
             f.String("title|name") ?? "", f.Long("quantity") ?? 1,
             f.Decimal("price|originalUnitPriceSet.shopMoney.amount") ?? 0m, f.String("sku"));
@@ -70,7 +70,7 @@ public static class ShopifyRefundParser
 {
     public static ParseResult<ShopifyRefund> Parse(JsonElement json, string? orderId = null)
     {
-        var f = new JsonFields(json);
+        using var f = new JsonFields(json);
         var id = f.Id("id", required: true);
         var order = orderId ?? f.Id("order_id|order.id", required: true);
         var created = f.Timestamp("created_at|createdAt|processed_at", required: true);
