@@ -31,8 +31,9 @@ public static class SourceAdapters
     public static AdaptedRecord ToEvent(string tenantId, string source, string resource, JsonElement payload, RecordContext context)
     {
         // Checked first: a record the event store would refuse is this record's fault, named at its field.
-        var raw = JsonMarshal.GetRawUtf8Value(payload);
-        if (StorableJson.FindProblem(raw) is var (offset, reason)) return new AdaptedRecord(null, [new FieldError(JsonPaths.At(raw, offset), reason)]);
+        if (payload.ValueKind == JsonValueKind.Object && JsonMarshal.GetRawUtf8Value(payload) is var raw &&
+            StorableJson.FindProblem(raw) is var (offset, reason))
+            return new AdaptedRecord(null, [new FieldError(JsonPaths.At(raw, offset), reason)]);
         var (identity, errors) = Identify(source, resource, payload, context);
         if (identity is null) return new AdaptedRecord(null, errors);
         // The body is a SourceRecordReceived and the metadata who sent it, written directly (see SourceEventJson).
