@@ -68,14 +68,19 @@ public sealed class BatchPipelineTests(IngestionApp app)
     private async Task<IAsyncDisposable> RefuseEventAsync(string tenantId, string streamId)
     {
         var name = "test_refuse_" + Guid.NewGuid().ToString("N");
-        await app.CountAsync($$"""
+        await ExecuteAsync($$"""
             create function {{name}}() returns trigger language plpgsql as $$
             begin raise exception 'refused by the test' using errcode = '22023'; end $$;
             create trigger {{name}} before insert on events for each row
             when (new.tenant_id = '{{tenantId}}' and new.stream_id = '{{streamId}}') execute function {{name}}();
-            select 0
             """);
-        return new Cleanup(() => app.CountAsync($"drop trigger {name} on events; drop function {name}(); select 0"));
+        return new Cleanup(() => ExecuteAsync($"drop trigger {name} on events; drop function {name}()"));
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var cmd = app.DataSource.CreateCommand(sql);
+        await cmd.ExecuteNonQueryAsync();
     }
 
     private sealed class Cleanup(Func<Task> run) : IAsyncDisposable

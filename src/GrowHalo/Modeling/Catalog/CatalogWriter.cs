@@ -38,7 +38,7 @@ internal static class CatalogWriter
             .WithTexts(list.Select(x => x.Tenant)).WithTexts(list.Select(x => x.Product.Id)).WithTexts(list.Select(x => x.Product.Title))
             .WithTexts(list.Select(x => x.Product.ProductType)).WithTexts(list.Select(x => x.Product.Vendor))
             .WithTexts(list.Select(x => x.Product.Status)).WithTimestamps(list.Select(x => x.Product.UpdatedAt))
-            .WithJsonArray(list.Select(x => JsonSerializer.Serialize(x.Product.Variants, EventJson.Options)));
+            .WithJsonArray(list.Select(x => JsonSerializer.SerializeToUtf8Bytes(x.Product.Variants, EventJson.Options)));
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

@@ -14,9 +14,6 @@ internal static class SqlParameters
         return cmd;
     }
 
-    public static NpgsqlCommand WithJsonArray(this NpgsqlCommand cmd, IEnumerable<string> json) =>
-        cmd.With(json.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Jsonb);
-
     /// <summary>JSON already encoded as UTF-8: no string for Npgsql to encode again.</summary>
     public static NpgsqlCommand WithJsonArray(this NpgsqlCommand cmd, IEnumerable<byte[]> utf8) =>
         cmd.With(utf8.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Jsonb);
