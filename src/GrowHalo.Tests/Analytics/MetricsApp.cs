@@ -30,18 +30,21 @@ public class MetricsApp : GrowHaloApp
         await WaitForCommerceAsync();
     }
 
-    /// <summary>Waits until the commerce projection has applied every committed event.</summary>
+    /// <summary>
+    /// Waits until the projections behind the numbers — commerce, and customers which follows it — have applied every
+    /// committed event.
+    /// </summary>
     public async Task WaitForCommerceAsync(int seconds = 30)
     {
         var waited = Stopwatch.StartNew();
         while (true)
         {
             await using (var cmd = DataSource.CreateCommand("""
-                select count(*) from events e
-                where (e.tx_id, e.seq_id) > coalesce((select (p.tx_id, p.seq_id) from projection_progress p where p.name = 'commerce'), ('0'::xid8, 0::bigint))
+                select count(*) from events e, unnest(array['commerce', 'customers']) as n(name)
+                where (e.tx_id, e.seq_id) > coalesce((select (p.tx_id, p.seq_id) from projection_progress p where p.name = n.name), ('0'::xid8, 0::bigint))
                 """))
                 if ((long)(await cmd.ExecuteScalarAsync())! == 0) return;
-            if (waited.Elapsed > TimeSpan.FromSeconds(seconds)) throw new TimeoutException("The commerce projection did not catch up.");
+            if (waited.Elapsed > TimeSpan.FromSeconds(seconds)) throw new TimeoutException("The commerce and customers projections did not catch up.");
             await Task.Delay(25);
         }
     }

@@ -1,6 +1,7 @@
 using GrowHalo.EventStore;
 using GrowHalo.Modeling.Commerce;
 using GrowHalo.Modeling.Currency;
+using GrowHalo.Modeling.Customers;
 
 namespace GrowHalo.Modeling;
 
@@ -13,6 +14,7 @@ public static class ModelingModule
     public static IServiceCollection AddModeling(this IServiceCollection services)
     {
         services.AddProjection<CommerceProjection>();
+        services.AddProjection<CustomerFactsProjection>();
         services.AddSingleton<FxRateStore>();
         return services;
     }

@@ -39,11 +39,15 @@ public sealed class MetricsPageTests(DashboardServer server)
         return JsonDocument.Parse(body).RootElement;
     }
 
-    /// <summary>Waits for the cards to show the API's revenue, then checks every card against the API's answer.</summary>
+    /// <summary>
+    /// Waits for the cards to show the API's revenue and new customers (kept by two projections, which commit and
+    /// notify the page one after the other), then checks every card against the API's answer.
+    /// </summary>
     private static async Task AssertCardsShowAsync(IPage page, JsonElement summary)
     {
         var current = summary.GetProperty("current");
         await Expect(Kpi(page, "revenue")).ToHaveAttributeAsync("data-value", Js(Number(current, "revenue")!.Value));
+        await Expect(Kpi(page, "new_customers")).ToHaveAttributeAsync("data-value", Js(Number(current, "new_customers")!.Value));
         foreach (var kpi in All)
         {
             var expected = Number(current, kpi);

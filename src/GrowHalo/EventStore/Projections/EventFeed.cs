@@ -55,7 +55,10 @@ internal static class EventFeed
         var events = await EventReader.ReadAllAsync(cmd, ct);
 
         var next = events.Count > 0 ? events[^1].Position : after;
-        if (events.Count >= limit || upTo is not null) return new Page(events, next);
+        if (events.Count >= limit) return new Page(events, next);
+        // Short of the limit: every event up to the bound has been read (a bound is a position some projection
+        // reached, so nothing at or below it can still commit).
+        if (upTo is { } bound) return new Page(events, bound > next ? bound : next);
         var caughtUp = new FeedPosition(safeBelow, 0);
         if (caughtUp > next) next = caughtUp;
         return new Page(events, next, events.Count == 0 && await AnyAfterAsync(conn, tx, next, types, tenantId, ct));

@@ -21,6 +21,13 @@ public interface IProjection
     bool ReadsData => true;
 
     /// <summary>
+    /// The projection whose read models this one reads, if any. A follower never passes its leader: each page it is
+    /// given ends at or before the leader's committed progress, so everything the leader wrote for those events is
+    /// there to read. The two run side by side (each on its own connection), and are rebuilt together, leader first.
+    /// </summary>
+    string? Follows => null;
+
+    /// <summary>
     /// Work on a page that needs no database — parsing, reducing — done off the applying path: when catching up, the
     /// runner prepares the next page while the current one is applied, and passes the result to
     /// <see cref="ApplyAsync"/> as <see cref="ProjectionContext.Prepared"/>. ApplyAsync must not rely on it (it is
@@ -38,6 +45,9 @@ public sealed record ProjectionContext(NpgsqlConnection Connection, NpgsqlTransa
 {
     /// <summary>What <see cref="IProjection.Prepare"/> made of these events, when the runner prepared them ahead.</summary>
     public object? Prepared { get; init; }
+
+    /// <summary>The position this batch moves the projection to: at or after its last event.</summary>
+    public FeedPosition Through { get; init; }
 
     public NpgsqlCommand Command(string sql) => new(sql, Connection, Transaction);
 }

@@ -10,6 +10,7 @@ public sealed record RebuildProgress(string Projection, long Processed, long Tot
 /// lock (the live owner steps aside between two batches), then ownership itself, and hands back when done.
 /// A whole rebuild clears the rows and replays in committed batches, so a crash half-way resumes where it stopped.
 /// A tenant rebuild clears and replays that tenant's rows in one transaction, up to where the projection stands.
+/// A projection is rebuilt with those it follows and those following it (<see cref="IProjection.Follows"/>), leaders first.
 /// </summary>
 public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, IEnumerable<IProjection> projections, ILogger<ProjectionRebuilder> logger)
 {
@@ -20,34 +21,87 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, IEnumerable
         var selected = projections.Where(p => projectionName is null || p.Name == projectionName).ToList();
         if (selected.Count == 0)
             throw new ArgumentException($"There is no projection named '{projectionName}'. Known projections: {string.Join(", ", Names)}.");
-        foreach (var projection in selected) await RebuildOneAsync(projection, tenantId, progress, ct);
+        foreach (var group in Groups(selected)) await RebuildGroupAsync(group, tenantId, progress, ct);
     }
 
-    private async Task RebuildOneAsync(IProjection projection, string? tenantId, IProgress<RebuildProgress>? progress, CancellationToken ct)
+    /// <summary>
+    /// The selected projections with those they follow and those following them: a follower reads what its leader
+    /// wrote, so the two are rebuilt together. Leaders come first; otherwise in registration order.
+    /// </summary>
+    private List<List<IProjection>> Groups(IReadOnlyCollection<IProjection> selected)
     {
-        await using var request = await ProjectionLock.RequestRebuildAsync(dataSource, projection.Name, ct);
-        await WakeOwnersAsync(ct);
-        await using var ownership = await ProjectionLock.OwnAsync(dataSource, projection.Name, ct);
-        var total = await CountAsync(projection, tenantId, ct);
-        logger.LogInformation("Rebuilding projection {Projection} for {Scope}: {Total} events",
-            projection.Name, tenantId is null ? "all tenants" : $"tenant {tenantId}", total);
-        progress?.Report(new RebuildProgress(projection.Name, 0, total));
-        var runner = new ProjectionRunner(dataSource, projection, ProjectionDaemonOptions.DefaultBatchSize, logger);
-        if (tenantId is null) await RebuildAllAsync(runner, total, progress, ct);
-        else await RebuildTenantAsync(runner, tenantId, total, progress, ct);
-    }
-
-    private async Task RebuildAllAsync(ProjectionRunner runner, long total, IProgress<RebuildProgress>? progress, CancellationToken ct)
-    {
-        await using (var conn = await dataSource.OpenConnectionAsync(ct))
-        await using (var tx = await conn.BeginTransactionAsync(ct))
+        var all = projections.ToList();
+        var groups = new List<List<IProjection>>();
+        foreach (var projection in selected)
         {
-            await runner.LockProgressAsync(conn, tx, ct);
-            await runner.Projection.ResetAsync(new ProjectionContext(conn, tx), null, ct);
-            await runner.SaveProgressAsync(conn, tx, FeedPosition.Start, ct);
-            await ClearFailuresAsync(conn, tx, runner.Projection.Name, null, ct);
-            await tx.CommitAsync(ct);
+            if (groups.Any(g => g.Contains(projection))) continue;
+            var group = new HashSet<IProjection> { projection };
+            for (var grew = true; grew;)
+            {
+                var related = all.Where(p => !group.Contains(p) && group.Any(g => g.Follows == p.Name || p.Follows == g.Name)).ToList();
+                group.UnionWith(related);
+                grew = related.Count > 0;
+            }
+            groups.Add(all.Where(group.Contains).OrderBy(p => Depth(p, all)).ToList());
         }
+        return groups;
+    }
+
+    private static int Depth(IProjection projection, List<IProjection> all)
+    {
+        var depth = 0;
+        for (var p = projection; p.Follows is { } leader && all.FirstOrDefault(x => x.Name == leader) is { } next && depth < all.Count; p = next) depth++;
+        return depth;
+    }
+
+    /// <summary>
+    /// Every projection of the group steps aside and is owned here before any is cleared: a follower left running
+    /// while its leader replays would consume what the replay writes for it, then be cleared itself.
+    /// </summary>
+    private async Task RebuildGroupAsync(List<IProjection> group, string? tenantId, IProgress<RebuildProgress>? progress, CancellationToken ct)
+    {
+        var held = new Stack<IAsyncDisposable>();
+        try
+        {
+            foreach (var projection in group) held.Push(await ProjectionLock.RequestRebuildAsync(dataSource, projection.Name, ct));
+            await WakeOwnersAsync(ct);
+            foreach (var projection in group) held.Push(await ProjectionLock.OwnAsync(dataSource, projection.Name, ct));
+            var runners = new List<(ProjectionRunner Runner, long Total)>();
+            foreach (var projection in group)
+            {
+                var total = await CountAsync(projection, tenantId, ct);
+                logger.LogInformation("Rebuilding projection {Projection} for {Scope}: {Total} events",
+                    projection.Name, tenantId is null ? "all tenants" : $"tenant {tenantId}", total);
+                progress?.Report(new RebuildProgress(projection.Name, 0, total));
+                runners.Add((new ProjectionRunner(dataSource, projection, ProjectionDaemonOptions.DefaultBatchSize, logger), total));
+            }
+            if (tenantId is null)
+            {
+                foreach (var (runner, _) in runners) await ResetAllAsync(runner, ct);
+                foreach (var (runner, total) in runners) await ReplayAllAsync(runner, total, progress, ct);
+            }
+            else
+                foreach (var (runner, total) in runners) await RebuildTenantAsync(runner, tenantId, total, progress, ct);
+        }
+        finally
+        {
+            while (held.TryPop(out var h)) await h.DisposeAsync();
+        }
+    }
+
+    private async Task ResetAllAsync(ProjectionRunner runner, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await runner.LockProgressAsync(conn, tx, ct);
+        await runner.Projection.ResetAsync(new ProjectionContext(conn, tx), null, ct);
+        await runner.SaveProgressAsync(conn, tx, FeedPosition.Start, ct);
+        await ClearFailuresAsync(conn, tx, runner.Projection.Name, null, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private static async Task ReplayAllAsync(ProjectionRunner runner, long total, IProgress<RebuildProgress>? progress, CancellationToken ct)
+    {
         long processed = 0;
         int count;
         while ((count = (await runner.RunBatchAsync(ct)).Events) > 0)
@@ -72,7 +126,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, IEnumerable
             var page = await EventFeed.ReadAsync(conn, tx, after, ProjectionDaemonOptions.DefaultBatchSize, runner.Projection.EventTypes, tenantId, upTo,
                 runner.Projection.ReadsData, ct);
             if (page.Events.Count == 0) break;
-            await ApplyPassingOverPoisonAsync(runner, context, page.Events, ct);
+            await ApplyPassingOverPoisonAsync(runner, context with { Through = page.Next }, page.Events, ct);
             after = page.Next;
             processed += page.Events.Count;
             progress?.Report(new RebuildProgress(runner.Projection.Name, processed, Math.Max(total, processed)));
@@ -100,7 +154,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, IEnumerable
             await tx.SaveAsync("event", ct);
             try
             {
-                await runner.Projection.ApplyAsync([e], context, ct);
+                await runner.Projection.ApplyAsync([e], context with { Through = e.Position }, ct);
                 await tx.ReleaseAsync("event", ct);
             }
             catch (Exception error) when (ProjectionRunner.IsPoison(error))

@@ -23,14 +23,17 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var from = await LockProgressAsync(conn, tx, ct);
-        var (page, prepared) = await TakeReadAheadAsync(from) ?? (await ReadAsync(conn, tx, from, ct), null);
+        var leader = await LeaderProgressAsync(conn, tx, ct);
+        var (page, prepared) = await TakeReadAheadAsync(from) ?? (await ReadAsync(conn, tx, from, leader, ct), null);
         if (page.Next == from) return new BatchResult(0, page.Blocked);
         // A full page means more are waiting: read the next one on another connection while this one is applied, so
-        // the database's and this process's work overlap when catching up.
-        if (page.Events.Count >= batchSize) _readAhead = (page.Next, ReadAheadAsync(page.Next, ct));
+        // the database's and this process's work overlap when catching up. (A follower's pages end at its leader's
+        // progress, read afresh each batch: it reads in turn.)
+        if (page.Events.Count >= batchSize && leader is null) _readAhead = (page.Next, ReadAheadAsync(page.Next, ct));
         try
         {
-            if (page.Events.Count > 0) await projection.ApplyAsync(page.Events, new ProjectionContext(conn, tx) { Prepared = prepared }, ct);
+            if (page.Events.Count > 0)
+                await projection.ApplyAsync(page.Events, new ProjectionContext(conn, tx) { Prepared = prepared, Through = page.Next }, ct);
             await SaveProgressAsync(conn, tx, page.Next, ct);
             await tx.CommitAsync(ct);
         }
@@ -49,8 +52,21 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
 
     private (FeedPosition From, Task<(EventFeed.Page, object?)?> Page)? _readAhead;
 
-    private Task<EventFeed.Page> ReadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, FeedPosition from, CancellationToken ct) =>
-        EventFeed.ReadAsync(conn, tx, from, batchSize, projection.EventTypes, withData: projection.ReadsData, ct: ct);
+    private Task<EventFeed.Page> ReadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, FeedPosition from, FeedPosition? upTo, CancellationToken ct) =>
+        EventFeed.ReadAsync(conn, tx, from, batchSize, projection.EventTypes, upTo: upTo, withData: projection.ReadsData, ct: ct);
+
+    /// <summary>
+    /// For a follower, the committed progress of the projection it follows (the start of the log if that one has none
+    /// yet): this batch reads no further. Null for a projection that follows none.
+    /// </summary>
+    internal async Task<FeedPosition?> LeaderProgressAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        if (projection.Follows is not { } leader) return null;
+        await using var cmd = new NpgsqlCommand("select tx_id::text, seq_id from projection_progress where name = $1", conn, tx);
+        cmd.Parameters.Add(new() { Value = leader });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? new FeedPosition(ulong.Parse(reader.GetString(0)), reader.GetInt64(1)) : FeedPosition.Start;
+    }
 
     /// <summary>
     /// The page read ahead from <paramref name="from"/>, if there is one. It is still exactly what a read now would
@@ -72,7 +88,7 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
         try
         {
             await using var conn = await dataSource.OpenConnectionAsync(ct);
-            page = await ReadAsync(conn, null, from, ct);
+            page = await ReadAsync(conn, null, from, null, ct);
         }
         catch (Exception e) when (e is OperationCanceledException or NpgsqlException)
         {
@@ -97,7 +113,7 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
             if (await LockProgressAsync(conn, tx, ct) != from) return; // someone else moved on; they own this range now
             try
             {
-                await projection.ApplyAsync([e], new ProjectionContext(conn, tx), ct);
+                await projection.ApplyAsync([e], new ProjectionContext(conn, tx) { Through = e.Position }, ct);
             }
             catch (Exception error) when (IsPoison(error))
             {

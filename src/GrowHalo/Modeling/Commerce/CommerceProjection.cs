@@ -11,11 +11,13 @@ using NpgsqlTypes;
 namespace GrowHalo.Modeling.Commerce;
 
 /// <summary>
-/// The one projection behind the numbers: applies a batch of source events to orders, refunds, customers, ad spend,
-/// products and checkouts with set-based upserts, then — in the same transaction, so every read model stands at one
-/// progress position — recomputes daily_summaries for exactly the (tenant, day)s the batch touched: old and new days
-/// of changed orders, the days of their refunds, new refunds' days, old and new first-order days of affected
-/// customers, and ad days. Late, updated and out-of-order records therefore correct every day they touch.
+/// The projection behind the numbers: applies a batch of source events to orders, refunds, customer records, ad
+/// spend, products and checkouts with set-based upserts, then — in the same transaction, so these read models stand
+/// at one progress position — recomputes daily_summaries for exactly the (tenant, day)s the batch touched: old and new
+/// days of changed orders, the days of their refunds, new refunds' days, and ad days. Late, updated and out-of-order
+/// records therefore correct every day they touch. The customers whose orders or refunds changed are queued for the
+/// customers projection (<see cref="CustomerFactsProjection"/>), which follows this one and keeps their order facts
+/// and the first-order days that new_customers counts.
 /// </summary>
 public sealed class CommerceProjection : IProjection
 {
@@ -24,14 +26,13 @@ public sealed class CommerceProjection : IProjection
     public IReadOnlyCollection<string>? EventTypes { get; } = SourceEventTypes.All.ToList();
 
     private static readonly string[] Tables =
-        ["daily_summaries", "order_day_totals", "first_order_days", "orders", "order_refunds", "customers", "ad_spend", "products", "checkouts", "read_model_freshness"];
+        ["daily_summaries", "order_day_totals", "customer_fact_queue", "orders", "order_refunds", "customers", "ad_spend", "products", "checkouts", "read_model_freshness"];
 
     public object? Prepare(IReadOnlyList<StoredEvent> events) => CommerceBatch.Parse(events);
 
     public async Task ApplyAsync(IReadOnlyList<StoredEvent> events, ProjectionContext context, CancellationToken ct)
     {
         var batch = context.Prepared as CommerceBatch ?? CommerceBatch.Parse(events);
-        await DailySummaryLock.AcquireAsync(context.Connection, context.Transaction, batch.Tenants, ct);
 
         await CustomerRecordWriter.WriteAsync(context, batch.Customers, ct);
         var orders = await OrderWriter.WriteAsync(context, batch, ct);
@@ -52,18 +53,16 @@ public sealed class CommerceProjection : IProjection
             days.Add((r.Tenant, r.Day));
             if (r.CustomerKey is not null) customers.Add((r.Tenant, r.CustomerKey));
         }
-        var moves = await CustomerOrderFacts.RecomputeAsync(context, customers, ct);
-        await DayTotals.MoveFirstDaysAsync(context, moves, ct);
-        foreach (var move in moves)
-        {
-            if (move.OldDay is { } old) days.Add((move.Tenant, old));
-            if (move.NewDay is { } day) days.Add((move.Tenant, day));
-        }
+        // At the last event's position, which the customers projection's pages reach exactly.
+        await CustomerOrderFacts.QueueAsync(context, customers, events[^1].Position, ct);
         days.UnionWith(await AdSpendWriter.WriteAsync(context, batch.AdRows, ct));
         await CatalogWriter.WriteProductsAsync(context, batch.Products, ct);
         await CatalogWriter.WriteCheckoutsAsync(context, batch.Checkouts, ct);
         await Freshness.WriteAsync(context, batch.Freshness, ct);
 
+        // The read-model lock guards the recompute alone: everything above writes rows no other writer changes, or
+        // adds to them (day totals), so the customers projection's batches overlap with this one up to here.
+        await DailySummaryLock.AcquireAsync(context.Connection, context.Transaction, batch.Tenants, ct);
         await DailySummaryRecompute.RecomputeAsync(context.Connection, context.Transaction, days, ct);
     }
 

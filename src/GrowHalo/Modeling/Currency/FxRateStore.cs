@@ -1,5 +1,6 @@
 using GrowHalo.Analytics.DailySummaries;
 using GrowHalo.EventStore.Projections;
+using GrowHalo.Modeling.Commerce;
 using GrowHalo.Modeling.Customers;
 using GrowHalo.Platform.Tenancy;
 using Npgsql;
@@ -11,8 +12,9 @@ public sealed record FxImportResult(int Imported, int DaysRecomputed, int Custom
 /// <summary>
 /// Loads a tenant's exchange rates and, in the same transaction, re-aggregates what they convert: the daily summaries
 /// of every day a loaded rate can serve (its day and the 6 after, see fx_rate) and the lifetime spend of customers
-/// with orders in those currencies. Holds the tenant's read-model lock, so the projection never overwrites it with
-/// numbers computed before the rates were there.
+/// with orders in those currencies. Takes turns with the customers projection (the customer-facts lock, first) and
+/// holds the tenant's read-model lock for the summaries, so no projection overwrites them with numbers computed
+/// before the rates were there.
 /// </summary>
 public sealed class FxRateStore(NpgsqlDataSource dataSource)
 {
@@ -21,7 +23,8 @@ public sealed class FxRateStore(NpgsqlDataSource dataSource)
         if (rates.Count == 0) return new FxImportResult(0, 0, 0);
         await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
         var (conn, tx) = (db.Connection, db.Transaction);
-        await DailySummaryLock.AcquireAsync(conn, tx, [tenantId], ct);
+        var context = new ProjectionContext(conn, tx);
+        await CustomerOrderFacts.LockAsync(context, ct);
 
         var latest = rates.GroupBy(r => (r.Date, r.From, r.To)).Select(g => g.Last()).ToList(); // a repeated line: the last one wins
         await using (var upsert = new NpgsqlCommand("""
@@ -50,10 +53,21 @@ public sealed class FxRateStore(NpgsqlDataSource dataSource)
             await using var r = await affected.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) keys.Add((tenantId, r.GetString(0)));
         }
-        await CustomerOrderFacts.RecomputeAsync(new ProjectionContext(conn, tx), keys, ct);
+        // Rates move no first-order day, but a customer whose orders changed since the customers projection's last
+        // batch has a new one: move it here, as that batch would have.
+        var moves = await CustomerOrderFacts.RecomputeAsync(context, keys, ct);
+        await DayTotals.MoveFirstDaysAsync(context, moves, ct);
 
+        // The lock is taken after the customers' rows are written, as the commerce projection takes it after its own:
+        // whoever holds it writes nothing but summaries, so it waits for nobody.
+        await DailySummaryLock.AcquireAsync(conn, tx, [tenantId], ct);
         var days = DailySummaryRecompute.Days(tenantId, latest.Min(r => r.Date), latest.Max(r => r.Date).AddDays(6));
-        await DailySummaryRecompute.RecomputeAsync(conn, tx, days, ct);
+        foreach (var move in moves)
+        {
+            if (move.OldDay is { } old) days.Add((tenantId, old));
+            if (move.NewDay is { } day) days.Add((tenantId, day));
+        }
+        await DailySummaryRecompute.RecomputeAsync(conn, tx, days.Distinct().ToList(), ct);
         await db.CommitAsync(ct);
         return new FxImportResult(latest.Count, days.Count, keys.Count);
     }

@@ -1,3 +1,4 @@
+using GrowHalo.EventStore;
 using GrowHalo.EventStore.Projections;
 using GrowHalo.Modeling.Commerce;
 
@@ -7,7 +8,8 @@ namespace GrowHalo.Modeling.Customers;
 /// Recomputes customers' order facts from the orders table: first and last counted order, counted orders, and
 /// lifetime spend net of refunds in the reporting currency (each amount at its own day's rate; an amount without a
 /// rate is left out and flagged). A key with no orders and no customer record has no row. Reports the customers
-/// whose first-order day moved, old and new, since new_customers counts by that day.
+/// whose first-order day moved, old and new, since new_customers counts by that day. Whoever recomputes holds
+/// <see cref="LockAsync"/>, so the old day a move starts from is the one the last recompute wrote.
 /// </summary>
 internal static class CustomerOrderFacts
 {
@@ -58,11 +60,19 @@ internal static class CustomerOrderFacts
             returning c.tenant_id, c.customer_key, c.first_order_day),
         dropped as (
             delete from customers c using ord o
-            where c.tenant_id = o.tenant_id and c.customer_key = o.customer_key and o.known_orders = 0 and not o.has_record)
+            where c.tenant_id = o.tenant_id and c.customer_key = o.customer_key and o.known_orders = 0 and not o.has_record
+              and c.record_updated_at is null)
         select o.tenant_id, o.old_first_day, w.first_order_day
         from ord o left join written w on w.tenant_id = o.tenant_id and w.customer_key = o.customer_key
         where o.old_first_day is distinct from w.first_order_day
         """;
+
+    /// <summary>Held until commit by every recompute: the customers projection's batches and fx loads take turns.</summary>
+    public static async Task LockAsync(ProjectionContext context, CancellationToken ct)
+    {
+        await using var cmd = context.Command("select pg_advisory_xact_lock(hashtextextended('growhalo:customer-facts', 0))");
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
 
     public static async Task<List<FirstDayMove>> RecomputeAsync(ProjectionContext context, IReadOnlyCollection<(string Tenant, string Key)> keys, CancellationToken ct)
     {
@@ -73,5 +83,31 @@ internal static class CustomerOrderFacts
         while (await r.ReadAsync(ct))
             moves.Add(new FirstDayMove(r.GetString(0), r.IsDBNull(1) ? null : r.GetFieldValue<DateOnly>(1), r.IsDBNull(2) ? null : r.GetFieldValue<DateOnly>(2)));
         return moves;
+    }
+
+    /// <summary>
+    /// Takes the customers queued at or before <paramref name="through"/> off the queue, and recomputes them. (Two
+    /// statements: planned as one, the recompute cannot know how few customers the queue gives it.)
+    /// </summary>
+    public static async Task<List<FirstDayMove>> RecomputeQueuedAsync(ProjectionContext context, FeedPosition through, CancellationToken ct)
+    {
+        var keys = new HashSet<(string Tenant, string Key)>();
+        await using (var cmd = context.Command("""
+            delete from customer_fact_queue where (tx_id, seq_id) <= ($1::text::xid8, $2) returning tenant_id, customer_key
+            """).With(through.TxId.ToString()).With(through.Sequence))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct)) keys.Add((r.GetString(0), r.GetString(1)));
+        return await RecomputeAsync(context, keys, ct);
+    }
+
+    /// <summary>Queues, for the customers projection, the customers whose orders or refunds changed in a batch.</summary>
+    public static async Task QueueAsync(ProjectionContext context, IReadOnlyCollection<(string Tenant, string Key)> keys, FeedPosition at, CancellationToken ct)
+    {
+        if (keys.Count == 0) return;
+        await using var cmd = context.Command("""
+            insert into customer_fact_queue (tenant_id, customer_key, tx_id, seq_id)
+            select tenant_id, customer_key, $3::text::xid8, $4 from unnest($1::text[], $2::text[]) as u(tenant_id, customer_key)
+            """).WithTexts(keys.Select(k => k.Tenant)).WithTexts(keys.Select(k => k.Key)).With(at.TxId.ToString()).With(at.Sequence);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -19,7 +19,9 @@ internal static class CustomerRecordWriter
     public static async Task WriteAsync(ProjectionContext context, IReadOnlyCollection<KeyValuePair<(string Tenant, string Id), ShopifyCustomer>> customers, CancellationToken ct)
     {
         if (customers.Count == 0) return;
-        var list = customers.Select(c => (c.Key.Tenant, Customer: c.Value)).ToList();
+        // In key order, as the customers projection writes them: two batches that share customers lock them in one order.
+        var list = customers.OrderBy(c => c.Key.Tenant, StringComparer.Ordinal).ThenBy(c => c.Value.Key, StringComparer.Ordinal)
+            .Select(c => (c.Key.Tenant, Customer: c.Value)).ToList();
         await using var cmd = context.Command(Sql)
             .WithTexts(list.Select(x => x.Tenant)).WithTexts(list.Select(x => x.Customer.Key)).WithTexts(list.Select(x => x.Customer.Id))
             .WithTexts(list.Select(x => x.Customer.Email)).WithTexts(list.Select(x => x.Customer.FirstName))
