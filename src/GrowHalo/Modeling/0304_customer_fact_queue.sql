@@ -2,7 +2,7 @@
 -- first_order_days move from the commerce projection to the "customers" projection, which follows it
 -- (Modeling/Customers/CustomerFactsProjection.cs) on its own connection. Commerce queues here, in its own
 -- transaction, the customers whose orders or refunds it changed, at the position of the batch's last event; the
--- customers projection takes what is queued up to the position it reaches, recomputes those customers and the
+-- customers projection takes what is queued in the range of positions a batch covers, recomputes those customers and the
 -- days their first order moved between. A customer queued twice is recomputed once.
 create table if not exists customer_fact_queue (
     tenant_id     text   not null,

@@ -3,9 +3,11 @@ using Npgsql;
 namespace GrowHalo.Analytics.DailySummaries;
 
 /// <summary>
-/// Serialises the writers of a tenant's read models: the commerce projection and admin recomputations (fx loads,
-/// POST /metrics/aggregate). Without it, a recomputation that read the documents before the other committed could
-/// overwrite a newer summary. Taken first in each transaction, in tenant order, so the writers cannot deadlock.
+/// Serialises the recomputations of a tenant's daily summaries: the commerce and customers projections' and admin
+/// ones (fx loads, POST /metrics/aggregate). Without it, a recomputation that read the documents before the other
+/// committed could overwrite a newer summary. Taken in tenant order, right before the recompute, after the holder has
+/// written everything else: while it is held nothing but summaries is written, so the holder waits for no one and the
+/// writers cannot deadlock. (An fx load, which also rewrites customers, first takes the customer-facts lock.)
 /// </summary>
 public static class DailySummaryLock
 {

@@ -46,6 +46,9 @@ public sealed record ProjectionContext(NpgsqlConnection Connection, NpgsqlTransa
     /// <summary>What <see cref="IProjection.Prepare"/> made of these events, when the runner prepared them ahead.</summary>
     public object? Prepared { get; init; }
 
+    /// <summary>The position this batch starts after: where the projection stood.</summary>
+    public FeedPosition From { get; init; }
+
     /// <summary>The position this batch moves the projection to: at or after its last event.</summary>
     public FeedPosition Through { get; init; }
 

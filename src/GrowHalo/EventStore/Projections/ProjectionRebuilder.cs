@@ -126,7 +126,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, IEnumerable
             var page = await EventFeed.ReadAsync(conn, tx, after, ProjectionDaemonOptions.DefaultBatchSize, runner.Projection.EventTypes, tenantId, upTo,
                 runner.Projection.ReadsData, ct);
             if (page.Events.Count == 0) break;
-            await ApplyPassingOverPoisonAsync(runner, context with { Through = page.Next }, page.Events, ct);
+            await ApplyPassingOverPoisonAsync(runner, context with { From = after, Through = page.Next }, page.Events, ct);
             after = page.Next;
             processed += page.Events.Count;
             progress?.Report(new RebuildProgress(runner.Projection.Name, processed, Math.Max(total, processed)));
@@ -149,12 +149,13 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, IEnumerable
             return;
         }
         catch (Exception e) when (ProjectionRunner.IsPoison(e)) { await tx.RollbackAsync("page", ct); }
+        var from = context.From;
         foreach (var e in events)
         {
             await tx.SaveAsync("event", ct);
             try
             {
-                await runner.Projection.ApplyAsync([e], context with { Through = e.Position }, ct);
+                await runner.Projection.ApplyAsync([e], context with { From = from, Through = e.Position }, ct);
                 await tx.ReleaseAsync("event", ct);
             }
             catch (Exception error) when (ProjectionRunner.IsPoison(error))
@@ -164,6 +165,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, IEnumerable
                     runner.Projection.Name, e.Sequence, e.Type, e.TenantId);
                 await runner.InsertFailureAsync(context.Connection, tx, e, error, ct);
             }
+            from = e.Position;
         }
     }
 

@@ -33,7 +33,7 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
         try
         {
             if (page.Events.Count > 0)
-                await projection.ApplyAsync(page.Events, new ProjectionContext(conn, tx) { Prepared = prepared, Through = page.Next }, ct);
+                await projection.ApplyAsync(page.Events, new ProjectionContext(conn, tx) { Prepared = prepared, From = from, Through = page.Next }, ct);
             await SaveProgressAsync(conn, tx, page.Next, ct);
             await tx.CommitAsync(ct);
         }
@@ -113,7 +113,7 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
             if (await LockProgressAsync(conn, tx, ct) != from) return; // someone else moved on; they own this range now
             try
             {
-                await projection.ApplyAsync([e], new ProjectionContext(conn, tx) { Through = e.Position }, ct);
+                await projection.ApplyAsync([e], new ProjectionContext(conn, tx) { From = from, Through = e.Position }, ct);
             }
             catch (Exception error) when (IsPoison(error))
             {

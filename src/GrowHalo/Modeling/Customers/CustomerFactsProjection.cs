@@ -10,8 +10,8 @@ namespace GrowHalo.Modeling.Customers;
 /// <summary>
 /// Customers' order facts (first and last order, orders, lifetime spend) and first_order_days, which new_customers
 /// counts. It follows the commerce projection: commerce queues the customers whose orders or refunds a batch changed
-/// (customer_fact_queue, at the batch's last event); each batch here takes what is queued up to where it reaches,
-/// recomputes those customers from the orders, moves their first-order days and recomputes those days' summaries.
+/// (customer_fact_queue, at the batch's last event); each batch here takes what is queued in the range of positions it
+/// covers, recomputes those customers from the orders, moves their first-order days and recomputes those days' summaries.
 ///
 /// Why a projection of its own: recomputing customers is a third of what projecting an order costs the database. On
 /// its own connection it runs beside commerce (another core) instead of after it in commerce's transaction. The price:
@@ -31,7 +31,7 @@ public sealed class CustomerFactsProjection : IProjection
     public async Task ApplyAsync(IReadOnlyList<StoredEvent> events, ProjectionContext context, CancellationToken ct)
     {
         await CustomerOrderFacts.LockAsync(context, ct);
-        var moves = await CustomerOrderFacts.RecomputeQueuedAsync(context, context.Through, ct);
+        var moves = await CustomerOrderFacts.RecomputeQueuedAsync(context, context.From, context.Through, ct);
         await DayTotals.MoveFirstDaysAsync(context, moves, ct);
         var days = new HashSet<(string Tenant, DateOnly Day)>();
         foreach (var move in moves)

@@ -86,15 +86,19 @@ internal static class CustomerOrderFacts
     }
 
     /// <summary>
-    /// Takes the customers queued at or before <paramref name="through"/> off the queue, and recomputes them. (Two
-    /// statements: planned as one, the recompute cannot know how few customers the queue gives it.)
+    /// Takes the customers queued in (<paramref name="from"/>, <paramref name="through"/>] off the queue, and recomputes
+    /// them. Only that range: customers whose recompute failed stay behind with the event the daemon recorded as failed,
+    /// rather than failing every later batch. (Two statements: planned as one, the recompute cannot know how few
+    /// customers the queue gives it.)
     /// </summary>
-    public static async Task<List<FirstDayMove>> RecomputeQueuedAsync(ProjectionContext context, FeedPosition through, CancellationToken ct)
+    public static async Task<List<FirstDayMove>> RecomputeQueuedAsync(ProjectionContext context, FeedPosition from, FeedPosition through, CancellationToken ct)
     {
         var keys = new HashSet<(string Tenant, string Key)>();
         await using (var cmd = context.Command("""
-            delete from customer_fact_queue where (tx_id, seq_id) <= ($1::text::xid8, $2) returning tenant_id, customer_key
-            """).With(through.TxId.ToString()).With(through.Sequence))
+            delete from customer_fact_queue
+            where (tx_id, seq_id) > ($1::text::xid8, $2) and (tx_id, seq_id) <= ($3::text::xid8, $4)
+            returning tenant_id, customer_key
+            """).With(from.TxId.ToString()).With(from.Sequence).With(through.TxId.ToString()).With(through.Sequence))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct)) keys.Add((r.GetString(0), r.GetString(1)));
         return await RecomputeAsync(context, keys, ct);
