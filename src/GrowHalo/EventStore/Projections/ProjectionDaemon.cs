@@ -83,6 +83,8 @@ public sealed class ProjectionDaemon(
             if (batch.Events > 0)
             {
                 retry = TimeSpan.Zero;
+                // Its followers may read on now (in this process; others' followers hear of appends, or poll).
+                foreach (var follower in projections.Where(p => p.Follows == runner.Projection.Name)) _signals[follower.Name].Set();
                 BatchCommitted?.Invoke(runner.Projection.Name);
                 continue;
             }
