@@ -59,7 +59,7 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
     /// For a follower, the committed progress of the projection it follows (the start of the log if that one has none
     /// yet): this batch reads no further. Null for a projection that follows none.
     /// </summary>
-    internal async Task<FeedPosition?> LeaderProgressAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    private async Task<FeedPosition?> LeaderProgressAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
         if (projection.Follows is not { } leader) return null;
         await using var cmd = new NpgsqlCommand("select tx_id::text, seq_id from projection_progress where name = $1", conn, tx);

@@ -46,7 +46,9 @@ internal static class DayTotals
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    public static async Task MoveFirstDaysAsync(ProjectionContext context, IReadOnlyCollection<CustomerOrderFacts.FirstDayMove> moves, CancellationToken ct)
+    /// <summary>Returns the days whose new-customer counts changed, for their summaries to be recomputed.</summary>
+    public static async Task<HashSet<(string Tenant, DateOnly Day)>> MoveFirstDaysAsync(
+        ProjectionContext context, IReadOnlyCollection<CustomerOrderFacts.FirstDayMove> moves, CancellationToken ct)
     {
         var deltas = new List<(string Tenant, DateOnly Day, long Customers)>();
         foreach (var m in moves)
@@ -54,9 +56,10 @@ internal static class DayTotals
             if (m.OldDay is { } old) deltas.Add((m.Tenant, old, -1));
             if (m.NewDay is { } day) deltas.Add((m.Tenant, day, 1));
         }
-        if (deltas.Count == 0) return;
+        if (deltas.Count == 0) return [];
         await using var cmd = context.Command(FirstDaysSql)
             .WithTexts(deltas.Select(d => d.Tenant)).With(deltas.Select(d => d.Day).ToArray()).With(deltas.Select(d => d.Customers).ToArray());
         await cmd.ExecuteNonQueryAsync(ct);
+        return deltas.Select(d => (d.Tenant, d.Day)).ToHashSet();
     }
 }

@@ -56,18 +56,14 @@ public sealed class FxRateStore(NpgsqlDataSource dataSource)
         // Rates move no first-order day, but a customer whose orders changed since the customers projection's last
         // batch has a new one: move it here, as that batch would have.
         var moves = await CustomerOrderFacts.RecomputeAsync(context, keys, ct);
-        await DayTotals.MoveFirstDaysAsync(context, moves, ct);
+        var moved = await DayTotals.MoveFirstDaysAsync(context, moves, ct);
 
         // The lock is taken after the customers' rows are written, as the commerce projection takes it after its own:
         // whoever holds it writes nothing but summaries, so it waits for nobody.
         await DailySummaryLock.AcquireAsync(conn, tx, [tenantId], ct);
-        var days = DailySummaryRecompute.Days(tenantId, latest.Min(r => r.Date), latest.Max(r => r.Date).AddDays(6));
-        foreach (var move in moves)
-        {
-            if (move.OldDay is { } old) days.Add((tenantId, old));
-            if (move.NewDay is { } day) days.Add((tenantId, day));
-        }
-        await DailySummaryRecompute.RecomputeAsync(conn, tx, days.Distinct().ToList(), ct);
+        var days = DailySummaryRecompute.Days(tenantId, latest.Min(r => r.Date), latest.Max(r => r.Date).AddDays(6)).ToHashSet();
+        days.UnionWith(moved);
+        await DailySummaryRecompute.RecomputeAsync(conn, tx, days, ct);
         await db.CommitAsync(ct);
         return new FxImportResult(latest.Count, days.Count, keys.Count);
     }

@@ -32,14 +32,7 @@ public sealed class CustomerFactsProjection : IProjection
     {
         await CustomerOrderFacts.LockAsync(context, ct);
         var moves = await CustomerOrderFacts.RecomputeQueuedAsync(context, context.From, context.Through, ct);
-        await DayTotals.MoveFirstDaysAsync(context, moves, ct);
-        var days = new HashSet<(string Tenant, DateOnly Day)>();
-        foreach (var move in moves)
-        {
-            if (move.OldDay is { } old) days.Add((move.Tenant, old));
-            if (move.NewDay is { } day) days.Add((move.Tenant, day));
-        }
-        await RecomputeSummariesAsync(context, days, ct);
+        await RecomputeSummariesAsync(context, await DayTotals.MoveFirstDaysAsync(context, moves, ct), ct);
     }
 
     /// <summary>Clears the facts and first-order days, and recomputes the days that counted new customers. Commerce's reset empties the queue.</summary>
