@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GrowHalo.EventStore.Projections;
 using Npgsql;
 
 namespace GrowHalo.EventStore;
@@ -27,11 +28,42 @@ internal static class EventReader
         return list;
     }
 
-    public static StoredEvent Read(NpgsqlDataReader r)
+    /// <summary>
+    /// Reads the rows as <see cref="ReadAllAsync"/> does, but hands each event with its body to
+    /// <paramref name="reducer"/> and keeps it without: the body's document is disposed (its pooled buffers reused)
+    /// as soon as the reducer returns, so a page's bodies never pile up. Once the reducer throws it is given nothing
+    /// more; the rows are still read, and the exception is returned with them.
+    /// </summary>
+    public static async Task<(List<StoredEvent> Events, Exception? Error)> ReduceAllAsync(NpgsqlCommand cmd, IEventReducer reducer, CancellationToken ct)
+    {
+        var list = new List<StoredEvent>();
+        Exception? error = null;
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var e = Read(reader, withData: false);
+            list.Add(e);
+            if (error is not null) continue;
+            using var body = reader.IsDBNull(6) ? null : JsonDocument.Parse(reader.GetFieldValue<byte[]>(6).AsMemory());
+            try
+            {
+                reducer.Add(body is null ? e : e with { Data = body.RootElement });
+            }
+            catch (Exception thrown)
+            {
+                error = thrown;
+            }
+        }
+        return (list, error);
+    }
+
+    public static StoredEvent Read(NpgsqlDataReader r) => Read(r, withData: true);
+
+    private static StoredEvent Read(NpgsqlDataReader r, bool withData)
     {
         var seq = r.GetInt64(0);
         return new StoredEvent(seq, r.GetGuid(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetString(5),
-            r.IsDBNull(6) ? default : Parse(r.GetFieldValue<byte[]>(6)), r.IsDBNull(7) ? null : Parse(r.GetFieldValue<byte[]>(7)),
+            !withData || r.IsDBNull(6) ? default : Parse(r.GetFieldValue<byte[]>(6)), r.IsDBNull(7) ? null : Parse(r.GetFieldValue<byte[]>(7)),
             r.GetFieldValue<DateTimeOffset>(8), new FeedPosition(ulong.Parse(r.GetString(9)), seq));
     }
 

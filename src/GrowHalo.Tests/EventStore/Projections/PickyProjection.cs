@@ -1,3 +1,4 @@
+using System.Text.Json;
 using GrowHalo.EventStore;
 using GrowHalo.EventStore.Projections;
 using Npgsql;
@@ -8,16 +9,30 @@ namespace GrowHalo.Tests.EventStore.Projections;
 /// <summary>
 /// A test projection that stores each event's "amount" in a table whose check constraint refuses negative amounts:
 /// an event with a negative amount is poison (the database rejects it mid-batch, aborting the transaction).
+/// With <paramref name="reduces"/>, it reads the amounts in a reducer (<see cref="IProjection.CreateReducer"/>) and
+/// applies the reduction: an amount that is not a number is poison there, before the database sees it.
 /// </summary>
-public sealed class PickyProjection(string name) : IProjection
+public sealed class PickyProjection(string name, bool reduces = false) : IProjection
 {
     public string Name => name;
     public IReadOnlyCollection<string>? EventTypes => null;
     private string Table => $"picky_{name}";
 
-    public static async Task<PickyProjection> CreateAsync(NpgsqlDataSource db, string name)
+    /// <summary>Events handed to ApplyAsync with their bodies although the page was reduced (more than one event, so not a retry alone).</summary>
+    public int BodiesSeenInReducedPages;
+
+    public IEventReducer? CreateReducer() => reduces ? new AmountReducer() : null;
+
+    private sealed class AmountReducer : IEventReducer
     {
-        var picky = new PickyProjection(name);
+        private readonly List<(long Sequence, string Tenant, int Amount)> _rows = [];
+        public void Add(StoredEvent e) => _rows.Add((e.Sequence, e.TenantId, e.Data.GetProperty("amount").GetInt32()));
+        public object Complete() => _rows;
+    }
+
+    public static async Task<PickyProjection> CreateAsync(NpgsqlDataSource db, string name, bool reduces = false)
+    {
+        var picky = new PickyProjection(name, reduces);
         await using var cmd = db.CreateCommand(
             $"create table {picky.Table} (seq_id bigint primary key, tenant_id text not null, amount int not null check (amount >= 0))");
         await cmd.ExecuteNonQueryAsync();
@@ -27,9 +42,18 @@ public sealed class PickyProjection(string name) : IProjection
     public async Task ApplyAsync(IReadOnlyList<StoredEvent> events, ProjectionContext context, CancellationToken ct)
     {
         await using var cmd = context.Command($"insert into {Table} select * from unnest($1::bigint[], $2::text[], $3::int[])");
-        cmd.Parameters.Add(new() { Value = events.Select(e => e.Sequence).ToArray() });
-        cmd.Parameters.Add(new() { Value = events.Select(e => e.TenantId).ToArray() });
-        cmd.Parameters.Add(new() { Value = events.Select(e => e.Data.GetProperty("amount").GetInt32()).ToArray() });
+        var rows = events.Select(e => (e.Sequence, e.TenantId, Amount: 0)).ToList();
+        if (reduces)
+        {
+            rows = context.Prepared as List<(long, string, int)> ?? throw new InvalidOperationException("A reduced page came without its reduction.");
+            Assert.Equal(events.Select(e => e.Sequence), rows.Select(r => r.Item1));
+            if (events.Count > 1) Interlocked.Add(ref BodiesSeenInReducedPages, events.Count(e => e.Data.ValueKind != JsonValueKind.Undefined));
+        }
+        else
+            rows = events.Select(e => (e.Sequence, e.TenantId, e.Data.GetProperty("amount").GetInt32())).ToList();
+        cmd.Parameters.Add(new() { Value = rows.Select(r => r.Item1).ToArray() });
+        cmd.Parameters.Add(new() { Value = rows.Select(r => r.Item2).ToArray() });
+        cmd.Parameters.Add(new() { Value = rows.Select(r => r.Item3).ToArray() });
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

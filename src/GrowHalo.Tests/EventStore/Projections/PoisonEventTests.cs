@@ -37,4 +37,41 @@ public sealed class PoisonEventTests
         Assert.Equal(1, (await run.StatusOfAsync("picky")).Failures);
         Assert.Equal(12, (await steady.RowsAsync(run.DataSource)).Sum(r => r.Events));
     }
+
+    [Fact]
+    public async Task a_reducing_projection_gets_pages_without_bodies_and_passes_over_events_its_reducer_or_the_database_refuses()
+    {
+        await using var run = await RunningDaemon.StartAsync(async db => [await PickyProjection.CreateAsync(db, "reducing", reduces: true)]);
+        var picky = (PickyProjection)run.Projections[0];
+        const string tenant = "t-acme";
+
+        // Event 3's amount is no number (its reducer throws); event 7's is negative (the database refuses it).
+        static NewEvent Odd(string tenant, int i) => i == 3
+            ? NewEvent.Create(tenant, $"shopify:order:{i}", Guid.NewGuid().ToString(), "order_seen", new { amount = "lots" })
+            : Amount(tenant, i, i == 7 ? -1 : i);
+        var first = await run.Store.AppendAsync(tenant, [.. Enumerable.Range(1, 10).Select(i => Odd(tenant, i))]);
+        var refused = new[] { first.Events[2].Sequence!.Value, first.Events[6].Sequence!.Value };
+        var expected = first.Events.Select(e => e.Sequence!.Value).Except(refused).ToList();
+        await run.WaitForNonStaleAsync();
+
+        Assert.Equal(expected, await picky.SequencesAsync(run.DataSource));
+        var status = await run.StatusOfAsync("reducing");
+        Assert.Equal(2, status.Failures);
+
+        // A page read in one piece is applied in one piece, from its reduction, without its bodies.
+        var later = await run.Store.AppendAsync(tenant, [.. Enumerable.Range(11, 20).Select(i => Amount(tenant, i, i))]);
+        await run.WaitForNonStaleAsync();
+        expected.AddRange(later.Events.Select(e => e.Sequence!.Value));
+        Assert.Equal(expected, await picky.SequencesAsync(run.DataSource));
+        Assert.Equal(0, picky.BodiesSeenInReducedPages);
+
+        // A tenant rebuild (one transaction, savepoints for the retries) and a whole one come to the same rows and failures.
+        await run.Rebuilder.RebuildAsync("reducing", tenant, null, CancellationToken.None);
+        Assert.Equal(expected, await picky.SequencesAsync(run.DataSource));
+        Assert.Equal(2, (await run.StatusOfAsync("reducing")).Failures);
+        await run.Rebuilder.RebuildAsync("reducing", null, null, CancellationToken.None);
+        Assert.Equal(expected, await picky.SequencesAsync(run.DataSource));
+        Assert.Equal(2, (await run.StatusOfAsync("reducing")).Failures);
+        Assert.Equal(0, picky.BodiesSeenInReducedPages);
+    }
 }

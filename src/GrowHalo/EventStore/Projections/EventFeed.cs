@@ -20,12 +20,18 @@ internal static class EventFeed
 {
     /// <param name="Blocked">Committed events exist past <paramref name="Next"/> but an older transaction, still open
     /// somewhere on the server, keeps them unreadable. No notification comes when it ends: the caller should look again soon.</param>
-    public sealed record Page(IReadOnlyList<StoredEvent> Events, FeedPosition Next, bool Blocked = false);
+    /// <param name="Reduction">With a reducer: what it made of <paramref name="Events"/> (whose bodies it alone saw), or null if it threw.</param>
+    /// <param name="ReductionError">With a reducer: what it threw, if it did.</param>
+    public sealed record Page(IReadOnlyList<StoredEvent> Events, FeedPosition Next, bool Blocked = false)
+    {
+        public object? Reduction { get; init; }
+        public Exception? ReductionError { get; init; }
+    }
 
     public static async Task<Page> ReadAsync(
         NpgsqlConnection conn, NpgsqlTransaction? tx, FeedPosition after, int limit,
         IReadOnlyCollection<string>? types = null, string? tenantId = null, FeedPosition? upTo = null, bool withData = true,
-        CancellationToken ct = default)
+        IEventReducer? reducer = null, CancellationToken ct = default)
     {
         ulong safeBelow;
         await using (var snap = new NpgsqlCommand("""
@@ -52,8 +58,20 @@ internal static class EventFeed
         cmd.Parameters.Add(new() { Value = (object?)upTo?.TxId.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = upTo?.Sequence ?? 0L });
         cmd.Parameters.Add(new() { Value = limit });
-        var events = await EventReader.ReadAllAsync(cmd, ct);
+        var (events, error) = reducer is null ? (await EventReader.ReadAllAsync(cmd, ct), null) : await EventReader.ReduceAllAsync(cmd, reducer, ct);
+        object? reduction = null;
+        if (reducer is not null && error is null)
+        {
+            try { reduction = reducer.Complete(); }
+            catch (Exception thrown) { error = thrown; }
+        }
+        return await PageAsync(conn, tx, after, limit, types, tenantId, upTo, safeBelow, events, ct) with { Reduction = reduction, ReductionError = error };
+    }
 
+    private static async Task<Page> PageAsync(
+        NpgsqlConnection conn, NpgsqlTransaction? tx, FeedPosition after, int limit, IReadOnlyCollection<string>? types, string? tenantId,
+        FeedPosition? upTo, ulong safeBelow, List<StoredEvent> events, CancellationToken ct)
+    {
         var next = events.Count > 0 ? events[^1].Position : after;
         if (events.Count >= limit) return new Page(events, next);
         // Short of the limit: every event up to the bound has been read (a bound is a position some projection

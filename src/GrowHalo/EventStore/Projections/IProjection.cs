@@ -28,12 +28,15 @@ public interface IProjection
     string? Follows => null;
 
     /// <summary>
-    /// Work on a page that needs no database — parsing, reducing — done off the applying path: when catching up, the
-    /// runner prepares the next page while the current one is applied, and passes the result to
-    /// <see cref="ApplyAsync"/> as <see cref="ProjectionContext.Prepared"/>. ApplyAsync must not rely on it (it is
-    /// null for pages read in turn, and when preparing threw). The default prepares nothing.
+    /// A reducer for one page, or null (the default) to be handed every event's body. With a reducer, the feed gives it
+    /// each event's body as the row is read and drops the body when <see cref="IEventReducer.Add"/> returns: only what
+    /// the reducer keeps outlives the read, and a read-ahead page (the runner reads the next page while the current
+    /// one is applied) arrives already reduced. <see cref="ApplyAsync"/> then gets events without bodies (their
+    /// <see cref="StoredEvent.Data"/> is undefined) and the reduction of exactly those events as
+    /// <see cref="ProjectionContext.Prepared"/>. A reducer that throws makes the batch fail as ApplyAsync throwing
+    /// would: the runner retries event by event, each one reduced alone.
     /// </summary>
-    object? Prepare(IReadOnlyList<StoredEvent> events) => null;
+    IEventReducer? CreateReducer() => null;
 
     Task ApplyAsync(IReadOnlyList<StoredEvent> events, ProjectionContext context, CancellationToken ct);
 
@@ -43,7 +46,7 @@ public interface IProjection
 
 public sealed record ProjectionContext(NpgsqlConnection Connection, NpgsqlTransaction Transaction)
 {
-    /// <summary>What <see cref="IProjection.Prepare"/> made of these events, when the runner prepared them ahead.</summary>
+    /// <summary>For a projection with a reducer (<see cref="IProjection.CreateReducer"/>), the reduction of this batch's events; otherwise null.</summary>
     public object? Prepared { get; init; }
 
     /// <summary>The position this batch starts after: where the projection stood.</summary>
@@ -53,4 +56,17 @@ public sealed record ProjectionContext(NpgsqlConnection Connection, NpgsqlTransa
     public FeedPosition Through { get; init; }
 
     public NpgsqlCommand Command(string sql) => new(sql, Connection, Transaction);
+}
+
+/// <summary>Turns a page of events into what a projection applies, one event at a time as the page is read.</summary>
+public interface IEventReducer
+{
+    /// <summary>
+    /// Takes one event, in feed order. Its <see cref="StoredEvent.Data"/> is readable only until this returns (its
+    /// document is then disposed), so keep what is parsed or copied from it, never the elements themselves.
+    /// </summary>
+    void Add(StoredEvent e);
+
+    /// <summary>The reduction of every event added, passed to the projection as <see cref="ProjectionContext.Prepared"/>.</summary>
+    object Complete();
 }

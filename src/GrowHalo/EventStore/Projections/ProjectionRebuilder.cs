@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -124,9 +125,9 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, IEnumerable
         while (true)
         {
             var page = await EventFeed.ReadAsync(conn, tx, after, ProjectionDaemonOptions.DefaultBatchSize, runner.Projection.EventTypes, tenantId, upTo,
-                runner.Projection.ReadsData, ct);
+                runner.Projection.ReadsData, runner.Projection.CreateReducer(), ct);
             if (page.Events.Count == 0) break;
-            await ApplyPassingOverPoisonAsync(runner, context with { From = after, Through = page.Next }, page.Events, ct);
+            await ApplyPassingOverPoisonAsync(runner, context with { From = after, Through = page.Next }, page, tenantId, ct);
             after = page.Next;
             processed += page.Events.Count;
             progress?.Report(new RebuildProgress(runner.Projection.Name, processed, Math.Max(total, processed)));
@@ -138,24 +139,25 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, IEnumerable
     /// As the daemon does, an event the projection cannot apply is recorded in projection_failures and passed over
     /// rather than failing the whole rebuild; savepoints stand in for the daemon's transactions, since a tenant rebuild is one.
     /// </summary>
-    private async Task ApplyPassingOverPoisonAsync(ProjectionRunner runner, ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    private async Task ApplyPassingOverPoisonAsync(ProjectionRunner runner, ProjectionContext context, EventFeed.Page page, string tenantId, CancellationToken ct)
     {
         var tx = context.Transaction;
         await tx.SaveAsync("page", ct);
         try
         {
-            await runner.Projection.ApplyAsync(events, context, ct);
+            if (page.ReductionError is { } unreadable) ExceptionDispatchInfo.Throw(unreadable);
+            await runner.Projection.ApplyAsync(page.Events, context with { Prepared = page.Reduction }, ct);
             await tx.ReleaseAsync("page", ct);
             return;
         }
         catch (Exception e) when (ProjectionRunner.IsPoison(e)) { await tx.RollbackAsync("page", ct); }
         var from = context.From;
-        foreach (var e in events)
+        foreach (var e in await runner.WithBodiesAsync(context.Connection, tx, page.Events, from, tenantId, ct))
         {
             await tx.SaveAsync("event", ct);
             try
             {
-                await runner.Projection.ApplyAsync([e], context with { From = from, Through = e.Position }, ct);
+                await runner.ApplyOneAsync(e, context with { From = from, Through = e.Position }, ct);
                 await tx.ReleaseAsync("event", ct);
             }
             catch (Exception error) when (ProjectionRunner.IsPoison(error))

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -24,7 +25,7 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
         await using var tx = await conn.BeginTransactionAsync(ct);
         var from = await LockProgressAsync(conn, tx, ct);
         var leader = await LeaderProgressAsync(conn, tx, ct);
-        var (page, prepared) = await TakeReadAheadAsync(from) ?? (await ReadAsync(conn, tx, from, leader, ct), null);
+        var page = await TakeReadAheadAsync(from) ?? await ReadAsync(conn, tx, from, leader, ct);
         if (page.Next == from) return new BatchResult(0, page.Blocked);
         // A full page means more are waiting: read the next one on another connection while this one is applied, so
         // the database's and this process's work overlap when catching up. (A follower's pages end at its leader's
@@ -32,8 +33,9 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
         if (page.Events.Count >= batchSize && leader is null) _readAhead = (page.Next, ReadAheadAsync(page.Next, ct));
         try
         {
+            if (page.ReductionError is { } unreadable) ExceptionDispatchInfo.Throw(unreadable);
             if (page.Events.Count > 0)
-                await projection.ApplyAsync(page.Events, new ProjectionContext(conn, tx) { Prepared = prepared, From = from, Through = page.Next }, ct);
+                await projection.ApplyAsync(page.Events, new ProjectionContext(conn, tx) { Prepared = page.Reduction, From = from, Through = page.Next }, ct);
             await SaveProgressAsync(conn, tx, page.Next, ct);
             await tx.CommitAsync(ct);
         }
@@ -50,10 +52,11 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
         return new BatchResult(page.Events.Count, page.Blocked);
     }
 
-    private (FeedPosition From, Task<(EventFeed.Page, object?)?> Page)? _readAhead;
+    private (FeedPosition From, Task<EventFeed.Page?> Page)? _readAhead;
 
     private Task<EventFeed.Page> ReadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, FeedPosition from, FeedPosition? upTo, CancellationToken ct) =>
-        EventFeed.ReadAsync(conn, tx, from, batchSize, projection.EventTypes, upTo: upTo, withData: projection.ReadsData, ct: ct);
+        EventFeed.ReadAsync(conn, tx, from, batchSize, projection.EventTypes, upTo: upTo, withData: projection.ReadsData,
+            reducer: projection.CreateReducer(), ct: ct);
 
     /// <summary>
     /// For a follower, the committed progress of the projection it follows (the start of the log if that one has none
@@ -73,7 +76,7 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
     /// return: it holds only events below its snapshot's horizon, which can no longer change. It is used only if
     /// progress stands where it started (nobody else applied that range meanwhile).
     /// </summary>
-    private async Task<(EventFeed.Page, object?)?> TakeReadAheadAsync(FeedPosition from)
+    private async Task<EventFeed.Page?> TakeReadAheadAsync(FeedPosition from)
     {
         if (_readAhead is not { } ahead) return null;
         _readAhead = null;
@@ -81,39 +84,58 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
         return ahead.From == from ? page : null;
     }
 
-    /// <summary>The next page, read and prepared (see <see cref="IProjection.Prepare"/>) off the applying path.</summary>
-    private async Task<(EventFeed.Page, object?)?> ReadAheadAsync(FeedPosition from, CancellationToken ct)
+    /// <summary>The next page, read (and reduced, see <see cref="IProjection.CreateReducer"/>) off the applying path.</summary>
+    private async Task<EventFeed.Page?> ReadAheadAsync(FeedPosition from, CancellationToken ct)
     {
-        EventFeed.Page page;
         try
         {
             await using var conn = await dataSource.OpenConnectionAsync(ct);
-            page = await ReadAsync(conn, null, from, null, ct);
+            return await ReadAsync(conn, null, from, null, ct);
         }
         catch (Exception e) when (e is OperationCanceledException or NpgsqlException)
         {
             return null; // the next batch reads for itself, and reports the trouble if it persists
         }
-        try
+    }
+
+    /// <summary>
+    /// A failed page's events, to retry one by one with <see cref="ApplyOneAsync"/>. A reducing projection's page holds
+    /// no bodies, so it is read again, with them.
+    /// </summary>
+    internal async Task<IReadOnlyList<StoredEvent>> WithBodiesAsync(
+        NpgsqlConnection conn, NpgsqlTransaction? tx, IReadOnlyList<StoredEvent> events, FeedPosition from, string? tenantId, CancellationToken ct)
+    {
+        if (events.Count == 0 || projection.CreateReducer() is null) return events;
+        var again = await EventFeed.ReadAsync(conn, tx, from, events.Count, projection.EventTypes, tenantId, upTo: events[^1].Position, ct: ct);
+        if (!again.Events.Select(e => e.Position).SequenceEqual(events.Select(e => e.Position)))
+            throw new InvalidOperationException($"Projection {projection.Name}: re-reading events after {from} did not give the page back.");
+        return again.Events;
+    }
+
+    /// <summary>Applies one event alone (reduced alone first, for a projection with a reducer); throws what either throws.</summary>
+    internal Task ApplyOneAsync(StoredEvent e, ProjectionContext context, CancellationToken ct)
+    {
+        if (projection.CreateReducer() is { } reducer)
         {
-            return (page, page.Events.Count > 0 ? projection.Prepare(page.Events) : null);
+            reducer.Add(e);
+            context = context with { Prepared = reducer.Complete() };
         }
-        catch (Exception e) when (IsPoison(e))
-        {
-            return (page, null); // ApplyAsync meets the same trouble, where poison events are handled
-        }
+        return projection.ApplyAsync([e], context, ct);
     }
 
     private async Task ApplyOneByOneAsync(EventFeed.Page page, FeedPosition from, CancellationToken ct)
     {
-        foreach (var e in page.Events)
+        IReadOnlyList<StoredEvent> events;
+        await using (var read = await dataSource.OpenConnectionAsync(ct))
+            events = await WithBodiesAsync(read, null, page.Events, from, null, ct);
+        foreach (var e in events)
         {
             await using var conn = await dataSource.OpenConnectionAsync(ct);
             await using var tx = await conn.BeginTransactionAsync(ct);
             if (await LockProgressAsync(conn, tx, ct) != from) return; // someone else moved on; they own this range now
             try
             {
-                await projection.ApplyAsync([e], new ProjectionContext(conn, tx) { From = from, Through = e.Position }, ct);
+                await ApplyOneAsync(e, new ProjectionContext(conn, tx) { From = from, Through = e.Position }, ct);
             }
             catch (Exception error) when (IsPoison(error))
             {

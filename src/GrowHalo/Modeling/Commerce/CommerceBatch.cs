@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GrowHalo.EventStore;
+using GrowHalo.EventStore.Projections;
 using GrowHalo.Ingestion;
 using GrowHalo.Ingestion.Google;
 using GrowHalo.Ingestion.Meta;
@@ -10,9 +11,10 @@ namespace GrowHalo.Modeling.Commerce;
 /// <summary>
 /// One batch of source events parsed and reduced to what the read models need: the newest version of each order,
 /// customer, product and checkout in the batch (ties: the first to arrive, as across batches), every refund once,
-/// and the last-arrived row of each ad day. Reducing first keeps each write one set-based statement.
+/// and the last-arrived row of each ad day. Reducing first keeps each write one set-based statement. It is the commerce
+/// projection's reducer: the feed hands it each event as the page is read, and it keeps only what it parsed.
 /// </summary>
-internal sealed class CommerceBatch
+internal sealed class CommerceBatch : IEventReducer
 {
     public Dictionary<(string Tenant, string Id), ShopifyOrder> Orders { get; } = [];
     public Dictionary<(string Tenant, string Id), ShopifyRefund> Refunds { get; } = [];
@@ -23,28 +25,28 @@ internal sealed class CommerceBatch
     public Dictionary<string, (DateTimeOffset LastEventAt, long Events)> Freshness { get; } = [];
 
     /// <summary>
-    /// Each kept order's line items as the JSON its row stores. Made with the rest of the batch, so that a batch
-    /// prepared ahead (ProjectionRunner's read-ahead) does this work off the applying transaction's path.
+    /// Each kept order's line items as the JSON its row stores. Made with the rest of the batch, so that a page read
+    /// ahead (ProjectionRunner's read-ahead) arrives with this work done, off the applying transaction's path.
     /// </summary>
     public Dictionary<(string Tenant, string Id), byte[]> LineItemsJson { get; } = [];
 
     public IReadOnlyList<string> Tenants => Freshness.Keys.Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Throws <see cref="FormatException"/> for a payload its parser rejects, so the daemon records that event as failed.</summary>
-    public static CommerceBatch Parse(IReadOnlyList<StoredEvent> events)
+    public void Add(StoredEvent e)
     {
-        var batch = new CommerceBatch();
-        foreach (var e in events)
-        {
-            batch.Add(e);
-            var seen = batch.Freshness.GetValueOrDefault(e.TenantId);
-            batch.Freshness[e.TenantId] = (e.Timestamp > seen.LastEventAt ? e.Timestamp : seen.LastEventAt, seen.Events + 1);
-        }
-        foreach (var (key, order) in batch.Orders) batch.LineItemsJson[key] = JsonSerializer.SerializeToUtf8Bytes(order.LineItems, EventJson.Options);
-        return batch;
+        AddPayload(e);
+        var seen = Freshness.GetValueOrDefault(e.TenantId);
+        Freshness[e.TenantId] = (e.Timestamp > seen.LastEventAt ? e.Timestamp : seen.LastEventAt, seen.Events + 1);
     }
 
-    private void Add(StoredEvent e)
+    public object Complete()
+    {
+        foreach (var (key, order) in Orders) LineItemsJson[key] = JsonSerializer.SerializeToUtf8Bytes(order.LineItems, EventJson.Options);
+        return this;
+    }
+
+    private void AddPayload(StoredEvent e)
     {
         var tenant = e.TenantId;
         var payload = e.Data.GetProperty("payload");

@@ -28,11 +28,12 @@ public sealed class CommerceProjection : IProjection
     private static readonly string[] Tables =
         ["daily_summaries", "order_day_totals", "customer_fact_queue", "orders", "order_refunds", "customers", "ad_spend", "products", "checkouts", "read_model_freshness"];
 
-    public object? Prepare(IReadOnlyList<StoredEvent> events) => CommerceBatch.Parse(events);
+    public IEventReducer CreateReducer() => new CommerceBatch();
 
     public async Task ApplyAsync(IReadOnlyList<StoredEvent> events, ProjectionContext context, CancellationToken ct)
     {
-        var batch = context.Prepared as CommerceBatch ?? CommerceBatch.Parse(events);
+        var batch = context.Prepared as CommerceBatch
+            ?? throw new InvalidOperationException("The commerce projection applies pages its reducer (CreateReducer) has reduced; this one was not.");
 
         await CustomerRecordWriter.WriteAsync(context, batch.Customers, ct);
         var orders = await OrderWriter.WriteAsync(context, batch, ct);
