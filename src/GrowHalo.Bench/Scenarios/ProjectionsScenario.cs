@@ -51,7 +51,7 @@ public sealed class ProjectionsScenario : IScenario
         return
         [
             new(Name, $"catch up {history.Events:N0} events", perSecond, "events/s",
-                $"{catchUp.TotalSeconds:0.0} s from server start until {string.Join(" and ", names)} were up to date (backlog built in {history.SetupTime.TotalSeconds:0} s)",
+                $"{catchUp.TotalSeconds:0.0} s from server start until {string.Join(" and ", names)} were up to date (backlog built and vacuumed in {history.SetupTime.TotalSeconds:0} s)",
                 "≥ 20,000", perSecond >= 20_000),
             new(Name, "catch-up CPU per 1,000 events", serverMs + postgresMs, "ms",
                 $"GrowHalo server {serverMs:0} ms (from process start), PostgreSQL {postgresMs:0} ms; {Environment.ProcessorCount} cores fully busy at this cost would apply {Environment.ProcessorCount * 1000 * 1000 / (serverMs + postgresMs):N0} events/s"),
