@@ -10,8 +10,8 @@ public sealed class ProjectionDaemonOptions
     public bool Enabled { get; set; } = true;
     /// <summary>Events per batch when catching up. 2,000 projected a 1,000,000-event backlog about 30% faster than 1,000
     /// (fewer statements per event). Since pages are reduced as they are read (bodies do not pile up) and the customers
-    /// projection follows commerce, 4,000 was 3–10 % faster again than 2,000, at a peak of 205–220 MB against 180;
-    /// 8,000 was no faster. See README "Performance".</summary>
+    /// projection follows commerce, 4,000 was 3–10 % faster again than 2,000, for a peak 25–40 MB higher; 8,000 was
+    /// no faster. See README "Performance".</summary>
     public int BatchSize { get; set; } = DefaultBatchSize;
 
     public const int DefaultBatchSize = 4000;
