@@ -42,7 +42,7 @@ public sealed class PickyProjection(string name, bool reduces = false) : IProjec
     public async Task ApplyAsync(IReadOnlyList<StoredEvent> events, ProjectionContext context, CancellationToken ct)
     {
         await using var cmd = context.Command($"insert into {Table} select * from unnest($1::bigint[], $2::text[], $3::int[])");
-        var rows = events.Select(e => (e.Sequence, e.TenantId, Amount: 0)).ToList();
+        List<(long, string, int)> rows;
         if (reduces)
         {
             rows = context.Prepared as List<(long, string, int)> ?? throw new InvalidOperationException("A reduced page came without its reduction.");

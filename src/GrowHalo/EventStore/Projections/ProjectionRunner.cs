@@ -15,6 +15,9 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
 {
     public IProjection Projection => projection;
 
+    /// <summary>Whether the projection reduces its pages as they are read (its pages then hold no bodies).</summary>
+    private readonly bool _reduces = projection.CreateReducer() is not null;
+
     /// <summary>How many events the batch covered (applied or recorded as failed), and whether committed events wait behind an open transaction.</summary>
     public readonly record struct BatchResult(int Events, bool Blocked);
 
@@ -105,7 +108,7 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
     internal async Task<IReadOnlyList<StoredEvent>> WithBodiesAsync(
         NpgsqlConnection conn, NpgsqlTransaction? tx, IReadOnlyList<StoredEvent> events, FeedPosition from, string? tenantId, CancellationToken ct)
     {
-        if (events.Count == 0 || projection.CreateReducer() is null) return events;
+        if (events.Count == 0 || !_reduces) return events;
         var again = await EventFeed.ReadAsync(conn, tx, from, events.Count, projection.EventTypes, tenantId, upTo: events[^1].Position, ct: ct);
         if (!again.Events.Select(e => e.Position).SequenceEqual(events.Select(e => e.Position)))
             throw new InvalidOperationException($"Projection {projection.Name}: re-reading events after {from} did not give the page back.");
@@ -125,9 +128,12 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
 
     private async Task ApplyOneByOneAsync(EventFeed.Page page, FeedPosition from, CancellationToken ct)
     {
-        IReadOnlyList<StoredEvent> events;
-        await using (var read = await dataSource.OpenConnectionAsync(ct))
-            events = await WithBodiesAsync(read, null, page.Events, from, null, ct);
+        var events = page.Events;
+        if (_reduces)
+        {
+            await using var read = await dataSource.OpenConnectionAsync(ct);
+            events = await WithBodiesAsync(read, null, events, from, null, ct);
+        }
         foreach (var e in events)
         {
             await using var conn = await dataSource.OpenConnectionAsync(ct);
