@@ -29,7 +29,7 @@ public sealed class FollowerTests
     /// Copies the leader's table after each batch, and notes where the batch reached and where the leader stood then.
     /// Its copy is the leader's rows only if it never ran ahead of what the leader had written.
     /// </summary>
-    private sealed class Mirror(string leader) : IProjection
+    private sealed class Mirror(string leader, TimeSpan? delay = null) : IProjection
     {
         public string Name => "mirror";
         public string? Follows => leader;
@@ -47,6 +47,7 @@ public sealed class FollowerTests
 
         public async Task ApplyAsync(IReadOnlyList<StoredEvent> events, ProjectionContext context, CancellationToken ct)
         {
+            if (delay is { } wait) await Task.Delay(wait, ct);
             await using (var copy = context.Command("delete from mirror; insert into mirror select * from tally_lead"))
                 await copy.ExecuteNonQueryAsync(ct);
             await using var note = context.Command("""
@@ -157,6 +158,44 @@ public sealed class FollowerTests
         Assert.Equal(["lead", "mirror"], reported);
         Assert.Equal(lead, await LeadAsync(run));
         Assert.Equal(lead, await MirrorRowsAsync(run));
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(0)]
+    public async Task a_leader_waits_for_a_follower_that_falls_more_than_the_allowed_batches_behind(int maxLagBatches)
+    {
+        // A quick leader and a slow follower: left alone, the leader runs through everything while the follower has
+        // applied a few batches.
+        await using var run = await RunningDaemon.StartAsync(async db =>
+        {
+            var tally = await StreamTally.CreateAsync(db, "lead");
+            await Mirror.CreateTablesAsync(db);
+            return [tally, new Mirror("lead", delay: TimeSpan.FromMilliseconds(40))];
+        }, new ProjectionDaemonOptions
+        {
+            BatchSize = 10, MaxFollowerLagBatches = maxLagBatches,
+            PollInterval = TimeSpan.FromMilliseconds(500), TakeoverInterval = TimeSpan.FromMilliseconds(200),
+        });
+        await AppendAsync(run, 300);
+        await run.WaitForNonStaleAsync();
+
+        // How many events the leader had committed past each follower batch, as that batch ran.
+        await using var cmd = run.DataSource.CreateCommand("""
+            select max((select count(*) from events e
+                        where (e.tx_id, e.seq_id) > (b.through_tx, b.through_seq) and (e.tx_id, e.seq_id) <= (b.leader_tx, b.leader_seq))),
+                   sum(b.events)
+            from mirror_batches b
+            """);
+        await using var r = await cmd.ExecuteReaderAsync();
+        await r.ReadAsync();
+        var (lead, applied) = (r.GetInt64(0), r.GetInt64(1));
+        Assert.Equal(300, applied);
+        if (maxLagBatches > 0)
+            Assert.True(lead <= (maxLagBatches + 1) * 10, $"the leader was {lead} events ahead; it may run {maxLagBatches} batches of 10 ahead, plus the batch it is applying");
+        else
+            Assert.True(lead > 60, $"unpaced, the quick leader should pull far ahead of its slow follower, but led by only {lead} events");
+        Assert.Equal(await LeadAsync(run), await MirrorRowsAsync(run));
     }
 
     /// <summary>Reports synchronously (Progress&lt;T&gt; posts to the thread pool, after the call may have returned).</summary>

@@ -25,6 +25,11 @@ public sealed class ProjectionDaemonOptions
     /// event, for a few milliseconds more lag. Zero reads at once.
     /// </summary>
     public TimeSpan WakeDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+    /// <summary>
+    /// How many batches a projection may run ahead of a follower running in the same process before it waits for it
+    /// (see <see cref="FollowerPacing"/>). Zero lets a leader run ahead as far as it can.
+    /// </summary>
+    public int MaxFollowerLagBatches { get; set; } = 2;
 }
 
 /// <summary>
@@ -38,6 +43,7 @@ public sealed class ProjectionDaemon(
 {
     private readonly ProjectionDaemonOptions _options = options.Value;
     private readonly Dictionary<string, WakeSignal> _signals = projections.ToDictionary(p => p.Name, _ => new WakeSignal());
+    private readonly FollowerPacing _pacing = new(projections, (long)options.Value.MaxFollowerLagBatches * options.Value.BatchSize);
 
     /// <summary>Raised after a projection commits a batch; the dashboard's live updates hang off it.</summary>
     public event Action<string>? BatchCommitted;
@@ -78,13 +84,16 @@ public sealed class ProjectionDaemon(
     private async Task RunOwnedAsync(ProjectionRunner runner, ProjectionLock ownership, WakeSignal wake, CancellationToken ct)
     {
         var retry = TimeSpan.Zero;
+        _pacing.Started(runner.Projection);
         while (!ct.IsCancellationRequested)
         {
             if (await ownership.RebuildRequestedAsync(ct)) return;
+            await _pacing.WaitForFollowersAsync(runner.Projection, ct);
             var batch = await runner.RunBatchAsync(ct);
             if (batch.Events > 0)
             {
                 retry = TimeSpan.Zero;
+                _pacing.Applied(runner.Projection, batch.LastSequence);
                 // Its followers may read on now (in this process; others' followers hear of appends, or poll).
                 foreach (var follower in projections.Where(p => p.Follows == runner.Projection.Name)) _signals[follower.Name].Set();
                 BatchCommitted?.Invoke(runner.Projection.Name);

@@ -18,8 +18,11 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
     /// <summary>Whether the projection reduces its pages as they are read (its pages then hold no bodies).</summary>
     private readonly bool _reduces = projection.CreateReducer() is not null;
 
-    /// <summary>How many events the batch covered (applied or recorded as failed), and whether committed events wait behind an open transaction.</summary>
-    public readonly record struct BatchResult(int Events, bool Blocked);
+    /// <summary>
+    /// How many events the batch covered (applied or recorded as failed), the sequence number of the last, and whether
+    /// committed events wait behind an open transaction.
+    /// </summary>
+    public readonly record struct BatchResult(int Events, bool Blocked, long LastSequence = 0);
 
     public async Task<BatchResult> RunBatchAsync(CancellationToken ct)
     {
@@ -52,7 +55,7 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
         if (page.Events.Count > 0)
             logger.LogInformation("Projection {Projection} applied {Count} events up to {Position} in {Elapsed} ms",
                 projection.Name, page.Events.Count, page.Next, clock.ElapsedMilliseconds);
-        return new BatchResult(page.Events.Count, page.Blocked);
+        return new BatchResult(page.Events.Count, page.Blocked, page.Events.Count > 0 ? page.Events[^1].Sequence : 0);
     }
 
     private (FeedPosition From, Task<EventFeed.Page?> Page)? _readAhead;
