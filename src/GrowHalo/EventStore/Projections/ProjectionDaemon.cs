@@ -22,7 +22,8 @@ public sealed class ProjectionDaemonOptions
     /// <summary>
     /// How long an up-to-date projection waits, once woken by an append, before it reads: appends that arrive close
     /// together (a stream of webhooks) are then applied as one batch rather than one each, which costs far less per
-    /// event, for a few milliseconds more lag. Zero reads at once.
+    /// event, for a few milliseconds more lag. Zero reads at once. A follower reads at once: what wakes it to some
+    /// purpose is its leader's commit, which is a batch already.
     /// </summary>
     public TimeSpan WakeDelay { get; set; } = TimeSpan.FromMilliseconds(20);
     /// <summary>
@@ -106,7 +107,7 @@ public sealed class ProjectionDaemon(
                 : retry == TimeSpan.Zero ? BlockedRetryFirst
                 : TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, BlockedRetryMax.Ticks));
             if (await wake.WaitAsync(batch.Blocked && retry < _options.PollInterval ? retry : _options.PollInterval, ct)
-                && _options.WakeDelay > TimeSpan.Zero)
+                && _options.WakeDelay > TimeSpan.Zero && runner.Projection.Follows is null)
                 await Task.Delay(_options.WakeDelay, ct);
             if (!await ownership.IsAliveAsync(ct)) return;
         }
