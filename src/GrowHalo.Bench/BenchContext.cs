@@ -14,6 +14,7 @@ public sealed class BenchContext : IAsyncDisposable
     private readonly LocalPostgres? _local;
     private readonly string _serverConnectionString;
     private readonly List<NpgsqlDataSource> _sources = [];
+    private readonly List<(string Name, NpgsqlDataSource Source)> _scenarioDatabases = [];
     private readonly Action<string> _log;
     private readonly Dictionary<string, long> _peaks = [];
 
@@ -79,8 +80,12 @@ public sealed class BenchContext : IAsyncDisposable
     /// <summary>A new, migrated database of its own on the bench server.</summary>
     public async Task<NpgsqlDataSource> FreshDatabaseAsync(CancellationToken ct = default) => (await CreateDatabaseAsync(ct)).DataSource;
 
-    /// <summary>A new, migrated database, with the connection string a GrowHalo server process needs to use it.</summary>
-    public async Task<BenchDatabase> CreateDatabaseAsync(CancellationToken ct = default)
+    /// <summary>
+    /// A new, migrated database, with the connection string a GrowHalo server process needs to use it. It is dropped
+    /// when the scenario ends (<see cref="EndScenarioAsync"/>) unless <paramref name="shared"/> (the history, which
+    /// several scenarios use).
+    /// </summary>
+    public async Task<BenchDatabase> CreateDatabaseAsync(CancellationToken ct = default, bool shared = false)
     {
         var name = "bench_" + Guid.NewGuid().ToString("N")[..12];
         await using (var conn = new NpgsqlConnection(_serverConnectionString))
@@ -91,14 +96,34 @@ public sealed class BenchContext : IAsyncDisposable
         }
         var connectionString = new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = name }.ConnectionString;
         var source = NpgsqlDataSource.Create(connectionString);
-        _sources.Add(source);
+        if (shared) _sources.Add(source); else _scenarioDatabases.Add((name, source));
         await new Migrator(source, NullLogger<Migrator>.Instance).MigrateAsync(ct);
         return new BenchDatabase(connectionString, source);
+    }
+
+    /// <summary>
+    /// Drops the databases the scenario made for itself. Left in place, PostgreSQL's housekeeping of them (autovacuum,
+    /// and writing out their pages) would run during the next scenarios' measurements.
+    /// </summary>
+    public async Task<int> EndScenarioAsync(CancellationToken ct)
+    {
+        var dropped = _scenarioDatabases.ToList();
+        _scenarioDatabases.Clear();
+        await using var conn = new NpgsqlConnection(_serverConnectionString);
+        await conn.OpenAsync(ct);
+        foreach (var (name, source) in dropped)
+        {
+            await source.DisposeAsync();
+            await using var cmd = new NpgsqlCommand($"drop database if exists {name} with (force)", conn);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        return dropped.Count;
     }
 
     public async ValueTask DisposeAsync()
     {
         foreach (var s in _sources) await s.DisposeAsync();
+        foreach (var (_, s) in _scenarioDatabases) await s.DisposeAsync();
         if (_local is not null) await _local.DisposeAsync();
     }
 }

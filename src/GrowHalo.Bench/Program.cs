@@ -49,7 +49,8 @@ foreach (var scenario in selected)
     AnsiConsole.MarkupLineInterpolated($"[bold]{scenario.Name}[/]: {scenario.Description}");
     var clock = Stopwatch.StartNew();
     results.AddRange(await scenario.RunAsync(context, cancel.Token));
-    AnsiConsole.MarkupLineInterpolated($"[grey]{scenario.Name} took {clock.Elapsed.TotalSeconds:0} s[/]");
+    var dropped = await context.EndScenarioAsync(cancel.Token);
+    AnsiConsole.MarkupLineInterpolated($"[grey]{scenario.Name} took {clock.Elapsed.TotalSeconds:0} s; dropped its {dropped} database(s)[/]");
 }
 
 var table = new Table().AddColumns("scenario", "case").AddColumn(new TableColumn("result").RightAligned()).AddColumns("unit", "target", "detail");

@@ -27,7 +27,7 @@ public sealed record HistoryBacklog(BenchDatabase Database, BenchTenant Tenant, 
     public static async Task<HistoryBacklog> BuildAsync(BenchContext context, long totalEvents, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var db = await context.CreateDatabaseAsync(ct);
+        var db = await context.CreateDatabaseAsync(ct, shared: true);
         var tenant = await BenchTenant.CreateAsync(db.DataSource, "History Bench", ct: ct);
         var store = new EventStore.EventStore(db.DataSource);
         var receivedAt = DateTimeOffset.UtcNow;
