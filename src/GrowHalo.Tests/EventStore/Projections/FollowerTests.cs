@@ -197,10 +197,4 @@ public sealed class FollowerTests
             Assert.True(lead > 60, $"unpaced, the quick leader should pull far ahead of its slow follower, but led by only {lead} events");
         Assert.Equal(await LeadAsync(run), await MirrorRowsAsync(run));
     }
-
-    /// <summary>Reports synchronously (Progress&lt;T&gt; posts to the thread pool, after the call may have returned).</summary>
-    private sealed class InlineProgress(Action<RebuildProgress> report) : IProgress<RebuildProgress>
-    {
-        public void Report(RebuildProgress value) => report(value);
-    }
 }

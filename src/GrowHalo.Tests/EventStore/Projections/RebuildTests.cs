@@ -1,4 +1,5 @@
 using GrowHalo.EventStore;
+using Npgsql;
 
 namespace GrowHalo.Tests.EventStore.Projections;
 
@@ -45,6 +46,28 @@ public sealed class RebuildTests
         // Hand-back: the daemon owns the projection again and applies what was appended during and after the rebuilds.
         await AppendSomeAsync(run, 5, seed: 2);
         await run.WaitForNonStaleAsync();
+        Assert.Equal(await tally.ExpectedAsync(run.DataSource), await tally.RowsAsync(run.DataSource));
+    }
+
+    [Fact]
+    public async Task a_rebuild_waits_for_events_held_up_behind_an_open_transaction_instead_of_stopping_short()
+    {
+        await using var run = await RunningDaemon.StartAsync(async db => [await StreamTally.CreateAsync(db, "tally")]);
+        var tally = (StreamTally)run.Projections[0];
+        // A transaction with an id, left open: the events committed after it cannot be read until it ends.
+        await using var blocker = await run.DataSource.OpenConnectionAsync();
+        await using var open = await blocker.BeginTransactionAsync();
+        await using (var xid = new NpgsqlCommand("select pg_current_xact_id()", blocker, open)) await xid.ExecuteScalarAsync();
+        await AppendSomeAsync(run, 20, seed: 4);
+
+        var processed = 0L;
+        var rebuild = run.Rebuilder.RebuildAsync("tally", null, new InlineProgress(p => processed = p.Processed), CancellationToken.None);
+        await Task.Delay(500);
+        Assert.False(rebuild.IsCompleted, $"the rebuild finished, at {processed} events, while the 60 it must replay were unreadable");
+        await open.RollbackAsync();
+        await rebuild.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(60, processed);
         Assert.Equal(await tally.ExpectedAsync(run.DataSource), await tally.RowsAsync(run.DataSource));
     }
 

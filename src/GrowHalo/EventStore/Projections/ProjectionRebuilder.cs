@@ -101,14 +101,27 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, IEnumerable
         await tx.CommitAsync(ct);
     }
 
+    /// <summary>
+    /// Replays batch after batch until the log is read to its end. An empty batch is the end only if nothing is held up:
+    /// events committed behind an older transaction still open somewhere on the server cannot be read yet, and the
+    /// replay waits for it, as the daemon does, rather than stopping short.
+    /// </summary>
     private static async Task ReplayAllAsync(ProjectionRunner runner, long total, IProgress<RebuildProgress>? progress, CancellationToken ct)
     {
         long processed = 0;
-        int count;
-        while ((count = (await runner.RunBatchAsync(ct)).Events) > 0)
+        var wait = TimeSpan.FromMilliseconds(20);
+        while (true)
         {
-            processed += count;
-            progress?.Report(new RebuildProgress(runner.Projection.Name, processed, Math.Max(total, processed)));
+            var batch = await runner.RunBatchAsync(ct);
+            if (batch.Events > 0)
+            {
+                processed += batch.Events;
+                progress?.Report(new RebuildProgress(runner.Projection.Name, processed, Math.Max(total, processed)));
+                continue;
+            }
+            if (!batch.Blocked) return;
+            await Task.Delay(wait, ct);
+            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
         }
     }
 
