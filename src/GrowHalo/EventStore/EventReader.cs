@@ -69,9 +69,9 @@ internal static class EventReader
     }
 
     /// <summary>
-    /// A body parsed over a buffer rented for it: reading a page's bodies to reduce them then allocates next to
-    /// nothing per event (a new array per body was half of what the catch-up allocated, and every collection that it
-    /// brought on paid again for the pages in flight). Disposing returns the document's and the body's buffers.
+    /// A body parsed over a buffer rented for it, instead of a new array per body (2.4 KB for an order of the bench's
+    /// backlog): fewer collections, each of which pays again for the pages in flight. Disposing returns the document's
+    /// and the body's buffers.
     /// </summary>
     private sealed class PooledBody : IDisposable
     {

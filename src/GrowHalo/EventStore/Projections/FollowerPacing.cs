@@ -27,6 +27,9 @@ internal sealed class FollowerPacing(IEnumerable<IProjection> projections, long 
     private readonly ConcurrentDictionary<string, (long Sequence, long At)> _applied = new();
     private readonly ConcurrentDictionary<string, WakeSignal> _followerCommitted = new();
 
+    /// <summary>The names of the projections that follow <paramref name="leader"/>.</summary>
+    public IEnumerable<string> FollowersOf(IProjection leader) => _followers[leader.Name];
+
     /// <summary>Notes that <paramref name="projection"/> has started applying batches here, from a position not yet known.</summary>
     public void Started(IProjection projection) => _applied[projection.Name] = (0, Stopwatch.GetTimestamp());
 

@@ -96,25 +96,20 @@ public sealed class ProjectionDaemon(
                 retry = TimeSpan.Zero;
                 _pacing.Applied(runner.Projection, batch.LastSequence);
                 // Its followers may read on now (in this process; others' followers hear of appends, or poll).
-                foreach (var follower in projections.Where(p => p.Follows == runner.Projection.Name)) _signals[follower.Name].Set();
+                foreach (var follower in _pacing.FollowersOf(runner.Projection)) _signals[follower].Set();
                 BatchCommitted?.Invoke(runner.Projection.Name);
                 continue;
             }
             // Committed events wait behind an older transaction that is still open (transaction ids are server-wide,
             // so it may even be in another database): its end sends no notification, so look again soon, backing off.
             // Otherwise nothing is new: sleep until an append notifies us, with the slow poll in case one is lost.
-            retry = !batch.Blocked ? TimeSpan.Zero
-                : retry == TimeSpan.Zero ? BlockedRetryFirst
-                : TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, BlockedRetryMax.Ticks));
+            retry = batch.Blocked ? ProjectionRunner.BlockedRetryAfter(retry) : TimeSpan.Zero;
             if (await wake.WaitAsync(batch.Blocked && retry < _options.PollInterval ? retry : _options.PollInterval, ct)
                 && _options.WakeDelay > TimeSpan.Zero && runner.Projection.Follows is null)
                 await Task.Delay(_options.WakeDelay, ct);
             if (!await ownership.IsAliveAsync(ct)) return;
         }
     }
-
-    private static readonly TimeSpan BlockedRetryFirst = TimeSpan.FromMilliseconds(20);
-    private static readonly TimeSpan BlockedRetryMax = TimeSpan.FromSeconds(1);
 
     private Task Delay(CancellationToken ct) =>
         Task.Delay(_options.TakeoverInterval, ct).ContinueWith(_ => { }, CancellationToken.None);

@@ -109,7 +109,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, IEnumerable
     private static async Task ReplayAllAsync(ProjectionRunner runner, long total, IProgress<RebuildProgress>? progress, CancellationToken ct)
     {
         long processed = 0;
-        var wait = TimeSpan.FromMilliseconds(20);
+        var wait = TimeSpan.Zero;
         while (true)
         {
             var batch = await runner.RunBatchAsync(ct);
@@ -120,8 +120,8 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, IEnumerable
                 continue;
             }
             if (!batch.Blocked) return;
+            wait = ProjectionRunner.BlockedRetryAfter(wait);
             await Task.Delay(wait, ct);
-            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
         }
     }
 

@@ -24,6 +24,10 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
     /// </summary>
     public readonly record struct BatchResult(int Events, bool Blocked, long LastSequence = 0);
 
+    /// <summary>How long to wait before looking again at events still held up (<see cref="BatchResult.Blocked"/>): 20 ms, doubling up to a second.</summary>
+    public static TimeSpan BlockedRetryAfter(TimeSpan previous) =>
+        previous == TimeSpan.Zero ? TimeSpan.FromMilliseconds(20) : TimeSpan.FromTicks(Math.Min(previous.Ticks * 2, TimeSpan.TicksPerSecond));
+
     public async Task<BatchResult> RunBatchAsync(CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
