@@ -34,7 +34,7 @@ public sealed class FollowerTests
         public string Name => "mirror";
         public string? Follows => leader;
         public IReadOnlyCollection<string>? EventTypes => null;
-        public bool ReadsData => false;
+        public EventDetail Reads => EventDetail.Headers;
 
         public static async Task CreateTablesAsync(NpgsqlDataSource db)
         {

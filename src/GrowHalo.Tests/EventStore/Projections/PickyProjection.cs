@@ -11,11 +11,14 @@ namespace GrowHalo.Tests.EventStore.Projections;
 /// an event with a negative amount is poison (the database rejects it mid-batch, aborting the transaction).
 /// With <paramref name="reduces"/>, it reads the amounts in a reducer (<see cref="IProjection.CreateReducer"/>) and
 /// applies the reduction: an amount that is not a number is poison there, before the database sees it.
+/// With <paramref name="inSql"/>, it reads no events (<see cref="EventDetail.None"/>) and copies the amounts of its
+/// batch's range of the log in one statement.
 /// </summary>
-public sealed class PickyProjection(string name, bool reduces = false) : IProjection
+public sealed class PickyProjection(string name, bool reduces = false, bool inSql = false) : IProjection
 {
     public string Name => name;
     public IReadOnlyCollection<string>? EventTypes => null;
+    public EventDetail Reads => inSql ? EventDetail.None : EventDetail.Bodies;
     private string Table => $"picky_{name}";
 
     /// <summary>Events handed to ApplyAsync with their bodies although the page was reduced (more than one event, so not a retry alone).</summary>
@@ -30,9 +33,9 @@ public sealed class PickyProjection(string name, bool reduces = false) : IProjec
         public object Complete() => _rows;
     }
 
-    public static async Task<PickyProjection> CreateAsync(NpgsqlDataSource db, string name, bool reduces = false)
+    public static async Task<PickyProjection> CreateAsync(NpgsqlDataSource db, string name, bool reduces = false, bool inSql = false)
     {
-        var picky = new PickyProjection(name, reduces);
+        var picky = new PickyProjection(name, reduces, inSql);
         await using var cmd = db.CreateCommand(
             $"create table {picky.Table} (seq_id bigint primary key, tenant_id text not null, amount int not null check (amount >= 0))");
         await cmd.ExecuteNonQueryAsync();
@@ -41,6 +44,24 @@ public sealed class PickyProjection(string name, bool reduces = false) : IProjec
 
     public async Task ApplyAsync(IReadOnlyList<StoredEvent> events, ProjectionContext context, CancellationToken ct)
     {
+        if (inSql)
+        {
+            Assert.Empty(events);
+            await using var copy = context.Command($"""
+                insert into {Table}
+                select seq_id, tenant_id, (data ->> 'amount')::int from events
+                where tx_id between $1::text::xid8 and $3::text::xid8
+                  and (tx_id, seq_id) > ($1::text::xid8, $2) and (tx_id, seq_id) <= ($3::text::xid8, $4)
+                  and ($5::text is null or tenant_id = $5)
+                """);
+            copy.Parameters.Add(new() { Value = context.From.TxId.ToString() });
+            copy.Parameters.Add(new() { Value = context.From.Sequence });
+            copy.Parameters.Add(new() { Value = context.Through.TxId.ToString() });
+            copy.Parameters.Add(new() { Value = context.Through.Sequence });
+            copy.Parameters.Add(new() { Value = (object?)context.TenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            await copy.ExecuteNonQueryAsync(ct);
+            return;
+        }
         await using var cmd = context.Command($"insert into {Table} select * from unnest($1::bigint[], $2::text[], $3::int[])");
         List<(long, string, int)> rows;
         if (reduces)

@@ -12,16 +12,19 @@ public sealed record TallyRow(string Tenant, string Stream, long Events, long Ve
 /// A test projection that keeps, per (tenant, stream), the count and the sums of versions and sequence numbers.
 /// An event applied twice or skipped shows in the count or in the sums, so comparing with the log proves "each
 /// committed event exactly once". Its table is named after the projection, so tests can run several side by side.
+/// With <paramref name="inSql"/> it reads no events (<see cref="EventDetail.None"/>) and tallies its batches' ranges of
+/// the log in one statement, as a projection that aggregates where the events are would.
 /// </summary>
-public sealed class StreamTally(string name, IReadOnlyCollection<string>? eventTypes = null) : IProjection
+public sealed class StreamTally(string name, IReadOnlyCollection<string>? eventTypes = null, bool inSql = false) : IProjection
 {
     public string Name => name;
     public IReadOnlyCollection<string>? EventTypes => eventTypes;
+    public EventDetail Reads => inSql ? EventDetail.None : EventDetail.Bodies;
     private string Table => $"tally_{name}";
 
-    public static async Task<StreamTally> CreateAsync(NpgsqlDataSource db, string name, IReadOnlyCollection<string>? eventTypes = null)
+    public static async Task<StreamTally> CreateAsync(NpgsqlDataSource db, string name, IReadOnlyCollection<string>? eventTypes = null, bool inSql = false)
     {
-        var tally = new StreamTally(name, eventTypes);
+        var tally = new StreamTally(name, eventTypes, inSql);
         await using var cmd = db.CreateCommand($"""
             create table {tally.Table} (
                 tenant_id text not null, stream_id text not null,
@@ -34,6 +37,12 @@ public sealed class StreamTally(string name, IReadOnlyCollection<string>? eventT
 
     public async Task ApplyAsync(IReadOnlyList<StoredEvent> events, ProjectionContext context, CancellationToken ct)
     {
+        if (inSql)
+        {
+            Assert.Empty(events);
+            await ApplyRangeAsync(context, ct);
+            return;
+        }
         var rows = events.GroupBy(e => (e.TenantId, e.StreamId))
             .Select(g => new TallyRow(g.Key.TenantId, g.Key.StreamId, g.Count(), g.Sum(e => e.Version), g.Sum(e => e.Sequence)))
             .ToList();
@@ -50,6 +59,29 @@ public sealed class StreamTally(string name, IReadOnlyCollection<string>? eventT
         cmd.Parameters.Add(new() { Value = rows.Select(r => r.Events).ToArray() });
         cmd.Parameters.Add(new() { Value = rows.Select(r => r.VersionSum).ToArray() });
         cmd.Parameters.Add(new() { Value = rows.Select(r => r.SequenceSum).ToArray() });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task ApplyRangeAsync(ProjectionContext context, CancellationToken ct)
+    {
+        await using var cmd = context.Command($"""
+            insert into {Table} (tenant_id, stream_id, events, version_sum, seq_sum)
+            select tenant_id, stream_id, count(*), sum(version), sum(seq_id) from events
+            where tx_id between $1::text::xid8 and $3::text::xid8
+              and (tx_id, seq_id) > ($1::text::xid8, $2) and (tx_id, seq_id) <= ($3::text::xid8, $4)
+              and ($5::text is null or tenant_id = $5) and ($6::text[] is null or type = any($6))
+            group by tenant_id, stream_id
+            on conflict (tenant_id, stream_id) do update
+               set events = {Table}.events + excluded.events,
+                   version_sum = {Table}.version_sum + excluded.version_sum,
+                   seq_sum = {Table}.seq_sum + excluded.seq_sum
+            """);
+        cmd.Parameters.Add(new() { Value = context.From.TxId.ToString() });
+        cmd.Parameters.Add(new() { Value = context.From.Sequence });
+        cmd.Parameters.Add(new() { Value = context.Through.TxId.ToString() });
+        cmd.Parameters.Add(new() { Value = context.Through.Sequence });
+        cmd.Parameters.Add(new() { Value = (object?)context.TenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = (object?)eventTypes?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

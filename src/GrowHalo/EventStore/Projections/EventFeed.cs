@@ -18,11 +18,14 @@ namespace GrowHalo.EventStore.Projections;
 /// </summary>
 internal static class EventFeed
 {
+    /// <param name="Events">The page's events, with the detail asked for; none at all for <see cref="EventDetail.None"/>.</param>
+    /// <param name="Count">How many events the page covers (<paramref name="Events"/>' count, unless they were not read).</param>
+    /// <param name="Last">The position of the page's last event; where it started when it has none.</param>
     /// <param name="Blocked">Committed events exist past <paramref name="Next"/> but an older transaction, still open
     /// somewhere on the server, keeps them unreadable. No notification comes when it ends: the caller should look again soon.</param>
     /// <param name="Reduction">With a reducer: what it made of <paramref name="Events"/> (whose bodies it alone saw), or null if it threw.</param>
     /// <param name="ReductionError">With a reducer: what it threw, if it did.</param>
-    public sealed record Page(IReadOnlyList<StoredEvent> Events, FeedPosition Next, bool Blocked = false)
+    public sealed record Page(IReadOnlyList<StoredEvent> Events, int Count, FeedPosition Last, FeedPosition Next, bool Blocked = false)
     {
         public object? Reduction { get; init; }
         public Exception? ReductionError { get; init; }
@@ -30,7 +33,7 @@ internal static class EventFeed
 
     public static async Task<Page> ReadAsync(
         NpgsqlConnection conn, NpgsqlTransaction? tx, FeedPosition after, int limit,
-        IReadOnlyCollection<string>? types = null, string? tenantId = null, FeedPosition? upTo = null, bool withData = true,
+        IReadOnlyCollection<string>? types = null, string? tenantId = null, FeedPosition? upTo = null, EventDetail detail = EventDetail.Bodies,
         IEventReducer? reducer = null, CancellationToken ct = default)
     {
         ulong safeBelow;
@@ -40,8 +43,14 @@ internal static class EventFeed
             """, conn, tx))
             safeBelow = ulong.Parse((string)(await snap.ExecuteScalarAsync(ct))!);
 
-        await using var cmd = new NpgsqlCommand($"""
-            select {(withData ? EventReader.Columns : EventReader.HeaderColumns)} from events
+        var columns = detail switch
+        {
+            EventDetail.Bodies => EventReader.Columns,
+            EventDetail.Headers => EventReader.HeaderColumns,
+            _ => "tx_id, seq_id, tx_id::text as tx_text",
+        };
+        var page = $"""
+            select {columns} from events
             where (tx_id, seq_id) > ($1::text::xid8, $2)
               and tx_id < $3::text::xid8
               and ($4::text[] is null or type = any($4))
@@ -49,6 +58,12 @@ internal static class EventFeed
               and ($6::text is null or (tx_id, seq_id) <= ($6::text::xid8, $7))
             order by events.tx_id, events.seq_id
             limit $8
+            """;
+        // Without events, only where the page ends and how many it covers: the last row of the page, counted.
+        await using var cmd = new NpgsqlCommand(detail != EventDetail.None ? page : $"""
+            select p.tx_text, p.seq_id, count(*) over ()
+            from ({page}) p
+            order by p.tx_id desc, p.seq_id desc limit 1
             """, conn, tx);
         cmd.Parameters.Add(new() { Value = after.TxId.ToString() });
         cmd.Parameters.Add(new() { Value = after.Sequence });
@@ -58,6 +73,13 @@ internal static class EventFeed
         cmd.Parameters.Add(new() { Value = (object?)upTo?.TxId.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = upTo?.Sequence ?? 0L });
         cmd.Parameters.Add(new() { Value = limit });
+        if (detail == EventDetail.None)
+        {
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            var (end, count) = await r.ReadAsync(ct) ? (new FeedPosition(ulong.Parse(r.GetString(0)), r.GetInt64(1)), (int)r.GetInt64(2)) : (after, 0);
+            await r.DisposeAsync();
+            return await PageAsync(conn, tx, after, limit, types, tenantId, upTo, safeBelow, [], count, end, ct);
+        }
         var (events, error) = reducer is null ? (await EventReader.ReadAllAsync(cmd, ct), null) : await EventReader.ReduceAllAsync(cmd, reducer, ct);
         object? reduction = null;
         if (reducer is not null && error is null)
@@ -65,21 +87,22 @@ internal static class EventFeed
             try { reduction = reducer.Complete(); }
             catch (Exception thrown) { error = thrown; }
         }
-        return await PageAsync(conn, tx, after, limit, types, tenantId, upTo, safeBelow, events, ct) with { Reduction = reduction, ReductionError = error };
+        var last = events.Count > 0 ? events[^1].Position : after;
+        return await PageAsync(conn, tx, after, limit, types, tenantId, upTo, safeBelow, events, events.Count, last, ct) with { Reduction = reduction, ReductionError = error };
     }
 
     private static async Task<Page> PageAsync(
         NpgsqlConnection conn, NpgsqlTransaction? tx, FeedPosition after, int limit, IReadOnlyCollection<string>? types, string? tenantId,
-        FeedPosition? upTo, ulong safeBelow, List<StoredEvent> events, CancellationToken ct)
+        FeedPosition? upTo, ulong safeBelow, IReadOnlyList<StoredEvent> events, int count, FeedPosition last, CancellationToken ct)
     {
-        var next = events.Count > 0 ? events[^1].Position : after;
-        if (events.Count >= limit) return new Page(events, next);
+        var next = last;
+        if (count >= limit) return new Page(events, count, last, next);
         // Short of the limit: every event up to the bound has been read (a bound is a position some projection
         // reached, so nothing at or below it can still commit).
-        if (upTo is { } bound) return new Page(events, bound > next ? bound : next);
+        if (upTo is { } bound) return new Page(events, count, last, bound > next ? bound : next);
         var caughtUp = new FeedPosition(safeBelow, 0);
         if (caughtUp > next) next = caughtUp;
-        return new Page(events, next, events.Count == 0 && await AnyAfterAsync(conn, tx, next, types, tenantId, ct));
+        return new Page(events, count, last, next, count == 0 && await AnyAfterAsync(conn, tx, next, types, tenantId, ct));
     }
 
     private static async Task<bool> AnyAfterAsync(

@@ -15,10 +15,10 @@ public interface IProjection
     IReadOnlyCollection<string>? EventTypes { get; }
 
     /// <summary>
-    /// False when the projection needs only the events' headers (tenant, stream, type, metadata, time): the feed then
-    /// leaves each event's <see cref="StoredEvent.Data"/> undefined and the server never turns the bodies back into text.
+    /// How much of each event the projection's batches are given (<see cref="EventDetail"/>): everything by default.
+    /// The less, the less the database sends and this process reads.
     /// </summary>
-    bool ReadsData => true;
+    EventDetail Reads => EventDetail.Bodies;
 
     /// <summary>
     /// The projection whose read models this one reads, if any. A follower never passes its leader: each page it is
@@ -44,6 +44,27 @@ public interface IProjection
     Task ResetAsync(ProjectionContext context, string? tenantId, CancellationToken ct);
 }
 
+/// <summary>What a projection reads of each event it is given (<see cref="IProjection.Reads"/>).</summary>
+public enum EventDetail
+{
+    /// <summary>Every column, the body included.</summary>
+    Bodies,
+
+    /// <summary>
+    /// Who, what and when (tenant, stream, type, metadata, time), not the body: each event's <see cref="StoredEvent.Data"/>
+    /// is undefined, and the server never turns the bodies back into text.
+    /// </summary>
+    Headers,
+
+    /// <summary>
+    /// Nothing: a batch is the range of the log after <see cref="ProjectionContext.From"/> up to and including
+    /// <see cref="ProjectionContext.Through"/>, of one tenant when <see cref="ProjectionContext.TenantId"/> is set, and
+    /// ApplyAsync is given no events. For a projection that works in SQL on that range (an aggregate of the events'
+    /// columns, or rows keyed by position): the feed finds only where each page ends and how many events it covers.
+    /// </summary>
+    None,
+}
+
 public sealed record ProjectionContext(NpgsqlConnection Connection, NpgsqlTransaction Transaction)
 {
     /// <summary>For a projection with a reducer (<see cref="IProjection.CreateReducer"/>), the reduction of this batch's events; otherwise null.</summary>
@@ -54,6 +75,9 @@ public sealed record ProjectionContext(NpgsqlConnection Connection, NpgsqlTransa
 
     /// <summary>The position this batch moves the projection to: at or after its last event.</summary>
     public FeedPosition Through { get; init; }
+
+    /// <summary>During a tenant's rebuild, that tenant: the batch's events are its events alone. Otherwise null (every tenant's).</summary>
+    public string? TenantId { get; init; }
 
     public NpgsqlCommand Command(string sql) => new(sql, Connection, Transaction);
 }

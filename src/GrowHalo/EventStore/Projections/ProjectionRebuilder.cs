@@ -130,7 +130,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, IEnumerable
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var upTo = await runner.LockProgressAsync(conn, tx, ct);
-        var context = new ProjectionContext(conn, tx);
+        var context = new ProjectionContext(conn, tx) { TenantId = tenantId };
         await runner.Projection.ResetAsync(context, tenantId, ct);
         await ClearFailuresAsync(conn, tx, runner.Projection.Name, tenantId, ct);
         var after = FeedPosition.Start;
@@ -138,11 +138,11 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, IEnumerable
         while (true)
         {
             var page = await EventFeed.ReadAsync(conn, tx, after, ProjectionDaemonOptions.DefaultBatchSize, runner.Projection.EventTypes, tenantId, upTo,
-                runner.Projection.ReadsData, runner.Projection.CreateReducer(), ct);
-            if (page.Events.Count == 0) break;
+                runner.Projection.Reads, runner.Projection.CreateReducer(), ct);
+            if (page.Count == 0) break;
             await ApplyPassingOverPoisonAsync(runner, context with { From = after, Through = page.Next }, page, tenantId, ct);
             after = page.Next;
-            processed += page.Events.Count;
+            processed += page.Count;
             progress?.Report(new RebuildProgress(runner.Projection.Name, processed, Math.Max(total, processed)));
         }
         await tx.CommitAsync(ct);
@@ -165,7 +165,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, IEnumerable
         }
         catch (Exception e) when (ProjectionRunner.IsPoison(e)) { await tx.RollbackAsync("page", ct); }
         var from = context.From;
-        foreach (var e in await runner.WithBodiesAsync(context.Connection, tx, page.Events, from, tenantId, ct))
+        foreach (var e in await runner.EventsToRetryAsync(context.Connection, tx, page, from, tenantId, ct))
         {
             await tx.SaveAsync("event", ct);
             try

@@ -40,11 +40,11 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
         // A full page means more are waiting: read the next one on another connection while this one is applied, so
         // the database's and this process's work overlap when catching up. (A follower's pages end at its leader's
         // progress, read afresh each batch: it reads in turn.)
-        if (page.Events.Count >= batchSize && leader is null) _readAhead = (page.Next, ReadAheadAsync(page.Next, ct));
+        if (page.Count >= batchSize && leader is null) _readAhead = (page.Next, ReadAheadAsync(page.Next, ct));
         try
         {
             if (page.ReductionError is { } unreadable) ExceptionDispatchInfo.Throw(unreadable);
-            if (page.Events.Count > 0)
+            if (page.Count > 0)
                 await projection.ApplyAsync(page.Events, new ProjectionContext(conn, tx) { Prepared = page.Reduction, From = from, Through = page.Next }, ct);
             await SaveProgressAsync(conn, tx, page.Next, ct);
             await tx.CommitAsync(ct);
@@ -53,19 +53,19 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
         {
             await tx.RollbackAsync(CancellationToken.None);
             logger.LogWarning("Projection {Projection} batch of {Count} failed ({Error}); retrying event by event",
-                projection.Name, page.Events.Count, e.Message);
+                projection.Name, page.Count, e.Message);
             await ApplyOneByOneAsync(page, from, ct);
         }
-        if (page.Events.Count > 0)
+        if (page.Count > 0)
             logger.LogInformation("Projection {Projection} applied {Count} events up to {Position} in {Elapsed} ms",
-                projection.Name, page.Events.Count, page.Next, clock.ElapsedMilliseconds);
-        return new BatchResult(page.Events.Count, page.Blocked, page.Events.Count > 0 ? page.Events[^1].Sequence : 0);
+                projection.Name, page.Count, page.Next, clock.ElapsedMilliseconds);
+        return new BatchResult(page.Count, page.Blocked, page.Count > 0 ? page.Last.Sequence : 0);
     }
 
     private (FeedPosition From, Task<EventFeed.Page?> Page)? _readAhead;
 
     private Task<EventFeed.Page> ReadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, FeedPosition from, FeedPosition? upTo, CancellationToken ct) =>
-        EventFeed.ReadAsync(conn, tx, from, batchSize, projection.EventTypes, upTo: upTo, withData: projection.ReadsData,
+        EventFeed.ReadAsync(conn, tx, from, batchSize, projection.EventTypes, upTo: upTo, detail: projection.Reads,
             reducer: projection.CreateReducer(), ct: ct);
 
     /// <summary>
@@ -110,19 +110,24 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
 
     /// <summary>
     /// A failed page's events, to retry one by one with <see cref="ApplyOneAsync"/>. A reducing projection's page holds
-    /// no bodies, so it is read again, with them.
+    /// no bodies, so it is read again, with them; a page of <see cref="EventDetail.None"/> holds no events, so their
+    /// headers are read, for where each one ends and what a failure records.
     /// </summary>
-    internal async Task<IReadOnlyList<StoredEvent>> WithBodiesAsync(
-        NpgsqlConnection conn, NpgsqlTransaction? tx, IReadOnlyList<StoredEvent> events, FeedPosition from, string? tenantId, CancellationToken ct)
+    internal async Task<IReadOnlyList<StoredEvent>> EventsToRetryAsync(
+        NpgsqlConnection conn, NpgsqlTransaction? tx, EventFeed.Page page, FeedPosition from, string? tenantId, CancellationToken ct)
     {
-        if (events.Count == 0 || !_reduces) return events;
-        var again = await EventFeed.ReadAsync(conn, tx, from, events.Count, projection.EventTypes, tenantId, upTo: events[^1].Position, ct: ct);
-        if (!again.Events.Select(e => e.Position).SequenceEqual(events.Select(e => e.Position)))
+        if (page.Count == 0 || (!_reduces && projection.Reads != EventDetail.None)) return page.Events;
+        var again = await EventFeed.ReadAsync(conn, tx, from, page.Count, projection.EventTypes, tenantId, upTo: page.Next,
+            detail: _reduces ? EventDetail.Bodies : EventDetail.Headers, ct: ct);
+        if (again.Count != page.Count || (page.Events.Count > 0 && !again.Events.Select(e => e.Position).SequenceEqual(page.Events.Select(e => e.Position))))
             throw new InvalidOperationException($"Projection {projection.Name}: re-reading events after {from} did not give the page back.");
         return again.Events;
     }
 
-    /// <summary>Applies one event alone (reduced alone first, for a projection with a reducer); throws what either throws.</summary>
+    /// <summary>
+    /// Applies one event alone (reduced alone first, for a projection with a reducer; as the range up to it, for a
+    /// projection that reads no events); throws what either throws.
+    /// </summary>
     internal Task ApplyOneAsync(StoredEvent e, ProjectionContext context, CancellationToken ct)
     {
         if (projection.CreateReducer() is { } reducer)
@@ -130,17 +135,14 @@ internal sealed class ProjectionRunner(NpgsqlDataSource dataSource, IProjection 
             reducer.Add(e);
             context = context with { Prepared = reducer.Complete() };
         }
-        return projection.ApplyAsync([e], context, ct);
+        return projection.ApplyAsync(projection.Reads == EventDetail.None ? [] : [e], context, ct);
     }
 
     private async Task ApplyOneByOneAsync(EventFeed.Page page, FeedPosition from, CancellationToken ct)
     {
-        var events = page.Events;
-        if (_reduces)
-        {
-            await using var read = await dataSource.OpenConnectionAsync(ct);
-            events = await WithBodiesAsync(read, null, events, from, null, ct);
-        }
+        IReadOnlyList<StoredEvent> events;
+        await using (var read = await dataSource.OpenConnectionAsync(ct))
+            events = await EventsToRetryAsync(read, null, page, from, null, ct);
         foreach (var e in events)
         {
             await using var conn = await dataSource.OpenConnectionAsync(ct);

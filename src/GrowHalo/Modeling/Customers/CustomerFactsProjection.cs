@@ -23,10 +23,11 @@ public sealed class CustomerFactsProjection : IProjection
 
     public string? Follows => "commerce";
 
-    /// <summary>The commerce projection's events, so that every position commerce queues at is one this projection reaches.</summary>
-    public IReadOnlyCollection<string>? EventTypes { get; } = SourceEventTypes.All.ToList();
+    /// <summary>Any: a batch is a range of the log, and commerce's queue entries in it are what it recomputes.</summary>
+    public IReadOnlyCollection<string>? EventTypes => null;
 
-    public bool ReadsData => false;
+    /// <summary>None of the events themselves: the queue says whom to recompute.</summary>
+    public EventDetail Reads => EventDetail.None;
 
     public async Task ApplyAsync(IReadOnlyList<StoredEvent> events, ProjectionContext context, CancellationToken ct)
     {
