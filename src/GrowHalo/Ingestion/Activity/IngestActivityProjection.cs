@@ -1,6 +1,6 @@
-using GrowHalo.EventStore;
 using GrowHalo.EventStore.Projections;
-using GrowHalo.Modeling.Commerce;
+using GrowHalo.EventStore;
+using GrowHalo.Platform.Database;
 using NpgsqlTypes;
 
 namespace GrowHalo.Ingestion.Activity;

@@ -1,6 +1,6 @@
 using GrowHalo.EventStore.Projections;
 using GrowHalo.Ingestion;
-using GrowHalo.Modeling.Commerce;
+using GrowHalo.Platform.Database;
 
 namespace GrowHalo.Modeling.AdSpend;
 

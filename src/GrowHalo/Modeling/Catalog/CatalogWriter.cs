@@ -1,8 +1,8 @@
 using System.Text.Json;
-using GrowHalo.EventStore;
 using GrowHalo.EventStore.Projections;
+using GrowHalo.EventStore;
 using GrowHalo.Ingestion.Shopify;
-using GrowHalo.Modeling.Commerce;
+using GrowHalo.Platform.Database;
 
 namespace GrowHalo.Modeling.Catalog;
 

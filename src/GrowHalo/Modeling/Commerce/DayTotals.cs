@@ -1,6 +1,7 @@
 using GrowHalo.EventStore.Projections;
 using GrowHalo.Modeling.Customers;
 using GrowHalo.Modeling.Orders;
+using GrowHalo.Platform.Database;
 
 namespace GrowHalo.Modeling.Commerce;
 

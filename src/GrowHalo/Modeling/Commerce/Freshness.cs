@@ -1,4 +1,5 @@
 using GrowHalo.EventStore.Projections;
+using GrowHalo.Platform.Database;
 using GrowHalo.Platform.Tenancy;
 
 namespace GrowHalo.Modeling.Commerce;

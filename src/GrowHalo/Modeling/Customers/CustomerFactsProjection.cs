@@ -1,8 +1,9 @@
 using GrowHalo.Analytics.DailySummaries;
-using GrowHalo.EventStore;
 using GrowHalo.EventStore.Projections;
+using GrowHalo.EventStore;
 using GrowHalo.Ingestion;
 using GrowHalo.Modeling.Commerce;
+using GrowHalo.Platform.Database;
 using NpgsqlTypes;
 
 namespace GrowHalo.Modeling.Customers;

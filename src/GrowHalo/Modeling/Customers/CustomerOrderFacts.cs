@@ -1,6 +1,6 @@
-using GrowHalo.EventStore;
 using GrowHalo.EventStore.Projections;
-using GrowHalo.Modeling.Commerce;
+using GrowHalo.EventStore;
+using GrowHalo.Platform.Database;
 
 namespace GrowHalo.Modeling.Customers;
 
@@ -103,7 +103,8 @@ internal static class CustomerOrderFacts
         var keys = new HashSet<(string Tenant, string Key)>();
         await using (var cmd = context.Command("""
             delete from customer_fact_queue
-            where (tx_id, seq_id) > ($1::text::xid8, $2) and (tx_id, seq_id) <= ($3::text::xid8, $4)
+            where tx_id between $1::text::xid8 and $3::text::xid8 -- tells the planner how small the range is
+              and (tx_id, seq_id) > ($1::text::xid8, $2) and (tx_id, seq_id) <= ($3::text::xid8, $4)
             returning tenant_id, customer_key
             """).With(from.TxId.ToString()).With(from.Sequence).With(through.TxId.ToString()).With(through.Sequence))
         await using (var r = await cmd.ExecuteReaderAsync(ct))

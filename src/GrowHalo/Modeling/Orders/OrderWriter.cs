@@ -1,5 +1,6 @@
 using GrowHalo.EventStore.Projections;
 using GrowHalo.Modeling.Commerce;
+using GrowHalo.Platform.Database;
 
 namespace GrowHalo.Modeling.Orders;
 

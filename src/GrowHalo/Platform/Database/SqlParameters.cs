@@ -1,7 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 
-namespace GrowHalo.Modeling.Commerce;
+namespace GrowHalo.Platform.Database;
 
 /// <summary>Positional parameters for the set-based statements, which take one array per column.</summary>
 internal static class SqlParameters
