@@ -47,17 +47,11 @@ public sealed class PickyProjection(string name, bool reduces = false, bool inSq
         if (inSql)
         {
             Assert.Empty(events);
-            await using var copy = context.Command($"""
+            await using var copy = context.RangeCommand($"""
                 insert into {Table}
                 select seq_id, tenant_id, (data ->> 'amount')::int from events
-                where tx_id between $1::text::xid8 and $3::text::xid8
-                  and (tx_id, seq_id) > ($1::text::xid8, $2) and (tx_id, seq_id) <= ($3::text::xid8, $4)
-                  and ($5::text is null or tenant_id = $5)
+                where {ProjectionContext.InRange} and ($5::text is null or tenant_id = $5)
                 """);
-            copy.Parameters.Add(new() { Value = context.From.TxId.ToString() });
-            copy.Parameters.Add(new() { Value = context.From.Sequence });
-            copy.Parameters.Add(new() { Value = context.Through.TxId.ToString() });
-            copy.Parameters.Add(new() { Value = context.Through.Sequence });
             copy.Parameters.Add(new() { Value = (object?)context.TenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             await copy.ExecuteNonQueryAsync(ct);
             return;

@@ -64,22 +64,16 @@ public sealed class StreamTally(string name, IReadOnlyCollection<string>? eventT
 
     private async Task ApplyRangeAsync(ProjectionContext context, CancellationToken ct)
     {
-        await using var cmd = context.Command($"""
+        await using var cmd = context.RangeCommand($"""
             insert into {Table} (tenant_id, stream_id, events, version_sum, seq_sum)
             select tenant_id, stream_id, count(*), sum(version), sum(seq_id) from events
-            where tx_id between $1::text::xid8 and $3::text::xid8
-              and (tx_id, seq_id) > ($1::text::xid8, $2) and (tx_id, seq_id) <= ($3::text::xid8, $4)
-              and ($5::text is null or tenant_id = $5) and ($6::text[] is null or type = any($6))
+            where {ProjectionContext.InRange} and ($5::text is null or tenant_id = $5) and ($6::text[] is null or type = any($6))
             group by tenant_id, stream_id
             on conflict (tenant_id, stream_id) do update
                set events = {Table}.events + excluded.events,
                    version_sum = {Table}.version_sum + excluded.version_sum,
                    seq_sum = {Table}.seq_sum + excluded.seq_sum
             """);
-        cmd.Parameters.Add(new() { Value = context.From.TxId.ToString() });
-        cmd.Parameters.Add(new() { Value = context.From.Sequence });
-        cmd.Parameters.Add(new() { Value = context.Through.TxId.ToString() });
-        cmd.Parameters.Add(new() { Value = context.Through.Sequence });
         cmd.Parameters.Add(new() { Value = (object?)context.TenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new() { Value = (object?)eventTypes?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         await cmd.ExecuteNonQueryAsync(ct);

@@ -75,10 +75,10 @@ internal static class EventFeed
         cmd.Parameters.Add(new() { Value = limit });
         if (detail == EventDetail.None)
         {
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            var (end, count) = await r.ReadAsync(ct) ? (new FeedPosition(ulong.Parse(r.GetString(0)), r.GetInt64(1)), (int)r.GetInt64(2)) : (after, 0);
-            await r.DisposeAsync();
-            return await PageAsync(conn, tx, after, limit, types, tenantId, upTo, safeBelow, [], count, end, ct);
+            (FeedPosition End, int Count) covered = (after, 0);
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+                if (await r.ReadAsync(ct)) covered = (new FeedPosition(ulong.Parse(r.GetString(0)), r.GetInt64(1)), (int)r.GetInt64(2));
+            return await PageAsync(conn, tx, after, limit, types, tenantId, upTo, safeBelow, [], covered.Count, covered.End, ct);
         }
         var (events, error) = reducer is null ? (await EventReader.ReadAllAsync(cmd, ct), null) : await EventReader.ReduceAllAsync(cmd, reducer, ct);
         object? reduction = null;

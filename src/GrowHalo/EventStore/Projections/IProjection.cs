@@ -80,6 +80,26 @@ public sealed record ProjectionContext(NpgsqlConnection Connection, NpgsqlTransa
     public string? TenantId { get; init; }
 
     public NpgsqlCommand Command(string sql) => new(sql, Connection, Transaction);
+
+    /// <summary>
+    /// "In this batch's range", over a table's tx_id and seq_id (the events', or rows keyed by position), for a
+    /// <see cref="RangeCommand"/>, which binds its $1–$4. It names tx_id's own bounds as well: the planner cannot
+    /// estimate a range of (tx_id, seq_id) pairs (a quarter of the table, it guesses) and then judged a sequential scan
+    /// of the log cheaper than its index.
+    /// </summary>
+    public const string InRange =
+        "tx_id between $1::text::xid8 and $3::text::xid8 and (tx_id, seq_id) > ($1::text::xid8, $2) and (tx_id, seq_id) <= ($3::text::xid8, $4)";
+
+    /// <summary>A command whose $1–$4 are this batch's range (<see cref="InRange"/>); its own parameters start at $5.</summary>
+    public NpgsqlCommand RangeCommand(string sql)
+    {
+        var cmd = Command(sql);
+        cmd.Parameters.Add(new() { Value = From.TxId.ToString() });
+        cmd.Parameters.Add(new() { Value = From.Sequence });
+        cmd.Parameters.Add(new() { Value = Through.TxId.ToString() });
+        cmd.Parameters.Add(new() { Value = Through.Sequence });
+        return cmd;
+    }
 }
 
 /// <summary>Turns a page of events into what a projection applies, one event at a time as the page is read.</summary>

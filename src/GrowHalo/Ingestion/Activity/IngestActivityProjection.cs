@@ -1,5 +1,5 @@
-using GrowHalo.EventStore.Projections;
 using GrowHalo.EventStore;
+using GrowHalo.EventStore.Projections;
 using GrowHalo.Platform.Database;
 using NpgsqlTypes;
 
@@ -18,16 +18,12 @@ public sealed class IngestActivityProjection : IProjection
 
     public async Task ApplyAsync(IReadOnlyList<StoredEvent> events, ProjectionContext context, CancellationToken ct)
     {
-        await using var cmd = context.Command("""
+        await using var cmd = context.RangeCommand($"""
             with page as materialized (
                 select tenant_id, split_part(stream_id, ':', 1) as source, type, created_at,
                        case when json_typeof(metadata -> 'connection_id') = 'string' then metadata ->> 'connection_id' else '' end as connection_id
                 from events
-                -- tx_id's own bounds make the range's size plain to the planner, which cannot estimate the pairs' (and
-                -- then judged a sequential scan of the log cheaper than the feed index).
-                where tx_id between $1::text::xid8 and $3::text::xid8
-                  and (tx_id, seq_id) > ($1::text::xid8, $2) and (tx_id, seq_id) <= ($3::text::xid8, $4)
-                  and ($5::text is null or tenant_id = $5)),
+                where {ProjectionContext.InRange} and ($5::text is null or tenant_id = $5)),
             by_type as (
                 insert into ingest_activity as a (tenant_id, source, event_type, events, last_event_at)
                 select tenant_id, source, type, count(*), max(created_at) from page group by tenant_id, source, type
@@ -37,8 +33,7 @@ public sealed class IngestActivityProjection : IProjection
             select tenant_id, connection_id, count(*), max(created_at) from page group by tenant_id, connection_id
             on conflict (tenant_id, connection_id) do update
                set events = a.events + excluded.events, last_event_at = greatest(a.last_event_at, excluded.last_event_at)
-            """).With(context.From.TxId.ToString()).With(context.From.Sequence).With(context.Through.TxId.ToString()).With(context.Through.Sequence)
-            .With(context.TenantId, NpgsqlDbType.Text);
+            """).With(context.TenantId, NpgsqlDbType.Text);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

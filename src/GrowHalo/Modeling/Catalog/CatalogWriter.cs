@@ -1,6 +1,6 @@
 using System.Text.Json;
-using GrowHalo.EventStore.Projections;
 using GrowHalo.EventStore;
+using GrowHalo.EventStore.Projections;
 using GrowHalo.Ingestion.Shopify;
 using GrowHalo.Platform.Database;
 

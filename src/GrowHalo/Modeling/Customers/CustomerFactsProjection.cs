@@ -1,6 +1,6 @@
 using GrowHalo.Analytics.DailySummaries;
-using GrowHalo.EventStore.Projections;
 using GrowHalo.EventStore;
+using GrowHalo.EventStore.Projections;
 using GrowHalo.Ingestion;
 using GrowHalo.Modeling.Commerce;
 using GrowHalo.Platform.Database;
@@ -33,7 +33,7 @@ public sealed class CustomerFactsProjection : IProjection
     public async Task ApplyAsync(IReadOnlyList<StoredEvent> events, ProjectionContext context, CancellationToken ct)
     {
         await CustomerOrderFacts.LockAsync(context, ct);
-        var moves = await CustomerOrderFacts.RecomputeQueuedAsync(context, context.From, context.Through, ct);
+        var moves = await CustomerOrderFacts.RecomputeQueuedAsync(context, ct);
         await RecomputeSummariesAsync(context, await DayTotals.MoveFirstDaysAsync(context, moves, ct), ct);
     }
 

@@ -1,5 +1,5 @@
-using GrowHalo.EventStore.Projections;
 using GrowHalo.EventStore;
+using GrowHalo.EventStore.Projections;
 using GrowHalo.Platform.Database;
 
 namespace GrowHalo.Modeling.Customers;
@@ -93,20 +93,15 @@ internal static class CustomerOrderFacts
     }
 
     /// <summary>
-    /// Takes the customers queued in (<paramref name="from"/>, <paramref name="through"/>] off the queue, and recomputes
-    /// them. Only that range: customers whose recompute failed stay behind with the event the daemon recorded as failed,
+    /// Takes the customers queued in the batch's range (<see cref="ProjectionContext.InRange"/>) off the queue, and
+    /// recomputes them. Only that range: customers whose recompute failed stay behind with the event the daemon recorded as failed,
     /// rather than failing every later batch. (Two statements: planned as one, the recompute cannot know how few
     /// customers the queue gives it.)
     /// </summary>
-    public static async Task<List<FirstDayMove>> RecomputeQueuedAsync(ProjectionContext context, FeedPosition from, FeedPosition through, CancellationToken ct)
+    public static async Task<List<FirstDayMove>> RecomputeQueuedAsync(ProjectionContext context, CancellationToken ct)
     {
         var keys = new HashSet<(string Tenant, string Key)>();
-        await using (var cmd = context.Command("""
-            delete from customer_fact_queue
-            where tx_id between $1::text::xid8 and $3::text::xid8 -- tells the planner how small the range is
-              and (tx_id, seq_id) > ($1::text::xid8, $2) and (tx_id, seq_id) <= ($3::text::xid8, $4)
-            returning tenant_id, customer_key
-            """).With(from.TxId.ToString()).With(from.Sequence).With(through.TxId.ToString()).With(through.Sequence))
+        await using (var cmd = context.RangeCommand($"delete from customer_fact_queue where {ProjectionContext.InRange} returning tenant_id, customer_key"))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct)) keys.Add((r.GetString(0), r.GetString(1)));
         return await RecomputeAsync(context, keys, ct);
