@@ -73,8 +73,8 @@ public sealed class BenchContext : IAsyncDisposable
         if (!string.IsNullOrWhiteSpace(url))
             return new BenchContext(PostgresUrl.ToConnectionString(url), null, "GROWHALO_DATABASE_URL", log, scale);
         var dir = Path.Combine(Path.GetTempPath(), $"growhalo-bench-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
-        var local = await LocalPostgres.StartAsync(new LocalPostgresOptions(dir, LocalPostgres.FreePort(), "postgres", Ephemeral: true), log);
-        return new BenchContext(local.ConnectionString, local, $"local PostgreSQL 15 (fsync off, like the tests)", log, scale);
+        var local = await LocalPostgres.StartAsync(new LocalPostgresOptions(dir, LocalPostgres.FreePort(), "postgres", Ephemeral: true, Durable: true), log);
+        return new BenchContext(local.ConnectionString, local, "local PostgreSQL 15 (fsync and synchronous_commit on, as deployed)", log, scale);
     }
 
     /// <summary>A new, migrated database of its own on the bench server.</summary>

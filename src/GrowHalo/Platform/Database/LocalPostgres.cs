@@ -70,7 +70,7 @@ public sealed class LocalPostgres : IAsyncDisposable
         {
             log($"Starting local PostgreSQL on 127.0.0.1:{_options.Port} (data: {data})");
             var settings = $"-p {_options.Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200";
-            if (_options.Ephemeral) settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+            if (_options.Ephemeral && !_options.Durable) settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
             await RunAsync(Path.Combine(_binDir, "pg_ctl"),
                 ["-D", data, "-l", Path.Combine(data, "server.log"), "-w", "-t", "60", "-o", settings, "start"], asServerUser: true, ct);
             _startedByUs = true;
@@ -204,7 +204,10 @@ public sealed class LocalPostgres : IAsyncDisposable
     }
 }
 
-public sealed record LocalPostgresOptions(string DataDirectory, int Port, string Database = "growhalo", bool Ephemeral = false)
+/// <param name="Ephemeral">A throw-away server: its data folder is deleted when it stops, and (unless <paramref name="Durable"/>)
+/// it runs without fsync, as the tests do.</param>
+/// <param name="Durable">Keep PostgreSQL's durability as deployed (fsync and synchronous_commit on) even when ephemeral: the benchmarks.</param>
+public sealed record LocalPostgresOptions(string DataDirectory, int Port, string Database = "growhalo", bool Ephemeral = false, bool Durable = false)
 {
     public const int DefaultPort = 54329;
 
