@@ -1,4 +1,7 @@
+using GrowHalo.Bench.Setup;
 using GrowHalo.Platform.Database;
+using GrowHalo.Platform.Events;
+using Marten;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -13,8 +16,8 @@ public sealed class BenchContext : IAsyncDisposable
 {
     private readonly LocalPostgres? _local;
     private readonly string _serverConnectionString;
-    private readonly List<NpgsqlDataSource> _sources = [];
-    private readonly List<(string Name, NpgsqlDataSource Source)> _scenarioDatabases = [];
+    private readonly List<BenchDatabase> _shared = [];
+    private readonly List<(string Name, BenchDatabase Database)> _scenarioDatabases = [];
     private readonly Action<string> _log;
     private readonly Dictionary<string, long> _peaks = [];
 
@@ -61,7 +64,8 @@ public sealed class BenchContext : IAsyncDisposable
     public async Task<Setup.HistoryBacklog> UnprojectedHistoryAsync(CancellationToken ct)
     {
         var history = await HistoryAsync(ct);
-        await using var cmd = history.Database.DataSource.CreateCommand("select count(*) from projection_progress");
+        // Marten's progress table also holds the high-water mark (the bulk import sets it): only projection shards count.
+        await using var cmd = history.Database.DataSource.CreateCommand("select count(*) from mt_event_progression where name like '%:All' and last_seq_id > 0");
         if ((long)(await cmd.ExecuteScalarAsync(ct))! == 0) return history;
         _history = Setup.HistoryBacklog.BuildAsync(this, (long)(1_000_000 * Scale), ct);
         return await _history;
@@ -77,11 +81,10 @@ public sealed class BenchContext : IAsyncDisposable
         return new BenchContext(local.ConnectionString, local, "local PostgreSQL 15 (fsync and synchronous_commit on, as deployed)", log, scale);
     }
 
-    /// <summary>A new, migrated database of its own on the bench server.</summary>
-    public async Task<NpgsqlDataSource> FreshDatabaseAsync(CancellationToken ct = default) => (await CreateDatabaseAsync(ct)).DataSource;
-
     /// <summary>
-    /// A new, migrated database, with the connection string a GrowHalo server process needs to use it. It is dropped
+    /// A new, migrated database (GrowHalo's migrations, then Marten's event store schema, as <c>growhalo migrate</c>
+    /// does), with the connection string a GrowHalo server process needs to use it and a Marten store configured as
+    /// the server's (for appends, bulk imports and in-process daemons). It is dropped
     /// when the scenario ends (<see cref="EndScenarioAsync"/>) unless <paramref name="shared"/> (the history, which
     /// several scenarios use).
     /// </summary>
@@ -96,9 +99,11 @@ public sealed class BenchContext : IAsyncDisposable
         }
         var connectionString = new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = name }.ConnectionString;
         var source = NpgsqlDataSource.Create(connectionString);
-        if (shared) _sources.Add(source); else _scenarioDatabases.Add((name, source));
-        await new Migrator(source, NullLogger<Migrator>.Instance).MigrateAsync(ct);
-        return new BenchDatabase(connectionString, source);
+        var store = BenchStore.Create(source);
+        var database = new BenchDatabase(connectionString, source, store);
+        if (shared) _shared.Add(database); else _scenarioDatabases.Add((name, database));
+        await new Migrator(source, NullLogger<Migrator>.Instance, new EventStoreSchema(store, source)).MigrateAsync(ct);
+        return database;
     }
 
     /// <summary>
@@ -111,9 +116,9 @@ public sealed class BenchContext : IAsyncDisposable
         _scenarioDatabases.Clear();
         await using var conn = new NpgsqlConnection(_serverConnectionString);
         await conn.OpenAsync(ct);
-        foreach (var (name, source) in dropped)
+        foreach (var (name, database) in dropped)
         {
-            await source.DisposeAsync();
+            await database.DisposeAsync();
             await using var cmd = new NpgsqlCommand($"drop database if exists {name} with (force)", conn);
             await cmd.ExecuteNonQueryAsync(ct);
         }
@@ -122,11 +127,24 @@ public sealed class BenchContext : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var s in _sources) await s.DisposeAsync();
-        foreach (var (_, s) in _scenarioDatabases) await s.DisposeAsync();
+        foreach (var d in _shared) await d.DisposeAsync();
+        foreach (var (_, d) in _scenarioDatabases) await d.DisposeAsync();
         if (_local is not null) await _local.DisposeAsync();
     }
 }
 
-/// <summary>A bench database: its connection string (for a server process) and a data source (for setup and checks).</summary>
-public sealed record BenchDatabase(string ConnectionString, NpgsqlDataSource DataSource);
+/// <summary>
+/// A bench database: its connection string (for a server process), a data source (for setup and checks) and a Marten
+/// store over it configured as the server's (<see cref="BenchStore"/>).
+/// </summary>
+public sealed record BenchDatabase(string ConnectionString, NpgsqlDataSource DataSource, DocumentStore Store) : IAsyncDisposable
+{
+    /// <summary>Appends as ingestion does: through <see cref="EventAppender"/>, in the caller's transaction.</summary>
+    public EventAppender Appender { get; } = new(Store);
+
+    public async ValueTask DisposeAsync()
+    {
+        Store.Dispose();
+        await DataSource.DisposeAsync();
+    }
+}

@@ -1,5 +1,7 @@
 using System.Text.Json;
-using GrowHalo.EventStore;
+using GrowHalo.Ingestion;
+using GrowHalo.Ingestion.Adapters;
+using GrowHalo.Platform.Events;
 
 namespace GrowHalo.Bench;
 
@@ -41,6 +43,10 @@ public static class ShopifyOrders
         });
     }
 
-    public static NewEvent Event(string tenant, long id, Random random) =>
-        NewEvent.Create(tenant, $"shopify:order:{id}", $"orders:{id}:v1", "shopify_order_received", Order(id, random));
+    public static NewEvent Event(string tenant, long id, Random random) => Event(tenant, id, Order(id, random));
+
+    /// <summary>An order as the batch API stores it: a <see cref="SourceRecordReceived"/> on the order's stream.</summary>
+    public static NewEvent Event(string tenant, long id, JsonElement payload) =>
+        NewEvent.Create(tenant, $"shopify:order:{id}", $"orders:{id}:v1",
+            SourceRecordReceived.Create(SourceEventTypes.ShopifyOrder, Sources.Shopify, Channels.Batch, null, DateTimeOffset.UtcNow, null, payload));
 }

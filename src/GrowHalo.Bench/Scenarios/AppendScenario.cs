@@ -1,10 +1,12 @@
-using GrowHalo.EventStore;
+using GrowHalo.Bench.Setup;
+using GrowHalo.Platform.Events;
 
 namespace GrowHalo.Bench.Scenarios;
 
 /// <summary>
-/// Appends of ~2 KB Shopify orders through EventStore.AppendAsync, one caller at a time: 1 event per append (a
-/// webhook), 100 (a page of a batch upload) and 10,000 (a large batch); plus 1-event appends from 8 callers at once.
+/// Appends of ~2 KB Shopify orders through EventAppender.AppendAsync (Marten's event store), each in a transaction of
+/// its own, one caller at a time: 1 event per append (a webhook), 100 (a page of a batch upload) and 10,000 (a large
+/// batch); plus 1-event appends from 8 callers at once.
 /// </summary>
 public sealed class AppendScenario : IScenario
 {
@@ -13,7 +15,8 @@ public sealed class AppendScenario : IScenario
 
     public async Task<IReadOnlyList<Measurement>> RunAsync(BenchContext context, CancellationToken ct)
     {
-        var store = new EventStore.EventStore(await context.FreshDatabaseAsync(ct));
+        var db = await context.CreateDatabaseAsync(ct);
+        Task<AppendResult> AppendAsync(IReadOnlyList<NewEvent> events) => BenchStore.AppendAsync(db.DataSource, db.Appender, "t-bench", events, ct);
         // Payloads come from a pool built before any clock starts: the figure is the store's, not the JSON generator's.
         var random = new Random(42);
         var payloads = Enumerable.Range(0, 2000).Select(i => ShopifyOrders.Order(i, random)).ToArray();
@@ -21,14 +24,14 @@ public sealed class AppendScenario : IScenario
         List<NewEvent> Orders(int n) => [.. Enumerable.Range(0, n).Select(_ =>
         {
             var id = Interlocked.Increment(ref nextId);
-            return NewEvent.Create("t-bench", $"shopify:order:{id}", $"orders:{id}:v1", "shopify_order_received", payloads[id % payloads.Length]);
+            return ShopifyOrders.Event("t-bench", id, payloads[id % payloads.Length]);
         })];
 
         var results = new List<Measurement>();
         foreach (var (size, seconds, min) in new[] { (1, 4, 200), (100, 4, 20), (10_000, 6, 3) })
         {
-            await Measure.RepeatAsync(async _ => (await store.AppendAsync("t-bench", Orders(size), ct: ct)).Appended, TimeSpan.FromSeconds(1), 2, ct);
-            var run = await Measure.RepeatAsync(async _ => (await store.AppendAsync("t-bench", Orders(size), ct: ct)).Appended,
+            await Measure.RepeatAsync(async _ => (await AppendAsync(Orders(size))).Appended, TimeSpan.FromSeconds(1), 2, ct);
+            var run = await Measure.RepeatAsync(async _ => (await AppendAsync(Orders(size))).Appended,
                 TimeSpan.FromSeconds(seconds), min, ct);
             results.Add(new Measurement(Name, $"{size:N0} event{(size == 1 ? "" : "s")} per append", run.PerSecond, "events/s",
                 $"{run.Items:N0} events in {run.Operations:N0} appends, {run.Elapsed.TotalSeconds:0.0} s; per append p50 {run.Percentile(50):0.0} ms, p95 {run.Percentile(95):0.0} ms"));
@@ -43,7 +46,7 @@ public sealed class AppendScenario : IScenario
             foreach (var e in prepared[c])
             {
                 if (clock.Elapsed > TimeSpan.FromSeconds(4)) break;
-                appended += (await store.AppendAsync("t-bench", [e], ct: ct)).Appended;
+                appended += (await AppendAsync([e])).Appended;
             }
             return appended;
         }, ct)));

@@ -64,7 +64,7 @@ public sealed class ProjectionsScenario : IScenario
         IReadOnlyList<byte[]> bodies, CancellationToken ct)
     {
         using var http = server.Client(history.Tenant.ApiKey);
-        var pending = new List<(ProjectionWatch.Position At, long AnsweredTicks)>();
+        var pending = new List<(long At, long AnsweredTicks)>();
         var lags = new List<double>();
         var sending = true;
         var poller = Task.Run(async () =>
@@ -75,7 +75,7 @@ public sealed class ProjectionsScenario : IScenario
                 var now = Stopwatch.GetTimestamp();
                 lock (pending)
                 {
-                    foreach (var p in pending.Where(p => p.At.CompareTo(slowest) <= 0).ToList())
+                    foreach (var p in pending.Where(p => p.At <= slowest).ToList())
                     {
                         lags.Add(Stopwatch.GetElapsedTime(p.AnsweredTicks, now).TotalMilliseconds);
                         pending.Remove(p);

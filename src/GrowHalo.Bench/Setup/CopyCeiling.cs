@@ -1,25 +1,42 @@
 using System.Diagnostics;
-using GrowHalo.EventStore;
+using GrowHalo.Platform.Events;
+using Marten;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace GrowHalo.Bench.Setup;
 
 /// <summary>
-/// The ceiling for writing events: binary COPY of the very rows an append would store (same ids, streams, types,
-/// JSON bodies and metadata) into a table of the same shape as <c>events</c> — <c>like events including all</c>, so
-/// the same columns, defaults (tx_id, created_at), identity and all five indexes — one COPY and one transaction per
-/// chunk, one connection, rows prepared before the clock starts. Nothing PostgreSQL can take in is faster.
+/// The ceiling for writing events: binary COPY of the very rows an append stores in Marten's event table (same ids,
+/// streams, versions, type names, .NET type names, jsonb bodies and headers as Marten's serializer writes them) into a
+/// table of the same shape as <c>mt_events</c> — <c>like mt_events including all</c>, so the same columns, defaults
+/// (timestamp, is_archived) and every index (the primary key, the unique event id, stream and version) — with its
+/// own sequence for seq_id, one COPY and one transaction per chunk, one connection, rows prepared before the clock
+/// starts. Nothing PostgreSQL can take in is faster.
 /// </summary>
 public static class CopyCeiling
 {
-    public sealed record Row(Guid Id, string StreamId, string Type, string Data, string? Metadata);
+    public sealed record Row(Guid Id, string StreamId, long Version, string Type, string? DotNetType, string Data, string? Headers);
 
-    public static Row ToRow(NewEvent e) => new(e.Id, e.StreamId, e.Type, e.Data.GetRawText(), e.Metadata?.GetRawText());
+    /// <summary>The row Marten stores for the event (as the first event of its stream, as a new order's is).</summary>
+    public static Row ToRow(DocumentStore store, NewEvent e)
+    {
+        var mapping = ((Marten.Events.EventGraph)store.Options.Events).EventMappingFor(e.Data.GetType());
+        var serializer = store.Options.Serializer();
+        return new Row(e.Id, e.StreamId, 1, mapping.EventTypeName, mapping.DotNetTypeName, serializer.ToJson(e.Data),
+            e.Headers is null ? null : serializer.ToJson(e.Headers));
+    }
 
     public static async Task CreateTableAsync(NpgsqlDataSource db, CancellationToken ct)
     {
-        await using var create = db.CreateCommand("drop table if exists bench_copy_ceiling; create table bench_copy_ceiling (like events including all)");
+        // seq_id from a sequence of its own: drawing from mt_events_sequence would leave gaps in the real log.
+        await using var create = db.CreateCommand("""
+            drop table if exists bench_copy_ceiling;
+            drop sequence if exists bench_copy_ceiling_seq;
+            create table bench_copy_ceiling (like mt_events including all);
+            create sequence bench_copy_ceiling_seq owned by bench_copy_ceiling.seq_id;
+            alter table bench_copy_ceiling alter column seq_id set default nextval('bench_copy_ceiling_seq');
+            """);
         await create.ExecuteNonQueryAsync(ct);
     }
 
@@ -32,19 +49,21 @@ public static class CopyCeiling
         {
             await using var tx = await conn.BeginTransactionAsync(ct);
             await using (var copy = await conn.BeginBinaryImportAsync(
-                "copy bench_copy_ceiling (id, tenant_id, stream_id, version, type, data, metadata) from stdin (format binary)", ct))
+                "copy bench_copy_ceiling (id, tenant_id, stream_id, version, type, mt_dotnet_type, data, headers) from stdin (format binary)", ct))
             {
                 foreach (var row in chunk)
                 {
                     await copy.StartRowAsync(ct);
                     await copy.WriteAsync(row.Id, NpgsqlDbType.Uuid, ct);
-                    await copy.WriteAsync(tenantId, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(row.StreamId, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(1L, NpgsqlDbType.Bigint, ct);
-                    await copy.WriteAsync(row.Type, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(row.Data, NpgsqlDbType.Json, ct);
-                    if (row.Metadata is null) await copy.WriteNullAsync(ct);
-                    else await copy.WriteAsync(row.Metadata, NpgsqlDbType.Json, ct);
+                    await copy.WriteAsync(tenantId, NpgsqlDbType.Varchar, ct);
+                    await copy.WriteAsync(row.StreamId, NpgsqlDbType.Varchar, ct);
+                    await copy.WriteAsync(row.Version, NpgsqlDbType.Bigint, ct);
+                    await copy.WriteAsync(row.Type, NpgsqlDbType.Varchar, ct);
+                    if (row.DotNetType is null) await copy.WriteNullAsync(ct);
+                    else await copy.WriteAsync(row.DotNetType, NpgsqlDbType.Varchar, ct);
+                    await copy.WriteAsync(row.Data, NpgsqlDbType.Jsonb, ct);
+                    if (row.Headers is null) await copy.WriteNullAsync(ct);
+                    else await copy.WriteAsync(row.Headers, NpgsqlDbType.Jsonb, ct);
                 }
                 await copy.CompleteAsync(ct);
             }

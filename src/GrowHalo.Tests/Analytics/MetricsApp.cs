@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using GrowHalo.EventStore;
+using GrowHalo.Platform.Events;
 using GrowHalo.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -26,7 +26,7 @@ public class MetricsApp : GrowHaloApp
 
     public async Task AppendAsync(string tenantId, params NewEvent[] events)
     {
-        await Service<GrowHalo.EventStore.EventStore>().AppendAsync(tenantId, events);
+        await Service<GrowHalo.Platform.Events.EventAppender>().AppendAsync(tenantId, events);
         await WaitForCommerceAsync();
     }
 
@@ -40,11 +40,11 @@ public class MetricsApp : GrowHaloApp
         while (true)
         {
             await using (var cmd = DataSource.CreateCommand("""
-                select count(*) from events e, unnest(array['commerce', 'customers']) as n(name)
-                where (e.tx_id, e.seq_id) > coalesce((select (p.tx_id, p.seq_id) from projection_progress p where p.name = n.name), ('0'::xid8, 0::bigint))
+                select count(*) from mt_events e
+                where e.seq_id > coalesce((select p.last_seq_id from mt_event_progression p where p.name = 'commerce:All'), 0)
                 """))
                 if ((long)(await cmd.ExecuteScalarAsync())! == 0) return;
-            if (waited.Elapsed > TimeSpan.FromSeconds(seconds)) throw new TimeoutException("The commerce and customers projections did not catch up.");
+            if (waited.Elapsed > TimeSpan.FromSeconds(seconds)) throw new TimeoutException("The commerce projection did not catch up.");
             await Task.Delay(25);
         }
     }

@@ -1,5 +1,5 @@
-using GrowHalo.EventStore;
-using GrowHalo.EventStore.Projections;
+using GrowHalo.Platform.Events;
+using GrowHalo.Platform.Events.Projections;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -28,8 +28,8 @@ public sealed class ProjectionsCommandTests
     {
         var cs = await ScratchDatabase.MigratedAsync();
         await using var services = AppServices.For(cs);
-        await services.GetRequiredService<GrowHalo.EventStore.EventStore>().AppendAsync("t-acme", [.. Enumerable.Range(0, 40).Select(i =>
-            NewEvent.Create("t-acme", $"shopify:order:{i}", $"k{i}", "shopify_order_received", new { id = i }))]);
+        await services.GetRequiredService<GrowHalo.Platform.Events.EventAppender>().AppendAsync("t-acme", [.. Enumerable.Range(0, 40).Select(i =>
+            GrowHalo.Tests.Modeling.SourceRecords.Event("t-acme", $"shopify:order:{i}", $"k{i}", GrowHalo.Ingestion.SourceEventTypes.ShopifyOrder, System.Text.Json.JsonSerializer.SerializeToElement(new { id = i })))]);
 
         var result = await GrowHaloProcess.RunAsync(cs, "projections", "rebuild", "--projection", "ingest_activity");
 

@@ -1,5 +1,5 @@
 using System.Net.Http.Json;
-using GrowHalo.EventStore.Projections;
+using GrowHalo.Platform.Events.Projections;
 using GrowHalo.Platform.Tenancy;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

@@ -8,10 +8,16 @@ public sealed class TestDatabase : IAsyncLifetime
     public string ConnectionString { get; private set; } = "";
     public NpgsqlDataSource DataSource { get; private set; } = null!;
 
+    /// <summary>Marten over this database, without projections or daemon.</summary>
+    public Marten.DocumentStore Store { get; private set; } = null!;
+
+    public GrowHalo.Platform.Events.EventAppender Appender => new(Store);
+
     public async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.CreateDatabaseAsync();
         DataSource = new NpgsqlDataSourceBuilder(ConnectionString).Build();
+        Store = GrowHalo.Platform.Events.MartenSetup.CreateStore(DataSource);
     }
 
     public async Task<long> ScalarAsync(string sql, params object[] args)
@@ -21,5 +27,9 @@ public sealed class TestDatabase : IAsyncLifetime
         return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 
-    public async Task DisposeAsync() => await DataSource.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        Store.Dispose();
+        await DataSource.DisposeAsync();
+    }
 }

@@ -36,7 +36,8 @@ public static class TestPostgres
         }
         var cs = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = name }.ConnectionString;
         await using var ds = NpgsqlDataSource.Create(cs);
-        await new Migrator(ds, NullLogger<Migrator>.Instance).MigrateAsync();
+        await using var store = GrowHalo.Platform.Events.MartenSetup.CreateStore(ds);
+        await new Migrator(ds, NullLogger<Migrator>.Instance, new GrowHalo.Platform.Events.EventStoreSchema(store, ds)).MigrateAsync();
         return cs;
     }
 }

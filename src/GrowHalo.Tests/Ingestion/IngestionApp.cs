@@ -28,8 +28,8 @@ public class IngestionApp : GrowHaloApp
     }
 
     public Task<long> EventsAsync(string tenantId, string? streamId = null) => streamId is null
-        ? CountAsync("select count(*) from events where tenant_id = $1", tenantId)
-        : CountAsync("select count(*) from events where tenant_id = $1 and stream_id = $2", tenantId, streamId);
+        ? CountAsync("select count(*) from mt_events where tenant_id = $1", tenantId)
+        : CountAsync("select count(*) from mt_events where tenant_id = $1 and stream_id = $2", tenantId, streamId);
 
     /// <summary>Creates a connection through the API and returns its id.</summary>
     public async Task<string> ConnectAsync(TenantClient admin, string source, string account, string? webhookSecret = null, string? accessToken = null)

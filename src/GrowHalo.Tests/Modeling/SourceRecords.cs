@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GrowHalo.EventStore;
+using GrowHalo.Platform.Events;
 using GrowHalo.Ingestion;
 using GrowHalo.Ingestion.Google;
 using GrowHalo.Ingestion.Meta;
@@ -110,8 +110,7 @@ public static class SourceRecords
     }
 
     public static NewEvent Event(string tenant, string stream, string key, string type, JsonElement payload) =>
-        NewEvent.Create(tenant, stream, key, type,
-            new SourceRecordReceived(stream.Split(':')[0], Channels.Batch, null, Received, null, payload));
+        NewEvent.Create(tenant, stream, key, SourceRecordReceived.Create(type, stream.Split(':')[0], Channels.Batch, null, Received, null, payload));
 }
 
 /// <summary>Products and checkouts, for the read models later analytics use.</summary>

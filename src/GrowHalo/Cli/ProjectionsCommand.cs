@@ -1,5 +1,5 @@
 using System.CommandLine;
-using GrowHalo.EventStore.Projections;
+using GrowHalo.Platform.Events.Projections;
 using Spectre.Console;
 
 namespace GrowHalo.Cli;

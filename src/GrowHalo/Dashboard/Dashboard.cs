@@ -18,7 +18,6 @@ public static class DashboardModule
         services.AddSingleton<DashboardAssets>();
         services.AddSingleton<DashboardSessionStore>();
         services.AddSingleton<LiveUpdates>();
-        services.AddSingleton<TenantsTouchedQuery>();
         services.AddHostedService<LiveUpdatePump>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, DashboardSessionAuthentication>(DashboardSessionAuthentication.SchemeName, null);

@@ -1,4 +1,4 @@
-using GrowHalo.EventStore;
+using GrowHalo.Platform.Events;
 using GrowHalo.Ingestion.Activity;
 using GrowHalo.Ingestion.Batches;
 using GrowHalo.Ingestion.Connections;

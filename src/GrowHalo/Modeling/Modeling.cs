@@ -1,7 +1,7 @@
-using GrowHalo.EventStore;
+using GrowHalo.Platform.Events;
 using GrowHalo.Modeling.Commerce;
 using GrowHalo.Modeling.Currency;
-using GrowHalo.Modeling.Customers;
+
 
 namespace GrowHalo.Modeling;
 
@@ -14,7 +14,6 @@ public static class ModelingModule
     public static IServiceCollection AddModeling(this IServiceCollection services)
     {
         services.AddProjection<CommerceProjection>();
-        services.AddProjection<CustomerFactsProjection>();
         services.AddSingleton<FxRateStore>();
         return services;
     }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using GrowHalo.Analytics;
 using GrowHalo.Dashboard;
-using GrowHalo.EventStore;
+using GrowHalo.Platform.Events;
 using GrowHalo.Ingestion;
 using GrowHalo.Ingestion.Polling;
 using GrowHalo.Modeling;
@@ -21,7 +21,7 @@ public static class GrowHaloHost
     {
         services.AddSingleton(TimeProvider.System);
         services.AddGrowHaloDatabase(migrateOnStart);
-        services.AddEventStore(runDaemon);
+        services.AddGrowHaloEvents(runDaemon);
         services.AddSingleton<TenantStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddIngestion();

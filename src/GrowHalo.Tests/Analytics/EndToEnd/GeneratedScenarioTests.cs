@@ -126,7 +126,7 @@ public sealed class GeneratedScenarioTests(ScenarioApp app) : IClassFixture<Scen
         Assert.Empty(after.GetProperty("missing_fx_rates").EnumerateArray());
         Assert.Equal(0, after.GetProperty("failed_events").GetInt32());
 
-        await using var cmd = app.DataSource.CreateCommand("select max(created_at) from events where tenant_id = $1");
+        await using var cmd = app.DataSource.CreateCommand("select max(timestamp) from mt_events where tenant_id = $1");
         cmd.Parameters.Add(new() { Value = app.Shop.Id });
         var newest = (DateTime)(await cmd.ExecuteScalarAsync())!;
         Assert.Equal(new DateTimeOffset(newest, TimeSpan.Zero), after.GetProperty("as_of").GetDateTimeOffset());

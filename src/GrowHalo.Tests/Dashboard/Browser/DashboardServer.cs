@@ -1,4 +1,4 @@
-using GrowHalo.EventStore.Projections;
+using GrowHalo.Platform.Events.Projections;
 using GrowHalo.Platform;
 using GrowHalo.Platform.Tenancy;
 using GrowHalo.Tests.Infrastructure;
@@ -54,7 +54,7 @@ public sealed class DashboardServer : IAsyncLifetime
 
     public T Service<T>() where T : notnull => _app!.Services.GetRequiredService<T>();
 
-    public GrowHalo.EventStore.EventStore Events => Service<GrowHalo.EventStore.EventStore>();
+    public GrowHalo.Platform.Events.EventAppender Events => Service<GrowHalo.Platform.Events.EventAppender>();
 
     public async Task<(Tenant Tenant, string Key, ApiKeyInfo Info)> CreateTenantAsync(string name, params string[] scopes)
     {

@@ -1,4 +1,4 @@
-using GrowHalo.EventStore;
+using GrowHalo.Platform.Events;
 using GrowHalo.Tests.Dashboard.Live;
 
 namespace GrowHalo.Tests.Dashboard.Browser;
@@ -12,7 +12,7 @@ public static class SampleBrand
 {
     public const int Days = 120;
 
-    public static async Task SeedAsync(GrowHalo.EventStore.EventStore store, string tenantId, DateOnly today)
+    public static async Task SeedAsync(GrowHalo.Platform.Events.EventAppender store, string tenantId, DateOnly today)
     {
         var events = new List<NewEvent>();
         long orderId = 100_000;

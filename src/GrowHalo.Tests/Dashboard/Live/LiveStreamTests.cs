@@ -38,7 +38,7 @@ public sealed class LiveStreamTests(GrowHaloApp app) : IClassFixture<GrowHaloApp
         using var stream = new StreamReader(await response.Content.ReadAsStreamAsync(guard.Token));
         await ReadUntil(stream, "event: ready", guard.Token);
 
-        await app.Service<GrowHalo.EventStore.EventStore>().AppendAsync(brand.Id,
+        await app.Service<GrowHalo.Platform.Events.EventAppender>().AppendAsync(brand.Id,
             [SampleEvents.ShopifyOrder(brand.Id, 5001, DateTimeOffset.UtcNow, 42.50m, "c-1")]);
 
         var lines = await ReadUntil(stream, "event: changed", guard.Token);

@@ -1,4 +1,4 @@
-using GrowHalo.EventStore;
+using GrowHalo.Platform.Events;
 using GrowHalo.Ingestion;
 
 namespace GrowHalo.Tests.Dashboard.Live;
@@ -25,8 +25,7 @@ public static class SampleEvents
             line_items = new[] { new { id = id * 10, title = "Halo serum", quantity = 1, price = total.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) } },
             refunds = Array.Empty<object>(),
         });
-        return NewEvent.Create(tenantId, $"shopify:order:{id}", $"orders:{id}:{updatedAt}", SourceEventTypes.ShopifyOrder,
-            new SourceRecordReceived("shopify", Channels.Batch, null, placedAt, null, payload));
+        return NewEvent.Create(tenantId, $"shopify:order:{id}", $"orders:{id}:{updatedAt}", SourceRecordReceived.Create(SourceEventTypes.ShopifyOrder, "shopify", Channels.Batch, null, placedAt, null, payload));
     }
 
     public static NewEvent MetaRow(string tenantId, string campaignId, string campaignName, DateOnly day, decimal spend, decimal purchaseValue)
@@ -46,8 +45,7 @@ public static class SampleEvents
             actions = new[] { new { action_type = "omni_purchase", value = "2" } },
             action_values = new[] { new { action_type = "omni_purchase", value = Money(purchaseValue) } },
         });
-        return NewEvent.Create(tenantId, $"meta:campaign:{campaignId}", $"{campaignId}:{day:yyyy-MM-dd}:{Money(spend)}:{Money(purchaseValue)}",
-            SourceEventTypes.MetaInsightsRow, new SourceRecordReceived("meta", Channels.Batch, null, DateTimeOffset.UtcNow, null, payload));
+        return NewEvent.Create(tenantId, $"meta:campaign:{campaignId}", $"{campaignId}:{day:yyyy-MM-dd}:{Money(spend)}:{Money(purchaseValue)}", SourceRecordReceived.Create(SourceEventTypes.MetaInsightsRow, "meta", Channels.Batch, null, DateTimeOffset.UtcNow, null, payload));
     }
 
     public static NewEvent GoogleRow(string tenantId, string campaignId, string campaignName, DateOnly day, decimal spend, decimal conversionsValue)
@@ -65,7 +63,6 @@ public static class SampleEvents
             conversions_value = (double)conversionsValue,
             currency_code = "USD",
         });
-        return NewEvent.Create(tenantId, $"google:campaign:{campaignId}", $"{campaignId}:{day:yyyy-MM-dd}:{spend}:{conversionsValue}",
-            SourceEventTypes.GoogleAdsRow, new SourceRecordReceived("google", Channels.Batch, null, DateTimeOffset.UtcNow, null, payload));
+        return NewEvent.Create(tenantId, $"google:campaign:{campaignId}", $"{campaignId}:{day:yyyy-MM-dd}:{spend}:{conversionsValue}", SourceRecordReceived.Create(SourceEventTypes.GoogleAdsRow, "google", Channels.Batch, null, DateTimeOffset.UtcNow, null, payload));
     }
 }

@@ -19,7 +19,7 @@ public sealed class SourceAdaptersTests
         var batched = Adapt("shopify", "order", Samples.Order(5));
         Assert.Equal(batched.Event!.Id, polled.Event!.Id);
         Assert.Equal("shopify:order:5", polled.Event.StreamId);
-        Assert.Equal("poll", polled.Event.Data.GetProperty("channel").GetString());
+        Assert.Equal("poll", polled.Event.Data.Channel);
     }
 
     [Fact]
@@ -66,11 +66,11 @@ public sealed class SourceAdaptersTests
         var order = Samples.Order(5);
         order["note_attributes"] = new JsonArray(new JsonObject { ["name"] = "gift", ["value"] = "yes" });
         var e = Adapt("shopify", "order", order, new RecordContext(Channels.Webhook, Now, "orders/create", "d", "con_1", ExternalId: "x")).Event!;
-        Assert.True(JsonNode.DeepEquals(order, JsonNode.Parse(e.Data.GetProperty("payload").GetRawText())));
-        Assert.Equal("shopify", e.Data.GetProperty("source").GetString());
-        Assert.Equal("con_1", e.Data.GetProperty("connection_id").GetString());
-        Assert.Equal("con_1", e.Metadata!.Value.GetProperty("connection_id").GetString());
-        Assert.Equal(Now, e.Data.GetProperty("received_at").GetDateTimeOffset());
+        Assert.True(JsonNode.DeepEquals(order, JsonNode.Parse(e.Data.Payload.GetRawText())));
+        Assert.Equal("shopify", e.Data.Source);
+        Assert.Equal("con_1", e.Data.ConnectionId);
+        Assert.Equal("con_1", (string)e.Headers!["connection_id"]);
+        Assert.Equal(Now, e.Data.ReceivedAt);
     }
 
     [Fact]

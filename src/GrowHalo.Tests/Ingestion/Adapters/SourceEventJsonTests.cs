@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GrowHalo.EventStore;
+using GrowHalo.Platform.Events;
 using GrowHalo.Ingestion;
 using GrowHalo.Ingestion.Adapters;
 
@@ -23,15 +23,18 @@ public sealed class SourceEventJsonTests
 
         var adapted = SourceAdapters.ToEvent("tn_1", "shopify", "order", payload, context).Event!;
 
-        var serialized = JsonSerializer.SerializeToElement(
-            new SourceRecordReceived("shopify", channel, topic, Received, connection, payload), EventJson.Options);
-        Assert.True(JsonElement.DeepEquals(serialized, adapted.Data), adapted.Data.GetRawText());
+        var expected = JsonSerializer.SerializeToElement(
+            SourceRecordReceived.Create(SourceEventTypes.ShopifyOrder, "shopify", channel, topic, Received, connection, payload), EventJson.Options);
+        var body = JsonSerializer.SerializeToElement<object>(adapted.Data, EventJson.Options);
+        Assert.True(JsonElement.DeepEquals(expected, body), body.GetRawText());
+        Assert.Equal(SourceEventTypes.ShopifyOrder, adapted.Type);
         var metadata = new JsonObject { ["channel"] = channel };
         if (connection is not null) metadata["connection_id"] = connection;
         if (context.BatchId is { } batch) metadata["batch_id"] = batch;
         if (delivery is not null) metadata["delivery_id"] = delivery;
         if (external is not null) metadata["external_id"] = external;
-        if (context.SourceTimestamp is { } sent) metadata["source_timestamp"] = sent;
-        Assert.True(JsonNode.DeepEquals(metadata, JsonNode.Parse(adapted.Metadata!.Value.GetRawText())), adapted.Metadata.Value.GetRawText());
+        if (context.SourceTimestamp is { } sent) metadata["source_timestamp"] = sent.ToString("O");
+        var headers = JsonSerializer.SerializeToNode(adapted.Headers);
+        Assert.True(JsonNode.DeepEquals(metadata, headers), headers!.ToJsonString());
     }
 }

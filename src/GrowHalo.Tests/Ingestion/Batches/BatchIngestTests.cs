@@ -34,7 +34,7 @@ public sealed class BatchIngestTests(IngestionApp app)
         Assert.Equal(tenant.Id, batch.GetProperty("tenant_id").GetString());
         Assert.Equal($"/api/v1/ingest/batches/{batch.GetProperty("id").GetString()}", response.Headers.Location?.OriginalString);
 
-        var store = app.Service<GrowHalo.EventStore.EventStore>();
+        var store = app.DataSource;
         var stored = (await store.ReadStreamAsync(tenant.Id, "shopify:order:5001")).Single();
         Assert.Equal("shopify_order_received", stored.Type);
         Assert.Equal("batch", stored.Data.GetProperty("channel").GetString());
@@ -57,7 +57,7 @@ public sealed class BatchIngestTests(IngestionApp app)
 
         Assert.Equal(1, (await JsonOf(camel)).GetProperty("accepted").GetInt32());
         Assert.Equal(1, (await JsonOf(snake)).GetProperty("accepted").GetInt32());
-        var customer = (await app.Service<GrowHalo.EventStore.EventStore>().ReadStreamAsync(tenant.Id, "shopify:customer:12")).Single();
+        var customer = (await app.DataSource.ReadStreamAsync(tenant.Id, "shopify:customer:12")).Single();
         Assert.Equal("c-12", customer.Metadata!.Value.GetProperty("external_id").GetString());
     }
 
@@ -101,7 +101,7 @@ public sealed class BatchIngestTests(IngestionApp app)
         Assert.Equal(0, error.GetProperty("index").GetInt32());
         Assert.Equal("payload.data[2].spend", error.GetProperty("field").GetString());
         Assert.Equal(1, await app.EventsAsync(tenant.Id, "meta:campaign:c2"));
-        Assert.Equal("meta_insights_row_received", (await app.Service<GrowHalo.EventStore.EventStore>().ReadStreamAsync(tenant.Id, "meta:campaign:c4")).Single().Type);
+        Assert.Equal("meta_insights_row_received", (await app.DataSource.ReadStreamAsync(tenant.Id, "meta:campaign:c4")).Single().Type);
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class BatchIngestTests(IngestionApp app)
             Event("ad_spend", stream), Event("ad_spend", Samples.GoogleFlat("g3")) } }));
 
         Assert.Equal((3, 3), (result.GetProperty("total_events").GetInt32(), result.GetProperty("accepted").GetInt32()));
-        var flat = (await app.Service<GrowHalo.EventStore.EventStore>().ReadStreamAsync(tenant.Id, "google:campaign:g3")).Single();
+        var flat = (await app.DataSource.ReadStreamAsync(tenant.Id, "google:campaign:g3")).Single();
         Assert.Equal("google_ads_row_received", flat.Type);
         Assert.Equal(45_670_000, flat.Data.GetProperty("payload").GetProperty("cost_micros").GetInt64());
     }

@@ -38,7 +38,7 @@ public sealed class BatchPipelineTests(IngestionApp app)
         var error = batch.GetProperty("errors").EnumerateArray().Single();
         Assert.Equal((2 * Chunk + 30, "payload.total_price"), (error.GetProperty("index").GetInt32(), error.GetProperty("field").GetString()));
 
-        var store = app.Service<GrowHalo.EventStore.EventStore>();
+        var store = app.DataSource;
         Assert.Single(await store.ReadStreamAsync(tenant.Id, "shopify:order:3"));
         var order4 = await store.ReadStreamAsync(tenant.Id, "shopify:order:4");
         Assert.Equal([1L, 2L], order4.Select(e => e.Version));
@@ -60,7 +60,7 @@ public sealed class BatchPipelineTests(IngestionApp app)
         Assert.Contains("nothing was stored", problem.GetProperty("detail").GetString());
         Assert.Contains("refused by the test", problem.GetProperty("detail").GetString());
         Assert.Equal(0, await app.EventsAsync(tenant.Id));
-        Assert.Equal(0, await app.CountAsync("select count(*) from streams where tenant_id = $1", tenant.Id));
+        Assert.Equal(0, await app.CountAsync("select count(*) from mt_streams where tenant_id = $1", tenant.Id));
         Assert.Equal(0, await app.CountAsync("select count(*) from ingest_batches where tenant_id = $1", tenant.Id));
     }
 
@@ -71,10 +71,10 @@ public sealed class BatchPipelineTests(IngestionApp app)
         await ExecuteAsync($$"""
             create function {{name}}() returns trigger language plpgsql as $$
             begin raise exception 'refused by the test' using errcode = '22023'; end $$;
-            create trigger {{name}} before insert on events for each row
+            create trigger {{name}} before insert on mt_events for each row
             when (new.tenant_id = '{{tenantId}}' and new.stream_id = '{{streamId}}') execute function {{name}}();
             """);
-        return new Cleanup(() => ExecuteAsync($"drop trigger {name} on events; drop function {name}()"));
+        return new Cleanup(() => ExecuteAsync($"drop trigger {name} on mt_events; drop function {name}()"));
     }
 
     private async Task ExecuteAsync(string sql)
@@ -111,7 +111,7 @@ public sealed class BatchPipelineTests(IngestionApp app)
         var error = batch.GetProperty("errors").EnumerateArray().Single();
         Assert.Equal((Chunk + 2, "payload.note"), (error.GetProperty("index").GetInt32(), error.GetProperty("field").GetString()));
         Assert.Contains("\\ud800, the first half of a UTF-16 surrogate pair", error.GetProperty("reason").GetString());
-        var stored = Assert.Single(await app.Service<GrowHalo.EventStore.EventStore>().ReadStreamAsync(tenant.Id, "shopify:order:70001"));
+        var stored = Assert.Single(await app.DataSource.ReadStreamAsync(tenant.Id, "shopify:order:70001"));
         Assert.Equal("gift \U0001F381 wrap", stored.Data.GetProperty("payload").GetProperty("note").GetString());
     }
 

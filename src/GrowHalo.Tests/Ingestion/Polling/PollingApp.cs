@@ -60,7 +60,7 @@ public sealed class PollingApp : GrowHaloApp
 
     public async Task<long> EventsAsync(string tenantId, string streamPrefix)
     {
-        await using var cmd = DataSource.CreateCommand("select count(*) from events where tenant_id = $1 and starts_with(stream_id, $2)");
+        await using var cmd = DataSource.CreateCommand("select count(*) from mt_events where tenant_id = $1 and starts_with(stream_id, $2)");
         cmd.Parameters.Add(new() { Value = tenantId });
         cmd.Parameters.Add(new() { Value = streamPrefix });
         return (long)(await cmd.ExecuteScalarAsync())!;

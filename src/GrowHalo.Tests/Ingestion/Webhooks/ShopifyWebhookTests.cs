@@ -41,7 +41,7 @@ public sealed class ShopifyWebhookTests(IngestionApp app)
         var receipt = await JsonOf(response);
         Assert.Equal("accepted", receipt.GetProperty("status").GetString());
         var stream = resource == "checkout" ? "shopify:checkout:tok77" : $"shopify:{resource}:77";
-        var stored = (await app.Service<GrowHalo.EventStore.EventStore>().ReadStreamAsync(tenant.Id, stream)).Single();
+        var stored = (await app.DataSource.ReadStreamAsync(tenant.Id, stream)).Single();
         Assert.Equal(type, stored.Type);
         Assert.Equal(topic, stored.Data.GetProperty("topic").GetString());
         Assert.Equal("webhook", stored.Data.GetProperty("channel").GetString());
@@ -74,8 +74,8 @@ public sealed class ShopifyWebhookTests(IngestionApp app)
             : app.SendAsync(ShopifyWebhook(shopB, "orders/create", Samples.Order(2000 + i).ToJsonString(), "secret-b", Guid.NewGuid().ToString())))));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
-        Assert.Equal(15, await app.CountAsync("select count(*) from events where tenant_id = $1 and stream_id like 'shopify:order:10%'", a.Id));
-        Assert.Equal(15, await app.CountAsync("select count(*) from events where tenant_id = $1 and stream_id like 'shopify:order:20%'", b.Id));
+        Assert.Equal(15, await app.CountAsync("select count(*) from mt_events where tenant_id = $1 and stream_id like 'shopify:order:10%'", a.Id));
+        Assert.Equal(15, await app.CountAsync("select count(*) from mt_events where tenant_id = $1 and stream_id like 'shopify:order:20%'", b.Id));
         Assert.Equal(30, await app.EventsAsync(a.Id) + await app.EventsAsync(b.Id));
     }
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GrowHalo.EventStore;
+using GrowHalo.Platform.Events;
 using GrowHalo.Ingestion;
 using GrowHalo.Ingestion.Adapters;
 using GrowHalo.Ingestion.Webhooks;
@@ -16,7 +16,7 @@ namespace GrowHalo.Tests.Ingestion.Webhooks;
 public sealed class WebhookAppendQueueTests(IngestionApp app)
 {
     private WebhookAppendQueue NewQueue() =>
-        new(app.DataSource, new WebhookAppendOptions { Writers = 1 }, NullLogger.Instance, startOnFirstUse: false);
+        new(app.DataSource, app.Service<EventAppender>(), new WebhookAppendOptions { Writers = 1 }, NullLogger.Instance, startOnFirstUse: false);
 
     private static IReadOnlyList<NewEvent> Order(string tenantId, JsonObject order, string? deliveryId = null)
     {
@@ -71,7 +71,8 @@ public sealed class WebhookAppendQueueTests(IngestionApp app)
         var tenant = await app.CreateTenantAsync();
         // Valid JSON (\u0000) but no PostgreSQL text, made past the adapter (which turns such records away itself):
         // the store refuses any append holding it.
-        var bad = NewEvent.FromUtf8(tenant.Id, "shopify:order:2", "order:2", SourceEventTypes.ShopifyOrder, """{"id": 2, "note": "nul \u0000 inside"}"""u8.ToArray());
+        var bad = NewEvent.Create(tenant.Id, "shopify:order:2", "order:2", SourceRecordReceived.Create(SourceEventTypes.ShopifyOrder, "shopify",
+            Channels.Webhook, null, DateTimeOffset.UtcNow, null, JsonElement.Parse("""{"id": 2, "note": "nul \u0000 inside"}""")));
         await using var queue = NewQueue();
         var good1 = Queue(queue, tenant.Id, Order(tenant.Id, Samples.Order(1)));
         var failing = Queue(queue, tenant.Id, [bad]);

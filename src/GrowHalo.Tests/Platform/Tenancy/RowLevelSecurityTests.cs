@@ -1,4 +1,4 @@
-using GrowHalo.EventStore;
+using GrowHalo.Platform.Events;
 using GrowHalo.Platform.Tenancy;
 using GrowHalo.Tests.Infrastructure;
 using Npgsql;
@@ -9,12 +9,13 @@ namespace GrowHalo.Tests.Platform.Tenancy;
 public sealed class RowLevelSecurityTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     private static NewEvent Event(string tenant, int n) =>
-        NewEvent.Create(tenant, $"shopify:order:{n}", $"orders:{n}", "test_order_received", new { id = n });
+        GrowHalo.Tests.Modeling.SourceRecords.Event(tenant, $"shopify:order:{n}", $"orders:{n}", GrowHalo.Ingestion.SourceEventTypes.ShopifyOrder,
+            System.Text.Json.JsonSerializer.SerializeToElement(new { id = n }));
 
     private async Task<(string A, string B)> TwoTenantsWithEventsAsync(int inA = 3, int inB = 2)
     {
         string a = "tn_a" + Guid.NewGuid().ToString("N")[..8], b = "tn_b" + Guid.NewGuid().ToString("N")[..8];
-        var store = new GrowHalo.EventStore.EventStore(db.DataSource);
+        var store = db.Appender;
         await store.AppendAsync(a, Enumerable.Range(1, inA).Select(n => Event(a, n)).ToList());
         await store.AppendAsync(b, Enumerable.Range(1, inB).Select(n => Event(b, n)).ToList());
         return (a, b);
@@ -33,12 +34,12 @@ public sealed class RowLevelSecurityTests(TestDatabase db) : IClassFixture<TestD
 
         await using (var inA = await TenantDb.BeginAsync(db.DataSource, a))
         {
-            Assert.Equal(3, await CountAsync(inA, "select count(*) from events"));
-            Assert.Equal(3, await CountAsync(inA, "select count(*) from streams"));
+            Assert.Equal(3, await CountAsync(inA, "select count(*) from mt_events"));
+            Assert.Equal(3, await CountAsync(inA, "select count(*) from mt_streams"));
         }
         await using (var inB = await TenantDb.BeginAsync(db.DataSource, b))
-            Assert.Equal(2, await CountAsync(inB, "select count(*) from events"));
-        Assert.True(await db.ScalarAsync("select count(*) from events") >= 5); // the owner still sees everything
+            Assert.Equal(2, await CountAsync(inB, "select count(*) from mt_events"));
+        Assert.True(await db.ScalarAsync("select count(*) from mt_events") >= 5); // the owner still sees everything
     }
 
     [Fact]
@@ -51,13 +52,13 @@ public sealed class RowLevelSecurityTests(TestDatabase db) : IClassFixture<TestD
         {
             await ExecAsync(conn, tx, "select set_config('growhalo.tenant_id', $1, true)", a);
             await ExecAsync(conn, tx, "set local role growhalo_tenant");
-            Assert.Equal(3L, await ExecAsync(conn, tx, "select count(*) from events"));
+            Assert.Equal(3L, await ExecAsync(conn, tx, "select count(*) from mt_events"));
             await tx.CommitAsync();
         }
         await using (var tx = await conn.BeginTransactionAsync())
         {
             await ExecAsync(conn, tx, "set local role growhalo_tenant");
-            Assert.Equal(0L, await ExecAsync(conn, tx, "select count(*) from events"));
+            Assert.Equal(0L, await ExecAsync(conn, tx, "select count(*) from mt_events"));
             Assert.Equal(0L, await ExecAsync(conn, tx, "select count(*) from tenants"));
         }
     }
@@ -85,8 +86,8 @@ public sealed class RowLevelSecurityTests(TestDatabase db) : IClassFixture<TestD
             var refused = await Assert.ThrowsAsync<PostgresException>(() => insert.ExecuteNonQueryAsync());
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
         }
-        Assert.Equal(0, await db.ScalarAsync("select count(*) from events where type = 'tampered'")); // rolled back
-        Assert.Equal(2, await db.ScalarAsync("select count(*) from events where tenant_id = $1", b));
+        Assert.Equal(0, await db.ScalarAsync("select count(*) from mt_events where type = 'tampered'")); // rolled back
+        Assert.Equal(2, await db.ScalarAsync("select count(*) from mt_events where tenant_id = $1", b));
     }
 
     [Fact]
@@ -96,15 +97,15 @@ public sealed class RowLevelSecurityTests(TestDatabase db) : IClassFixture<TestD
 
         await using (var inA = await TenantDb.BeginAsync(db.DataSource, a))
         {
-            var result = await GrowHalo.EventStore.EventStore.AppendAsync(inA.Transaction, a, [Event(a, 50)]);
+            var result = await db.Appender.AppendAsync(inA.Transaction, a, [Event(a, 50)]);
             Assert.Equal(1, result.Appended);
             await inA.CommitAsync();
         }
         await using (var inA = await TenantDb.BeginAsync(db.DataSource, a))
-            await Assert.ThrowsAsync<PostgresException>(() => GrowHalo.EventStore.EventStore.AppendAsync(inA.Transaction, b, [Event(b, 50)]));
+            await Assert.ThrowsAsync<PostgresException>(() => db.Appender.AppendAsync(inA.Transaction, b, [Event(b, 50)]));
 
-        Assert.Equal(2, await db.ScalarAsync("select count(*) from events where tenant_id = $1", a));
-        Assert.Equal(1, await db.ScalarAsync("select count(*) from events where tenant_id = $1", b));
+        Assert.Equal(2, await db.ScalarAsync("select count(*) from mt_events where tenant_id = $1", a));
+        Assert.Equal(1, await db.ScalarAsync("select count(*) from mt_events where tenant_id = $1", b));
     }
 
     [Fact]
@@ -113,7 +114,7 @@ public sealed class RowLevelSecurityTests(TestDatabase db) : IClassFixture<TestD
         var (a, _) = await TwoTenantsWithEventsAsync();
         await using var single = new NpgsqlDataSourceBuilder(db.ConnectionString) { ConnectionStringBuilder = { MaxPoolSize = 1 } }.Build();
         await using (var inA = await TenantDb.BeginAsync(single, a))
-            Assert.Equal(3, await CountAsync(inA, "select count(*) from events"));
+            Assert.Equal(3, await CountAsync(inA, "select count(*) from mt_events"));
 
         await using var cmd = single.CreateCommand("select current_user <> 'growhalo_tenant', coalesce(current_setting('growhalo.tenant_id', true), '')");
         await using var r = await cmd.ExecuteReaderAsync();

@@ -1,70 +1,45 @@
-using System.Threading.Channels;
-using GrowHalo.EventStore;
-using GrowHalo.EventStore.Projections;
+using GrowHalo.Platform.Events.Projections;
+using Npgsql;
 
 namespace GrowHalo.Dashboard.Live;
 
 /// <summary>
-/// Turns <see cref="ProjectionDaemon.BatchCommitted"/> into per-tenant "changed" notifications. The daemon's event
-/// only names the projection, so after each commit the pump reads the projection's new position and asks which
-/// watched tenants had events in between (<see cref="TenantsTouchedQuery"/>). The daemon's loop only enqueues.
+/// Listens on <see cref="ProjectionRun.Channel"/>, which every projection page notifies in its own transaction with the
+/// tenants it touched (PostgreSQL delivers it when the page commits, on whichever node ran it), and tells the watched
+/// ones' dashboards. "*" means every tenant (a page with too many to name).
 /// </summary>
-internal sealed class LiveUpdatePump(ProjectionDaemon daemon, LiveUpdates live, TenantsTouchedQuery query, ILogger<LiveUpdatePump> logger)
-    : BackgroundService
+internal sealed class LiveUpdatePump(NpgsqlDataSource db, LiveUpdates live, ILogger<LiveUpdatePump> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        var committed = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-        void OnCommitted(string projection) => committed.Writer.TryWrite(projection);
-        daemon.BatchCommitted += OnCommitted;
-        try
+        while (!ct.IsCancellationRequested)
         {
-            var seen = await StartingPositionsAsync(ct);
-            while (await committed.Reader.WaitToReadAsync(ct))
+            try
             {
-                var names = new HashSet<string>();
-                while (committed.Reader.TryRead(out var name)) names.Add(name);
-                foreach (var name in names) await DispatchAsync(name, seen, ct);
+                await using var conn = await db.OpenConnectionAsync(ct);
+                conn.Notification += (_, n) => Dispatch(n.Payload);
+                await using (var listen = new NpgsqlCommand($"listen {ProjectionRun.Channel}", conn)) await listen.ExecuteNonQueryAsync(ct);
+                while (!ct.IsCancellationRequested) await conn.WaitAsync(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+            catch (Exception e)
+            {
+                // Never let this stop the host: listen again shortly; dashboards also refresh on their own.
+                logger.LogWarning(e, "Lost the projection notifications for live dashboards; listening again in 1 s");
+                live.Publish(live.WatchedTenants);
+                try { await Task.Delay(TimeSpan.FromSeconds(1), ct); } catch (OperationCanceledException) { }
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
-        finally
-        {
-            daemon.BatchCommitted -= OnCommitted;
-        }
     }
 
-    // Without them (database briefly away) the first batch is compared with the start of the log: still exact, a
-    // little more work once. Never let this stop the host.
-    private async Task<Dictionary<string, FeedPosition>> StartingPositionsAsync(CancellationToken ct)
+    private void Dispatch(string payload)
     {
-        try
-        {
-            return await query.PositionsAsync(ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning(e, "Could not read projection positions for live updates; starting from the beginning of the log");
-            return [];
-        }
-    }
-
-    private async Task DispatchAsync(string projection, Dictionary<string, FeedPosition> seen, CancellationToken ct)
-    {
-        try
-        {
-            var now = (await query.PositionsAsync(ct)).GetValueOrDefault(projection, FeedPosition.Start);
-            var before = seen.GetValueOrDefault(projection, FeedPosition.Start);
-            seen[projection] = now;
-            var watched = live.WatchedTenants;
-            if (watched.Count == 0) return;
-            // A position that went backwards is a rebuild: everyone's figures may have changed.
-            var touched = now < before ? watched : await query.TouchedAsync(projection, before, now, watched, ct);
-            if (touched.Count > 0) live.Publish(touched);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning(e, "Could not work out which dashboards projection {Projection} changed; they update on the next batch", projection);
-        }
+        var watched = live.WatchedTenants;
+        if (watched.Count == 0) return;
+        var tenants = payload[(payload.IndexOf(':') + 1)..];
+        if (tenants == "*") { live.Publish(watched); return; }
+        var touched = tenants.Split(',').ToHashSet(StringComparer.Ordinal);
+        var hit = watched.Where(touched.Contains).ToList();
+        if (hit.Count > 0) live.Publish(hit);
     }
 }

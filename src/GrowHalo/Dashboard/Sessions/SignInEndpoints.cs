@@ -1,4 +1,4 @@
-using GrowHalo.EventStore;
+using Npgsql;
 using GrowHalo.Platform.Http;
 using GrowHalo.Platform.Tenancy;
 
@@ -28,7 +28,7 @@ public static class SignInEndpoints
     }
 
     private static async Task<IResult> SignIn(SignInRequest? body, HttpContext http, DashboardSessionStore sessions, TenantStore tenants,
-        EventStore.EventStore events, TimeProvider clock, CancellationToken ct)
+        NpgsqlDataSource events, TimeProvider clock, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body?.ApiKey))
             return Problems.BadRequest("Send your API key as JSON: {\"api_key\": \"ghk_…\"}.");
@@ -65,7 +65,7 @@ public static class SignInEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> Current(RequestTenant tenant, TenantStore tenants, EventStore.EventStore events, TimeProvider clock, CancellationToken ct) =>
+    private static async Task<IResult> Current(RequestTenant tenant, TenantStore tenants, NpgsqlDataSource events, TimeProvider clock, CancellationToken ct) =>
         TypedResults.Ok(await InfoAsync(tenant.Id, tenants, events, clock, ct));
 
     /// <summary>Sets the new session's cookie, ending the session the browser had before (if any).</summary>
@@ -75,10 +75,12 @@ public static class SignInEndpoints
         SessionCookie.Write(http, sessionId);
     }
 
-    private static async Task<SessionInfo> InfoAsync(string tenantId, TenantStore tenants, EventStore.EventStore events, TimeProvider clock, CancellationToken ct)
+    private static async Task<SessionInfo> InfoAsync(string tenantId, TenantStore tenants, NpgsqlDataSource events, TimeProvider clock, CancellationToken ct)
     {
         var tenant = await tenants.FindAsync(tenantId, ct) ?? throw new InvalidOperationException($"Tenant {tenantId} no longer exists.");
-        var hasData = (await events.ListStreamsAsync(tenantId, limit: 1, ct: ct)).Count > 0;
+        await using var any = events.CreateCommand("select exists (select 1 from mt_streams where tenant_id = $1)");
+        any.Parameters.Add(new() { Value = tenantId });
+        var hasData = (bool)(await any.ExecuteScalarAsync(ct))!;
         return new SessionInfo(new SessionTenant(tenant.Id, tenant.Name, tenant.Currency, tenant.TimeZone), tenant.LocalDate(clock.GetUtcNow()), hasData);
     }
 }

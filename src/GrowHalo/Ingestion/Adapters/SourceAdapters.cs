@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using GrowHalo.EventStore;
+using GrowHalo.Platform.Events;
 using GrowHalo.Ingestion.Parsing;
 
 namespace GrowHalo.Ingestion.Adapters;
@@ -36,9 +36,21 @@ public static class SourceAdapters
             return new AdaptedRecord(null, [new FieldError(JsonPaths.At(raw, offset), reason)]);
         var (identity, errors) = Identify(source, resource, payload, context);
         if (identity is null) return new AdaptedRecord(null, errors);
-        // The body is a SourceRecordReceived and the metadata who sent it, written directly (see SourceEventJson).
-        return new AdaptedRecord(NewEvent.FromUtf8(tenantId, identity.StreamId, identity.IdempotencyKey, identity.EventType,
-            SourceEventJson.Body(source, context, payload), SourceEventJson.Metadata(context)), []);
+        var body = SourceRecordReceived.Create(identity.EventType, source, context.Channel, context.Topic, context.ReceivedAt,
+            context.ConnectionId, payload);
+        return new AdaptedRecord(NewEvent.Create(tenantId, identity.StreamId, identity.IdempotencyKey, body, Headers(context)), []);
+    }
+
+    /// <summary>Who sent it and how, as the event's headers; what the channel did not say is left out.</summary>
+    private static Dictionary<string, object> Headers(RecordContext c)
+    {
+        var headers = new Dictionary<string, object>(4) { ["channel"] = c.Channel };
+        if (c.ConnectionId is not null) headers["connection_id"] = c.ConnectionId;
+        if (c.BatchId is not null) headers["batch_id"] = c.BatchId.Value.ToString();
+        if (c.DeliveryId is not null) headers["delivery_id"] = c.DeliveryId;
+        if (c.ExternalId is not null) headers["external_id"] = c.ExternalId;
+        if (c.SourceTimestamp is not null) headers["source_timestamp"] = c.SourceTimestamp.Value.ToString("O");
+        return headers;
     }
 
     /// <summary>The positional form, for pollers: <c>ToEvent(tenant, "shopify", "order", json, Channels.Poll, receivedAt)</c>.</summary>

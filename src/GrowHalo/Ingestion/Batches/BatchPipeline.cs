@@ -1,6 +1,6 @@
 using GrowHalo.Ingestion.Adapters;
 using Npgsql;
-using Store = GrowHalo.EventStore.EventStore;
+using GrowHalo.Platform.Events;
 
 namespace GrowHalo.Ingestion.Batches;
 
@@ -28,7 +28,7 @@ internal static class BatchPipeline
 
     /// <param name="chunkSize">Records per chunk; the whole batch as one chunk is one append, whose stream locks are taken
     /// in one sorted pass.</param>
-    public static async Task<Appended> AppendAsync(NpgsqlTransaction tx, string tenantId, BatchRequest request, RecordContext context,
+    public static async Task<Appended> AppendAsync(EventAppender appender, NpgsqlTransaction tx, string tenantId, BatchRequest request, RecordContext context,
         int chunkSize, CancellationToken ct)
     {
         var total = request.Events.Count;
@@ -47,7 +47,7 @@ internal static class BatchPipeline
             if (part.Events.Count == 0) continue;
             try
             {
-                var result = await Store.AppendAsync(tx, tenantId, part.Events, ct: ct);
+                var result = await appender.AppendAsync(tx, tenantId, part.Events, ct: ct);
                 accepted += result.Appended;
                 duplicates += result.Duplicates;
             }

@@ -1,3 +1,4 @@
+using GrowHalo.Platform.Events;
 using GrowHalo.Ingestion.Adapters;
 using GrowHalo.Platform.Tenancy;
 using Npgsql;
@@ -5,7 +6,7 @@ using Npgsql;
 namespace GrowHalo.Ingestion.Batches;
 
 /// <summary>Commits a batch's events with its record in one transaction, and reads batches back, in a <see cref="TenantDb"/>.</summary>
-public sealed class BatchStore(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class BatchStore(NpgsqlDataSource dataSource, EventAppender appender, TimeProvider clock)
 {
     private const string Columns =
         "id, tenant_id, source, connection_id, total_events, accepted, rejected, duplicates, status, created_at, completed_at";
@@ -35,7 +36,7 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, TimeProvider clock)
     {
         var id = context.BatchId!.Value;
         await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
-        var appended = await BatchPipeline.AppendAsync(db.Transaction, tenantId, request, context,
+        var appended = await BatchPipeline.AppendAsync(appender, db.Transaction, tenantId, request, context,
             pipelined ? BatchPipeline.ChunkSize : request.Events.Count, ct);
         var batch = appended.Converted;
         if (batch.Events.Count == 0 && batch.RejectedRecords > 0) return new Committed(null, batch); // rolled back: nothing stored

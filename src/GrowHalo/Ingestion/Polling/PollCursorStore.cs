@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using GrowHalo.EventStore;
+using GrowHalo.Platform.Events;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -10,7 +10,7 @@ namespace GrowHalo.Ingestion.Polling;
 /// it commit in one transaction: a pass stopped at any point resumes after the last committed page, with no gap
 /// and nothing counted twice (a page fetched again is all duplicates).
 /// </summary>
-public sealed class PollCursorStore(NpgsqlDataSource db, TimeProvider time)
+public sealed class PollCursorStore(NpgsqlDataSource db, EventAppender appender, TimeProvider time)
 {
     public async Task<JsonObject> LoadAsync(string connectionId, CancellationToken ct)
     {
@@ -25,7 +25,7 @@ public sealed class PollCursorStore(NpgsqlDataSource db, TimeProvider time)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var result = await EventStore.EventStore.AppendAsync(tx, target.TenantId, events, ct: ct);
+        var result = await appender.AppendAsync(tx, target.TenantId, events, ct: ct);
         await using (var cmd = new NpgsqlCommand("""
             insert into polling_cursors (connection_id, cursor) values ($1, $2)
             on conflict (connection_id) do update set cursor = excluded.cursor

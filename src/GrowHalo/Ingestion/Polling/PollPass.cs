@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GrowHalo.EventStore;
+using GrowHalo.Platform.Events;
 using GrowHalo.Ingestion.Adapters;
 
 namespace GrowHalo.Ingestion.Polling;

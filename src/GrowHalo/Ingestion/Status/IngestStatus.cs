@@ -1,5 +1,5 @@
 using System.Text.Json;
-using GrowHalo.EventStore.Projections;
+using GrowHalo.Platform.Events.Projections;
 using GrowHalo.Platform.Tenancy;
 using Npgsql;
 

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using GrowHalo.EventStore;
+using GrowHalo.Platform.Events;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -36,17 +36,17 @@ internal sealed class WebhookAppendQueue : IHostedService, IAsyncDisposable
     private readonly Lock _startLock = new();
     private Task[]? _writers;
 
-    public WebhookAppendQueue(NpgsqlDataSource dataSource, IOptions<WebhookAppendOptions> options, ILogger<WebhookAppendQueue> logger)
-        : this(dataSource, options.Value, logger, startOnFirstUse: true)
+    public WebhookAppendQueue(NpgsqlDataSource dataSource, EventAppender appender, IOptions<WebhookAppendOptions> options, ILogger<WebhookAppendQueue> logger)
+        : this(dataSource, appender, options.Value, logger, startOnFirstUse: true)
     {
     }
 
     /// <param name="startOnFirstUse">False lets a test queue several requests before <see cref="Start"/>, so they form one group.</param>
-    internal WebhookAppendQueue(NpgsqlDataSource dataSource, WebhookAppendOptions options, ILogger logger, bool startOnFirstUse)
+    internal WebhookAppendQueue(NpgsqlDataSource dataSource, EventAppender appender, WebhookAppendOptions options, ILogger logger, bool startOnFirstUse)
     {
         _options = options;
         _logger = logger;
-        _append = new WebhookGroupAppend(dataSource);
+        _append = new WebhookGroupAppend(dataSource, appender);
         _channel = Channel.CreateBounded<PendingWebhook>(new BoundedChannelOptions(Math.Max(1, options.QueueLimit))
         {
             FullMode = BoundedChannelFullMode.Wait, SingleReader = options.Writers <= 1, SingleWriter = false,

@@ -1,7 +1,6 @@
-using GrowHalo.EventStore;
+using GrowHalo.Platform.Events;
 using GrowHalo.Platform.Tenancy;
 using Npgsql;
-using Store = GrowHalo.EventStore.EventStore;
 
 namespace GrowHalo.Ingestion.Webhooks;
 
@@ -9,9 +8,9 @@ namespace GrowHalo.Ingestion.Webhooks;
 /// One tenant's waiting webhooks in one transaction of that tenant (<see cref="TenantDb"/>, so row-level security
 /// holds): one append of all their events, the ledger's duplicate counts per connection, one commit. Each request's
 /// receipt is its own slice of the append's per-event outcomes; the append reports an id repeated within the group
-/// as appended the first time and duplicate after (append_events_plan numbers only the first of each id).
+/// as appended the first time and duplicate after (<see cref="EventAppender"/>).
 /// </summary>
-internal sealed class WebhookGroupAppend(NpgsqlDataSource dataSource)
+internal sealed class WebhookGroupAppend(NpgsqlDataSource dataSource, EventAppender appender)
 {
     /// <summary>Receipts in the order of <paramref name="group"/>, once committed. Throws, storing nothing, when any part fails.</summary>
     public async Task<WebhookReceipt[]> AppendAsync(string tenantId, IReadOnlyList<PendingWebhook> group)
@@ -21,7 +20,7 @@ internal sealed class WebhookGroupAppend(NpgsqlDataSource dataSource)
 
         // Not cancellable: the callers wait for this outcome whatever happens to their own requests.
         await using var db = await TenantDb.BeginAsync(dataSource, tenantId, CancellationToken.None);
-        var result = await Store.AppendAsync(db.Transaction, tenantId, events, ct: CancellationToken.None);
+        var result = await appender.AppendAsync(db.Transaction, tenantId, events, ct: CancellationToken.None);
         var receipts = new WebhookReceipt[group.Count];
         var duplicates = new Dictionary<string, (long Count, DateTimeOffset At)>();
         var offset = 0;

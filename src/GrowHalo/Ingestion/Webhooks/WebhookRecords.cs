@@ -1,5 +1,5 @@
 using System.Text.Json;
-using GrowHalo.EventStore;
+using GrowHalo.Platform.Events;
 using GrowHalo.Ingestion.Adapters;
 using GrowHalo.Ingestion.Http;
 using GrowHalo.Ingestion.Parsing;

@@ -1,4 +1,4 @@
-using GrowHalo.EventStore.Projections;
+using GrowHalo.Platform.Events.Projections;
 using GrowHalo.Ingestion;
 using GrowHalo.Platform.Database;
 

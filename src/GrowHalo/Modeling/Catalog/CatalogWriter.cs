@@ -1,6 +1,6 @@
 using System.Text.Json;
-using GrowHalo.EventStore;
-using GrowHalo.EventStore.Projections;
+using GrowHalo.Platform.Events;
+using GrowHalo.Platform.Events.Projections;
 using GrowHalo.Ingestion.Shopify;
 using GrowHalo.Platform.Database;
 

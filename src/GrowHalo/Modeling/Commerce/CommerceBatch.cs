@@ -1,6 +1,6 @@
 using System.Text.Json;
-using GrowHalo.EventStore;
-using GrowHalo.EventStore.Projections;
+using GrowHalo.Platform.Events;
+using JasperFx.Events;
 using GrowHalo.Ingestion;
 using GrowHalo.Ingestion.Google;
 using GrowHalo.Ingestion.Meta;
@@ -14,7 +14,7 @@ namespace GrowHalo.Modeling.Commerce;
 /// and the last-arrived row of each ad day. Reducing first keeps each write one set-based statement. It is the commerce
 /// projection's reducer: the feed hands it each event as the page is read, and it keeps only what it parsed.
 /// </summary>
-internal sealed class CommerceBatch : IEventReducer
+internal sealed class CommerceBatch
 {
     public Dictionary<(string Tenant, string Id), ShopifyOrder> Orders { get; } = [];
     public Dictionary<(string Tenant, string Id), ShopifyRefund> Refunds { get; } = [];
@@ -32,25 +32,27 @@ internal sealed class CommerceBatch : IEventReducer
 
     public IReadOnlyList<string> Tenants => Freshness.Keys.Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>Throws <see cref="FormatException"/> for a payload its parser rejects, so the daemon records that event as failed.</summary>
-    public void Add(StoredEvent e)
+    /// <summary>The page reduced; throws <see cref="FormatException"/> for a payload its parser rejects, so the page is retried event by event and that one recorded as failed.</summary>
+    public static CommerceBatch Reduce(IReadOnlyList<IEvent> events)
     {
-        AddPayload(e);
+        var batch = new CommerceBatch();
+        foreach (var e in events) batch.Add(e);
+        foreach (var (key, order) in batch.Orders) batch.LineItemsJson[key] = JsonSerializer.SerializeToUtf8Bytes(order.LineItems, EventJson.Options);
+        return batch;
+    }
+
+    private void Add(IEvent e)
+    {
+        if (e.Data is not SourceRecordReceived record) return;
+        AddPayload(e.TenantId, record);
         var seen = Freshness.GetValueOrDefault(e.TenantId);
         Freshness[e.TenantId] = (e.Timestamp > seen.LastEventAt ? e.Timestamp : seen.LastEventAt, seen.Events + 1);
     }
 
-    public object Complete()
+    private void AddPayload(string tenant, SourceRecordReceived record)
     {
-        foreach (var (key, order) in Orders) LineItemsJson[key] = JsonSerializer.SerializeToUtf8Bytes(order.LineItems, EventJson.Options);
-        return this;
-    }
-
-    private void AddPayload(StoredEvent e)
-    {
-        var tenant = e.TenantId;
-        var payload = e.Data.GetProperty("payload");
-        switch (e.Type)
+        var payload = record.Payload;
+        switch (record.EventType)
         {
             case SourceEventTypes.ShopifyOrder:
                 var order = ShopifyOrder.Parse(payload).ValueOrThrow();

@@ -1,6 +1,6 @@
 using GrowHalo.Analytics.DailySummaries;
-using GrowHalo.EventStore;
-using GrowHalo.EventStore.Projections;
+using GrowHalo.Platform.Events.Projections;
+using JasperFx.Events;
 using GrowHalo.Ingestion;
 using GrowHalo.Modeling.AdSpend;
 using GrowHalo.Modeling.Catalog;
@@ -15,25 +15,21 @@ namespace GrowHalo.Modeling.Commerce;
 /// spend, products and checkouts with set-based upserts, then — in the same transaction, so these read models stand
 /// at one progress position — recomputes daily_summaries for exactly the (tenant, day)s the batch touched: old and new
 /// days of changed orders, the days of their refunds, new refunds' days, and ad days. Late, updated and out-of-order
-/// records therefore correct every day they touch. The customers whose orders or refunds changed are queued for the
-/// customers projection (<see cref="CustomerFactsProjection"/>), which follows this one and keeps their order facts
-/// and the first-order days that new_customers counts.
+/// records therefore correct every day they touch. The customers whose orders or refunds changed are recomputed in
+/// the same transaction (<see cref="CustomerOrderFacts"/>): their order facts and the first-order days that
+/// new_customers counts, so customers and CAC stand at the same position as revenue.
 /// </summary>
-public sealed class CommerceProjection : IProjection
+public sealed class CommerceProjection : ISqlProjection
 {
     public string Name => "commerce";
 
-    public IReadOnlyCollection<string>? EventTypes { get; } = SourceEventTypes.All.ToList();
-
     private static readonly string[] Tables =
-        ["daily_summaries", "order_day_totals", "customer_fact_queue", "orders", "order_refunds", "customers", "ad_spend", "products", "checkouts", "read_model_freshness"];
+        ["daily_summaries", "order_day_totals", "first_order_days", "customer_fact_queue", "orders", "order_refunds", "customers", "ad_spend", "products", "checkouts", "read_model_freshness"];
 
-    public IEventReducer CreateReducer() => new CommerceBatch();
-
-    public async Task ApplyAsync(IReadOnlyList<StoredEvent> events, ProjectionContext context, CancellationToken ct)
+    public async Task ApplyAsync(IReadOnlyList<IEvent> events, ProjectionContext context, CancellationToken ct)
     {
-        var batch = context.Prepared as CommerceBatch
-            ?? throw new InvalidOperationException("The commerce projection applies pages its reducer (CreateReducer) has reduced; this one was not.");
+        var batch = CommerceBatch.Reduce(events);
+        if (batch.Freshness.Count == 0) return;
 
         await CustomerRecordWriter.WriteAsync(context, batch.Customers, ct);
         var orders = await OrderWriter.WriteAsync(context, batch, ct);
@@ -54,15 +50,17 @@ public sealed class CommerceProjection : IProjection
             days.Add((r.Tenant, r.Day));
             if (r.CustomerKey is not null) customers.Add((r.Tenant, r.CustomerKey));
         }
-        // At the last event's position, which the customers projection's pages reach exactly.
-        await CustomerOrderFacts.QueueAsync(context, customers, events[^1].Position, ct);
         days.UnionWith(await AdSpendWriter.WriteAsync(context, batch.AdRows, ct));
         await CatalogWriter.WriteProductsAsync(context, batch.Products, ct);
         await CatalogWriter.WriteCheckoutsAsync(context, batch.Checkouts, ct);
         await Freshness.WriteAsync(context, batch.Freshness, ct);
 
-        // The read-model lock guards the recompute alone: everything above writes rows no other writer changes, or
-        // adds to them (day totals), so the customers projection's batches overlap with this one up to here.
+        // Customers' facts take turns with fx loads (the customer-facts lock), then move their first-order days.
+        await CustomerOrderFacts.LockAsync(context, ct);
+        var moves = await CustomerOrderFacts.RecomputeAsync(context, customers, ct);
+        days.UnionWith(await DayTotals.MoveFirstDaysAsync(context, moves, ct));
+
+        // The read-model lock guards the recompute alone: fx loads take it too.
         await DailySummaryLock.AcquireAsync(context.Connection, context.Transaction, batch.Tenants, ct);
         await DailySummaryRecompute.RecomputeAsync(context.Connection, context.Transaction, days, ct);
     }

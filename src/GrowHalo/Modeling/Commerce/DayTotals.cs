@@ -1,4 +1,4 @@
-using GrowHalo.EventStore.Projections;
+using GrowHalo.Platform.Events.Projections;
 using GrowHalo.Modeling.Customers;
 using GrowHalo.Modeling.Orders;
 using GrowHalo.Platform.Database;

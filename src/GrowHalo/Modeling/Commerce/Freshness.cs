@@ -1,4 +1,4 @@
-using GrowHalo.EventStore.Projections;
+using GrowHalo.Platform.Events.Projections;
 using GrowHalo.Platform.Database;
 using GrowHalo.Platform.Tenancy;
 

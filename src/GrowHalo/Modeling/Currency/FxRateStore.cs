@@ -1,5 +1,5 @@
 using GrowHalo.Analytics.DailySummaries;
-using GrowHalo.EventStore.Projections;
+using GrowHalo.Platform.Events.Projections;
 using GrowHalo.Modeling.Commerce;
 using GrowHalo.Modeling.Customers;
 using GrowHalo.Platform.Tenancy;

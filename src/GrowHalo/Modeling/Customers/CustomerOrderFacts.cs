@@ -1,5 +1,4 @@
-using GrowHalo.EventStore;
-using GrowHalo.EventStore.Projections;
+using GrowHalo.Platform.Events.Projections;
 using GrowHalo.Platform.Database;
 
 namespace GrowHalo.Modeling.Customers;
@@ -74,7 +73,7 @@ internal static class CustomerOrderFacts
         where o.old_first_day is distinct from w.first_order_day
         """;
 
-    /// <summary>Held until commit by every recompute: the customers projection's batches and fx loads take turns.</summary>
+    /// <summary>Held until commit by every recompute: the commerce projection's pages and fx loads take turns.</summary>
     public static async Task LockAsync(ProjectionContext context, CancellationToken ct)
     {
         await using var cmd = context.Command("select pg_advisory_xact_lock(hashtextextended('growhalo:customer-facts', 0))");
@@ -90,31 +89,5 @@ internal static class CustomerOrderFacts
         while (await r.ReadAsync(ct))
             moves.Add(new FirstDayMove(r.GetString(0), r.IsDBNull(1) ? null : r.GetFieldValue<DateOnly>(1), r.IsDBNull(2) ? null : r.GetFieldValue<DateOnly>(2)));
         return moves;
-    }
-
-    /// <summary>
-    /// Takes the customers queued in the batch's range (<see cref="ProjectionContext.InRange"/>) off the queue, and
-    /// recomputes them. Only that range: customers whose recompute failed stay behind with the event the daemon recorded as failed,
-    /// rather than failing every later batch. (Two statements: planned as one, the recompute cannot know how few
-    /// customers the queue gives it.)
-    /// </summary>
-    public static async Task<List<FirstDayMove>> RecomputeQueuedAsync(ProjectionContext context, CancellationToken ct)
-    {
-        var keys = new HashSet<(string Tenant, string Key)>();
-        await using (var cmd = context.RangeCommand($"delete from customer_fact_queue where {ProjectionContext.InRange} returning tenant_id, customer_key"))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct)) keys.Add((r.GetString(0), r.GetString(1)));
-        return await RecomputeAsync(context, keys, ct);
-    }
-
-    /// <summary>Queues, for the customers projection, the customers whose orders or refunds changed in a batch.</summary>
-    public static async Task QueueAsync(ProjectionContext context, IReadOnlyCollection<(string Tenant, string Key)> keys, FeedPosition at, CancellationToken ct)
-    {
-        if (keys.Count == 0) return;
-        await using var cmd = context.Command("""
-            insert into customer_fact_queue (tenant_id, customer_key, tx_id, seq_id)
-            select tenant_id, customer_key, $3::text::xid8, $4 from unnest($1::text[], $2::text[]) as u(tenant_id, customer_key)
-            """).WithTexts(keys.Select(k => k.Tenant)).WithTexts(keys.Select(k => k.Key)).With(at.TxId.ToString()).With(at.Sequence);
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -15,7 +15,8 @@ public static class DatabaseRegistration
                 .GetAwaiter().GetResult();
         });
         services.TryAddSingleton<NpgsqlDataSource>(sp => sp.GetRequiredService<DatabaseConnection>().DataSource);
-        services.TryAddSingleton<Migrator>();
+        services.TryAddSingleton(sp => new Migrator(sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<ILogger<Migrator>>(), sp.GetService<Events.EventStoreSchema>()));
         if (migrateOnStart) services.AddHostedService<MigrateOnStart>();
         return services;
     }

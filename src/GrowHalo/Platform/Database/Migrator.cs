@@ -8,9 +8,11 @@ namespace GrowHalo.Platform.Database;
 /// Versioned schema migrations: every embedded resource named <c>NNNN_name.sql</c> anywhere in the assembly,
 /// applied once each in version order. Safe to run twice and from two processes at once: the whole run holds a
 /// transaction-scoped advisory lock, and each migration commits with its row in <c>schema_migrations</c>.
-/// Version ranges by folder: 0001–0099 EventStore, 0100s Platform, 0200s Ingestion, 0300s Modeling, 0400s Analytics.
+/// Version ranges by folder: 0001–0099 the event store (Platform/Events/Migrations: the tables before Marten, kept for their data), 0100s Platform, 0200s Ingestion, 0300s Modeling, 0400s Analytics.
 /// </summary>
-public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logger)
+/// Then Marten's event store schema (<see cref="Events.EventStoreSchema"/>), when given: it puts its tables behind the
+/// row-level security the 0100s define.
+public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logger, Events.EventStoreSchema? eventStore = null)
 {
     private const long LockKey = 0x67726F7768616C6F; // "growhalo"
 
@@ -41,6 +43,7 @@ public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logg
             count++;
         }
         await tx.CommitAsync(ct);
+        if (eventStore is not null) await eventStore.ApplyAsync(ct);
         return count;
     }
 

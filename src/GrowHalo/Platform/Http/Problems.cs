@@ -1,4 +1,4 @@
-using GrowHalo.EventStore;
+using GrowHalo.Platform.Events;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 

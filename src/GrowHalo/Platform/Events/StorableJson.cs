@@ -1,4 +1,4 @@
-namespace GrowHalo.EventStore;
+namespace GrowHalo.Platform.Events;
 
 /// <summary>
 /// The one rule a body must meet besides being JSON: each of its strings can become PostgreSQL text. JSON allows two

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace GrowHalo.EventStore;
+namespace GrowHalo.Platform.Events;
 
 /// <summary>
 /// Deterministic event ids: a name-based UUID (RFC 9562 version 5, SHA-1) of "tenant/source/idempotency key",

@@ -1,9 +1,9 @@
-namespace GrowHalo.EventStore;
+namespace GrowHalo.Platform.Events;
 
 public enum AppendStatus { Appended, Duplicate }
 
-/// <summary>What became of one event of an append. Version and Sequence are set for appended events only.</summary>
-public sealed record AppendOutcome(Guid Id, string StreamId, AppendStatus Status, long? Version, long? Sequence);
+/// <summary>What became of one event of an append.</summary>
+public sealed record AppendOutcome(Guid Id, string StreamId, AppendStatus Status);
 
 public sealed record AppendResult(IReadOnlyList<AppendOutcome> Events)
 {
@@ -21,4 +21,3 @@ public sealed class StreamVersionConflictException(string streamId, long expecte
     public long Actual { get; } = actual;
 }
 
-public sealed record StreamInfo(string TenantId, string StreamId, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);

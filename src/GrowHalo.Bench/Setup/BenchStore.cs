@@ -1,0 +1,54 @@
+using GrowHalo.Ingestion.Activity;
+using GrowHalo.Modeling.Commerce;
+using GrowHalo.Platform.Events;
+using GrowHalo.Platform.Events.Projections;
+using Marten;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace GrowHalo.Bench.Setup;
+
+/// <summary>
+/// Marten's event store over a bench database, configured exactly as the server configures it
+/// (<see cref="MartenSetup.Configure"/>): the bench uses it to create the schema, to build backlogs (appends through
+/// <see cref="EventAppender"/>, or Marten's bulk import) and, for the daemon and commerce scenarios, to run Marten's
+/// async daemon in-process with one projection.
+/// </summary>
+public static class BenchStore
+{
+    /// <summary>The projections a GrowHalo server registers.</summary>
+    public static IReadOnlyList<ISqlProjection> ServerProjections() => [new CommerceProjection(), new IngestActivityProjection()];
+
+    public static DocumentStore Create(NpgsqlDataSource db, IEnumerable<ISqlProjection>? projections = null) =>
+        new(MartenSetup.Configure(db, projections ?? ServerProjections(), new ProjectionFailures(NullLogger<ProjectionFailures>.Instance),
+            new EventStoreOptions()));
+
+    /// <summary>Appends in a transaction of its own, as ingestion does (the appender joins the caller's transaction).</summary>
+    public static async Task<AppendResult> AppendAsync(NpgsqlDataSource db, EventAppender appender, string tenantId,
+        IReadOnlyList<NewEvent> events, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var result = await appender.AppendAsync(tx, tenantId, events, ct: ct);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    /// <summary>Where each of the named projections stands in Marten's progress table (shard <c>{name}:All</c>); 0 when it has not started.</summary>
+    public static async Task<long> SlowestProgressAsync(NpgsqlDataSource db, IReadOnlyCollection<string> projections, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select coalesce(min(coalesce(p.last_seq_id, 0)), 0)
+            from unnest($1::text[]) as n(name) left join mt_event_progression p on p.name = n.name || ':All'
+            """);
+        cmd.Parameters.Add(new() { Value = projections.ToArray() });
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>The sequence of the last event in the log (0 when there is none).</summary>
+    public static async Task<long> LastSequenceAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("select coalesce(max(seq_id), 0) from mt_events");
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+}

@@ -1,0 +1,26 @@
+using Marten;
+using Npgsql;
+
+namespace GrowHalo.Platform.Events;
+
+/// <summary>
+/// Creates or updates Marten's event store tables and functions (mt_events, mt_streams, mt_event_progression, …) and
+/// puts them behind the same row-level security as every tenant-owned table: request code appends as the tenant
+/// role (TenantDb), which then sees and writes only its tenant's events. Run by <c>growhalo migrate</c> and at start.
+/// </summary>
+public sealed class EventStoreSchema(IDocumentStore store, NpgsqlDataSource dataSource)
+{
+    public async Task ApplyAsync(CancellationToken ct)
+    {
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(JasperFx.AutoCreate.CreateOrUpdate);
+        await using var cmd = dataSource.CreateCommand("""
+            select growhalo_enable_tenant_rls(c.oid::regclass)
+            from pg_class c join pg_namespace n on n.oid = c.relnamespace
+            where n.nspname = current_schema() and c.relkind in ('r', 'p') and c.relname like 'mt\_%'
+              and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)
+            """);
+        await cmd.ExecuteNonQueryAsync(ct);
+        await using var grant = dataSource.CreateCommand("grant usage, select on sequence mt_events_sequence to growhalo_tenant");
+        await grant.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,70 @@
+using JasperFx.Events;
+using Npgsql;
+
+namespace GrowHalo.Platform.Events.Projections;
+
+/// <summary>
+/// How a page is applied, by the daemon and by a tenant's rebuild alike: under the projection's lock (a tenant's
+/// rebuild takes it too, so the two never write the same rows at once), all at once, and when the database refuses
+/// the page, one event at a time, each under its own savepoint: an event it refuses is recorded in
+/// projection_failures and passed over, and every other event of the page still counts. Then
+/// <c>growhalo_projected</c> is notified with the tenants the page touched; PostgreSQL delivers it at commit.
+/// </summary>
+public static class ProjectionRun
+{
+    public const string Channel = "growhalo_projected";
+
+    public static async Task ApplyAsync(ISqlProjection projection, ProjectionFailures failures, IReadOnlyList<IEvent> events,
+        ProjectionContext context, CancellationToken ct, bool takeLock = true)
+    {
+        if (events.Count == 0) return;
+        if (takeLock) await LockAsync(context, projection.Name, ct);
+        var tx = context.Transaction;
+        await tx.SaveAsync("page", ct);
+        try
+        {
+            await projection.ApplyAsync(events, context, ct);
+            await tx.ReleaseAsync("page", ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && context.Connection.FullState == System.Data.ConnectionState.Open)
+        {
+            await tx.RollbackAsync("page", ct);
+            foreach (var one in events) await ApplyOneAsync(projection, failures, one, context, ct);
+        }
+        await NotifyAsync(context, projection.Name, events, ct);
+    }
+
+    private static async Task ApplyOneAsync(ISqlProjection projection, ProjectionFailures failures, IEvent e, ProjectionContext context, CancellationToken ct)
+    {
+        var tx = context.Transaction;
+        await tx.SaveAsync("event", ct);
+        try
+        {
+            await projection.ApplyAsync([e], context, ct);
+            await tx.ReleaseAsync("event", ct);
+        }
+        catch (Exception error) when (error is not OperationCanceledException && context.Connection.FullState == System.Data.ConnectionState.Open)
+        {
+            await tx.RollbackAsync("event", ct);
+            await failures.RecordAsync(context, projection.Name, e, error, ct);
+        }
+    }
+
+    /// <summary>Held until commit by whoever writes the projection's rows: the daemon's page, or a tenant's rebuild.</summary>
+    public static async Task LockAsync(ProjectionContext context, string projection, CancellationToken ct)
+    {
+        await using var cmd = context.Command("select pg_advisory_xact_lock(hashtextextended('growhalo:projection:' || $1, 0))");
+        cmd.Parameters.Add(new() { Value = projection });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>A notification's payload is at most 8,000 bytes: past that, "*" (every tenant may have changed).</summary>
+    private static async Task NotifyAsync(ProjectionContext context, string projection, IReadOnlyList<IEvent> events, CancellationToken ct)
+    {
+        var tenants = string.Join(',', events.Select(e => e.TenantId).Distinct(StringComparer.Ordinal));
+        await using var cmd = context.Command("select pg_notify($1, $2)");
+        cmd.Parameters.Add(new() { Value = Channel });
+        cmd.Parameters.Add(new() { Value = $"{projection}:{(tenants.Length > 7000 ? "*" : tenants)}" });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

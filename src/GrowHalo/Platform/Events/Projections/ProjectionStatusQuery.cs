@@ -1,0 +1,68 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace GrowHalo.Platform.Events.Projections;
+
+public sealed record ProjectionStatus(
+    string Name, string Position, long LagEvents, double LagSeconds, long Failures, string? LastFailure,
+    string? Owner, DateTimeOffset? UpdatedAt);
+
+/// <summary>
+/// Where each projection stands, from Marten's progress table (mt_event_progression, shard <c>{name}:All</c>): its
+/// sequence, how many events of the log are past it (and how old the oldest is), its failures, and which process
+/// runs the daemon (the session holding Marten's hot/cold lock).
+/// </summary>
+public sealed class ProjectionStatusQuery(NpgsqlDataSource dataSource, IEnumerable<ISqlProjection> projections, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<ProjectionStatus>> GetAsync(string? tenantId = null, CancellationToken ct = default)
+    {
+        var result = new List<ProjectionStatus>();
+        foreach (var p in projections)
+        {
+            await using var cmd = dataSource.CreateCommand("""
+                with progress as (
+                    select coalesce((select last_seq_id from mt_event_progression where name = $1), 0) as seq_id,
+                           (select last_updated from mt_event_progression where name = $1) as updated_at)
+                select progress.seq_id,
+                       (select count(*) from mt_events e where e.seq_id > progress.seq_id and e.type <> 'tombstone'
+                            and ($2::text is null or e.tenant_id = $2)),
+                       (select min(e.timestamp) from mt_events e where e.seq_id > progress.seq_id and e.type <> 'tombstone'
+                            and ($2::text is null or e.tenant_id = $2)),
+                       (select count(*) from projection_failures f where f.projection = $3 and ($2::text is null or f.tenant_id = $2)),
+                       (select f.error from projection_failures f where f.projection = $3 and ($2::text is null or f.tenant_id = $2)
+                            order by f.failed_at desc limit 1),
+                       progress.updated_at,
+                       (select a.application_name || ' (pid ' || a.pid || ')' from pg_locks l join pg_stat_activity a on a.pid = l.pid
+                        where l.locktype = 'advisory' and l.granted and a.datname = current_database()
+                          and a.application_name like 'growhalo%' and l.objid <> 0 order by a.backend_start limit 1)
+                from progress
+                """);
+            cmd.Parameters.Add(new() { Value = p.Name + ":All" });
+            cmd.Parameters.Add(new() { Value = (object?)tenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            cmd.Parameters.Add(new() { Value = p.Name });
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            await r.ReadAsync(ct);
+            var oldest = r.IsDBNull(2) ? (DateTimeOffset?)null : r.GetFieldValue<DateTimeOffset>(2);
+            var lagSeconds = oldest is null ? 0 : Math.Max(0, (clock.GetUtcNow() - oldest.Value).TotalSeconds);
+            result.Add(new ProjectionStatus(p.Name, r.GetInt64(0).ToString(), r.GetInt64(1), Math.Round(lagSeconds, 3), r.GetInt64(3),
+                r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(6) ? null : r.GetString(6),
+                r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5)));
+        }
+        return result;
+    }
+
+    /// <summary>Waits until every projection has caught up with every event committed before the call.</summary>
+    public async Task WaitForNonStaleAsync(TimeSpan timeout, CancellationToken ct = default)
+    {
+        // Real elapsed time, not the injected clock: a test's frozen business clock must not make this wait forever.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var statuses = await GetAsync(ct: ct);
+            if (statuses.All(s => s.LagEvents == 0)) return;
+            if (waited.Elapsed > timeout)
+                throw new TimeoutException("Projections still behind: " + string.Join(", ", statuses.Where(s => s.LagEvents > 0).Select(s => $"{s.Name} ({s.LagEvents} events)")));
+            await Task.Delay(50, ct);
+        }
+    }
+}
