@@ -94,7 +94,7 @@ public sealed class CommerceScenario : IScenario
     private static async Task<(TimeSpan Elapsed, int BatchSize)> CatchUpAsync(BenchDatabase db, CancellationToken ct)
     {
         ISqlProjection projection = new CommerceProjection();
-        using var store = BenchStore.Create(db.DataSource, [projection]);
+        using var store = BenchStore.Create(db.DataSource, [projection], inProcessDaemon: true);
         using var daemon = await store.BuildProjectionDaemonAsync();
         var last = await BenchStore.LastSequenceAsync(db.DataSource, ct);
         var clock = Stopwatch.StartNew();

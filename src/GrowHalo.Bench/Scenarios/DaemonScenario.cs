@@ -47,7 +47,7 @@ public sealed class DaemonScenario : IScenario
     private static async Task<(TimeSpan Elapsed, int BatchSize)> CatchUpAsync(BenchDatabase db, CancellationToken ct)
     {
         ISqlProjection projection = new IngestActivityProjection();
-        using var store = BenchStore.Create(db.DataSource, [projection]);
+        using var store = BenchStore.Create(db.DataSource, [projection], inProcessDaemon: true);
         using var daemon = await store.BuildProjectionDaemonAsync();
         var last = await BenchStore.LastSequenceAsync(db.DataSource, ct);
         var clock = Stopwatch.StartNew();

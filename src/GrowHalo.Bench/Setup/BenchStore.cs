@@ -2,6 +2,7 @@ using GrowHalo.Ingestion.Activity;
 using GrowHalo.Modeling.Commerce;
 using GrowHalo.Platform.Events;
 using GrowHalo.Platform.Events.Projections;
+using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -19,9 +20,20 @@ public static class BenchStore
     /// <summary>The projections a GrowHalo server registers.</summary>
     public static IReadOnlyList<ISqlProjection> ServerProjections() => [new CommerceProjection(), new IngestActivityProjection()];
 
-    public static DocumentStore Create(NpgsqlDataSource db, IEnumerable<ISqlProjection>? projections = null) =>
-        new(MartenSetup.Configure(db, projections ?? ServerProjections(), new ProjectionFailures(NullLogger<ProjectionFailures>.Instance),
-            new EventStoreOptions()));
+    /// <param name="projections">The projections it knows (the server's when null): their shards are what
+    /// <see cref="DaemonLock"/> locks, and what a daemon of this store runs.</param>
+    /// <param name="inProcessDaemon">
+    /// True when the caller runs Marten's daemon in this process (<c>BuildProjectionDaemonAsync</c>, the only node:
+    /// Solo). False: the projections run in a GrowHalo server, so the store is told they are run elsewhere (and does
+    /// not warn on the console that its own daemon is off).
+    /// </param>
+    public static DocumentStore Create(NpgsqlDataSource db, IEnumerable<ISqlProjection>? projections = null, bool inProcessDaemon = false)
+    {
+        var options = MartenSetup.Configure(db, projections ?? ServerProjections(), new ProjectionFailures(NullLogger<ProjectionFailures>.Instance),
+            new EventStoreOptions());
+        options.Projections.AsyncMode = inProcessDaemon ? DaemonMode.Solo : DaemonMode.ExternallyManaged;
+        return new DocumentStore(options);
+    }
 
     /// <summary>Appends in a transaction of its own, as ingestion does (the appender joins the caller's transaction).</summary>
     public static async Task<AppendResult> AppendAsync(NpgsqlDataSource db, EventAppender appender, string tenantId,
