@@ -63,6 +63,7 @@ public sealed class BatchScenario : IScenario
             if ((long)(await projected.ExecuteScalarAsync(ct))! > 0)
                 throw new InvalidOperationException("The server ran its projections during the ingest phase, which is measured with them off.");
         }
+        await CheckSameRowsAsync(db, batches * BatchSize, ct);
 
         // 2. As deployed: the daemon catches up with phase 1 first, then projects as the batches arrive.
         var deployedLatencies = new List<double>();
@@ -104,6 +105,24 @@ public sealed class BatchScenario : IScenario
             var adapted = SourceAdapters.ToEvent(tenantId, Sources.Shopify, Resources.Order, doc.RootElement.Clone(), context);
             return CopyCeiling.ToRow(store, adapted.Event ?? throw new InvalidOperationException("a simulator order did not validate"));
         }).ToArray();
+    }
+
+    /// <summary>
+    /// The ceiling copied the rows the server stored: for every copied row, an event with its id, tenant, stream,
+    /// version, type names, body (but for when it was received) and header names.
+    /// </summary>
+    private static async Task CheckSameRowsAsync(BenchDatabase db, long expected, CancellationToken ct)
+    {
+        await using var cmd = db.DataSource.CreateCommand("""
+            select count(*) from bench_copy_ceiling c join mt_events e on e.id = c.id
+            where e.tenant_id = c.tenant_id and e.stream_id = c.stream_id and e.version = c.version and e.type = c.type
+              and e.mt_dotnet_type is not distinct from c.mt_dotnet_type
+              and e.data - 'received_at' = c.data - 'received_at'
+              and array(select jsonb_object_keys(e.headers) order by 1) = array(select jsonb_object_keys(c.headers) order by 1)
+            """);
+        var same = (long)(await cmd.ExecuteScalarAsync(ct))!;
+        if (same != expected)
+            throw new InvalidOperationException($"Of {expected:N0} rows the COPY ceiling wrote, {same:N0} match the events the server stored: the ceiling is not copying the same rows.");
     }
 
     private static byte[] Body(string[] orders)

@@ -10,9 +10,10 @@ namespace GrowHalo.Bench.Setup;
 /// The ceiling for writing events: binary COPY of the very rows an append stores in Marten's event table (same ids,
 /// streams, versions, type names, .NET type names, jsonb bodies and headers as Marten's serializer writes them) into a
 /// table of the same shape as <c>mt_events</c> — <c>like mt_events including all</c>, so the same columns, defaults
-/// (timestamp, is_archived) and every index (the primary key, the unique event id, stream and version) — with its
-/// own sequence for seq_id, one COPY and one transaction per chunk, one connection, rows prepared before the clock
-/// starts. Nothing PostgreSQL can take in is faster.
+/// and every index (the primary key on seq_id, the unique event id, tenant + stream + version) — with its own sequence
+/// for seq_id, one COPY and one transaction per chunk, one connection, rows prepared before the clock starts. Nothing
+/// PostgreSQL can take in is faster. (What the ceiling leaves out, the append pays for: mt_streams rows and the
+/// foreign key from mt_events to them, which <c>like</c> does not copy.)
 /// </summary>
 public static class CopyCeiling
 {
@@ -29,13 +30,15 @@ public static class CopyCeiling
 
     public static async Task CreateTableAsync(NpgsqlDataSource db, CancellationToken ct)
     {
-        // seq_id from a sequence of its own: drawing from mt_events_sequence would leave gaps in the real log.
+        // seq_id from a sequence of its own: drawing from mt_events_sequence would leave gaps in the real log. The
+        // timestamp is now(), as the append writes it (mt_events' own default is a constant, the moment it was created).
         await using var create = db.CreateCommand("""
             drop table if exists bench_copy_ceiling;
             drop sequence if exists bench_copy_ceiling_seq;
             create table bench_copy_ceiling (like mt_events including all);
             create sequence bench_copy_ceiling_seq owned by bench_copy_ceiling.seq_id;
-            alter table bench_copy_ceiling alter column seq_id set default nextval('bench_copy_ceiling_seq');
+            alter table bench_copy_ceiling alter column seq_id set default nextval('bench_copy_ceiling_seq'),
+                                           alter column "timestamp" set default now();
             """);
         await create.ExecuteNonQueryAsync(ct);
     }
