@@ -16,7 +16,7 @@ public sealed class AppendScenario : IScenario
     public async Task<IReadOnlyList<Measurement>> RunAsync(BenchContext context, CancellationToken ct)
     {
         var db = await context.CreateDatabaseAsync(ct);
-        Task<AppendResult> AppendAsync(IReadOnlyList<NewEvent> events) => BenchStore.AppendAsync(db.DataSource, db.Appender, "t-bench", events, ct);
+        Task<AppendResult> AppendAsync(IReadOnlyList<NewEvent> events) => db.Appender.AppendAsync("t-bench", events, ct);
         // Payloads come from a pool built before any clock starts: the figure is the store's, not the JSON generator's.
         var random = new Random(42);
         var payloads = Enumerable.Range(0, 2000).Select(i => ShopifyOrders.Order(i, random)).ToArray();

@@ -82,7 +82,7 @@ public sealed class CommerceScenario : IScenario
             }
             if (events.Count == 10_000 || i == count - 1)
             {
-                await BenchStore.AppendAsync(db, bench.Appender, tenant, events, ct);
+                await bench.Appender.AppendAsync(tenant, events, ct);
                 events.Clear();
             }
         }
@@ -94,14 +94,7 @@ public sealed class CommerceScenario : IScenario
     private static async Task<(TimeSpan Elapsed, int BatchSize)> CatchUpAsync(BenchDatabase db, CancellationToken ct)
     {
         ISqlProjection projection = new CommerceProjection();
-        using var store = BenchStore.Create(db.DataSource, [projection], inProcessDaemon: true);
-        using var daemon = await store.BuildProjectionDaemonAsync();
-        var last = await BenchStore.LastSequenceAsync(db.DataSource, ct);
-        var clock = Stopwatch.StartNew();
-        await daemon.StartAllAsync();
-        while (await BenchStore.SlowestProgressAsync(db.DataSource, [projection.Name], ct) < last) await Task.Delay(20, ct);
-        var elapsed = clock.Elapsed;
-        await daemon.StopAllAsync();
+        var elapsed = await BenchStore.CatchUpAsync(db.DataSource, projection, ct);
         await using var failures = db.DataSource.CreateCommand("select count(*) from projection_failures");
         if ((long)(await failures.ExecuteScalarAsync(ct))! > 0) throw new InvalidOperationException("The commerce projection recorded failures.");
         return (elapsed, projection.BatchSize);

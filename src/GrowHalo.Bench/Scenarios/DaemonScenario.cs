@@ -36,7 +36,7 @@ public sealed class DaemonScenario : IScenario
         for (var start = 0; start < count; start += 10_000)
         {
             var tenant = tenants[start / 10_000 % tenants.Length];
-            await BenchStore.AppendAsync(db.DataSource, db.Appender, tenant, [.. Enumerable.Range(start, Math.Min(10_000, count - start))
+            await db.Appender.AppendAsync(tenant, [.. Enumerable.Range(start, Math.Min(10_000, count - start))
                 .Select(id => ShopifyOrders.Event(tenant, id, payloads[id % payloads.Length]))], ct);
         }
         await using var analyze = db.DataSource.CreateCommand("analyze mt_events; analyze mt_streams");
@@ -47,15 +47,6 @@ public sealed class DaemonScenario : IScenario
     private static async Task<(TimeSpan Elapsed, int BatchSize)> CatchUpAsync(BenchDatabase db, CancellationToken ct)
     {
         ISqlProjection projection = new IngestActivityProjection();
-        using var store = BenchStore.Create(db.DataSource, [projection], inProcessDaemon: true);
-        using var daemon = await store.BuildProjectionDaemonAsync();
-        var last = await BenchStore.LastSequenceAsync(db.DataSource, ct);
-        var clock = Stopwatch.StartNew();
-        await daemon.StartAllAsync();
-        // Cheap check (one row of a small table), so that watching does not slow the daemon down.
-        while (await BenchStore.SlowestProgressAsync(db.DataSource, [projection.Name], ct) < last) await Task.Delay(20, ct);
-        var elapsed = clock.Elapsed;
-        await daemon.StopAllAsync();
-        return (elapsed, projection.BatchSize);
+        return (await BenchStore.CatchUpAsync(db.DataSource, projection, ct), projection.BatchSize);
     }
 }

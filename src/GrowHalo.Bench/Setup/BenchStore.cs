@@ -27,23 +27,25 @@ public static class BenchStore
     /// Solo). False: the projections run in a GrowHalo server, so the store is told they are run elsewhere (and does
     /// not warn on the console that its own daemon is off).
     /// </param>
-    public static DocumentStore Create(NpgsqlDataSource db, IEnumerable<ISqlProjection>? projections = null, bool inProcessDaemon = false)
-    {
-        var options = MartenSetup.Configure(db, projections ?? ServerProjections(), new ProjectionFailures(NullLogger<ProjectionFailures>.Instance),
-            new EventStoreOptions());
-        options.Projections.AsyncMode = inProcessDaemon ? DaemonMode.Solo : DaemonMode.ExternallyManaged;
-        return new DocumentStore(options);
-    }
+    public static DocumentStore Create(NpgsqlDataSource db, IEnumerable<ISqlProjection>? projections = null, bool inProcessDaemon = false) =>
+        MartenSetup.CreateStore(db, projections ?? ServerProjections(), inProcessDaemon ? DaemonMode.Solo : DaemonMode.ExternallyManaged);
 
-    /// <summary>Appends in a transaction of its own, as ingestion does (the appender joins the caller's transaction).</summary>
-    public static async Task<AppendResult> AppendAsync(NpgsqlDataSource db, EventAppender appender, string tenantId,
-        IReadOnlyList<NewEvent> events, CancellationToken ct)
+    /// <summary>
+    /// Runs Marten's daemon in this process over <paramref name="db"/>'s backlog with <paramref name="projection"/> alone,
+    /// until it has applied the last event: the time that took.
+    /// </summary>
+    public static async Task<TimeSpan> CatchUpAsync(NpgsqlDataSource db, ISqlProjection projection, CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var result = await appender.AppendAsync(tx, tenantId, events, ct: ct);
-        await tx.CommitAsync(ct);
-        return result;
+        using var store = Create(db, [projection], inProcessDaemon: true);
+        using var daemon = await store.BuildProjectionDaemonAsync();
+        var last = await LastSequenceAsync(db, ct);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await daemon.StartAllAsync();
+        // Cheap check (one row of a small table), so that watching does not slow the daemon down.
+        while (await SlowestProgressAsync(db, [projection.Name], ct) < last) await Task.Delay(20, ct);
+        var elapsed = clock.Elapsed;
+        await daemon.StopAllAsync();
+        return elapsed;
     }
 
     /// <summary>Where each of the named projections stands in Marten's progress table (shard <c>{name}:All</c>); 0 when it has not started.</summary>

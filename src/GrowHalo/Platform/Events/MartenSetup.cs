@@ -45,10 +45,18 @@ public static class MartenSetup
         return services;
     }
 
-    /// <summary>A document store outside the host (tools, tests, the bench); the caller disposes it.</summary>
-    public static DocumentStore CreateStore(Npgsql.NpgsqlDataSource dataSource, IEnumerable<ISqlProjection>? projections = null) =>
-        new(Configure(dataSource, projections ?? [], new ProjectionFailures(Microsoft.Extensions.Logging.Abstractions.NullLogger<ProjectionFailures>.Instance),
-            new EventStoreOptions()));
+    /// <summary>
+    /// A document store outside the host (tools, tests, the bench); the caller disposes it. Its daemon is run by
+    /// someone else unless <paramref name="daemon"/> says otherwise (Solo: the caller builds and runs one itself).
+    /// </summary>
+    public static DocumentStore CreateStore(Npgsql.NpgsqlDataSource dataSource, IEnumerable<ISqlProjection>? projections = null,
+        DaemonMode daemon = DaemonMode.ExternallyManaged)
+    {
+        var options = Configure(dataSource, projections ?? [],
+            new ProjectionFailures(Microsoft.Extensions.Logging.Abstractions.NullLogger<ProjectionFailures>.Instance), new EventStoreOptions());
+        options.Projections.AsyncMode = daemon;
+        return new DocumentStore(options);
+    }
 
     public static StoreOptions Configure(Npgsql.NpgsqlDataSource dataSource, IEnumerable<ISqlProjection> projections,
         ProjectionFailures failures, EventStoreOptions settings)
