@@ -27,8 +27,9 @@ public class IngestionApp : GrowHaloApp
         return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 
+    /// <summary>The tenant's stored events (not Marten's tombstones, which mark the sequence numbers of a failed append).</summary>
     public Task<long> EventsAsync(string tenantId, string? streamId = null) => streamId is null
-        ? CountAsync("select count(*) from mt_events where tenant_id = $1", tenantId)
+        ? CountAsync("select count(*) from mt_events where tenant_id = $1 and type <> 'tombstone'", tenantId)
         : CountAsync("select count(*) from mt_events where tenant_id = $1 and stream_id = $2", tenantId, streamId);
 
     /// <summary>Creates a connection through the API and returns its id.</summary>

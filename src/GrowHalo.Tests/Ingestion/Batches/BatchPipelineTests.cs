@@ -60,7 +60,8 @@ public sealed class BatchPipelineTests(IngestionApp app)
         Assert.Contains("nothing was stored", problem.GetProperty("detail").GetString());
         Assert.Contains("refused by the test", problem.GetProperty("detail").GetString());
         Assert.Equal(0, await app.EventsAsync(tenant.Id));
-        Assert.Equal(0, await app.CountAsync("select count(*) from mt_streams where tenant_id = $1", tenant.Id));
+        // Marten marks the sequence numbers a failed append used with a tombstone stream of its own: no stream of ours.
+        Assert.Equal(0, await app.CountAsync("select count(*) from mt_streams where tenant_id = $1 and id <> 'mt_tombstone'", tenant.Id));
         Assert.Equal(0, await app.CountAsync("select count(*) from ingest_batches where tenant_id = $1", tenant.Id));
     }
 

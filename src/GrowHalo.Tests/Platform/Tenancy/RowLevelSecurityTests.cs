@@ -77,12 +77,12 @@ public sealed class RowLevelSecurityTests(TestDatabase db) : IClassFixture<TestD
 
         await using (var inA = await TenantDb.BeginAsync(db.DataSource, a))
         {
-            await using var update = inA.Command("update events set type = 'tampered'"); // no where clause
+            await using var update = inA.Command("update mt_events set type = 'tampered'"); // no where clause
             Assert.Equal(3, await update.ExecuteNonQueryAsync());
         }
         await using (var inA = await TenantDb.BeginAsync(db.DataSource, a))
         {
-            await using var insert = inA.Command("insert into streams (tenant_id, id) values ($1, 'shopify:order:999')", b);
+            await using var insert = inA.Command("insert into mt_streams (tenant_id, id) values ($1, 'shopify:order:999')", b);
             var refused = await Assert.ThrowsAsync<PostgresException>(() => insert.ExecuteNonQueryAsync());
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
         }

@@ -68,7 +68,9 @@ public sealed class EventAppender(IDocumentStore store)
         var options = Marten.Services.SessionOptions.ForTransaction(tx);
         options.TenantId = tenantId;
         await using var session = store.LightweightSession(options);
-        foreach (var stream in fresh.GroupBy(e => e.StreamId, StringComparer.Ordinal))
+        // Streams in one order whatever the caller's: two appends over the same streams take their locks in the same
+        // order and wait for each other instead of deadlocking.
+        foreach (var stream in fresh.GroupBy(e => e.StreamId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var wrapped = stream.Select(Wrap).ToArray();
             if (expectedVersion is { } version) session.Events.Append(stream.Key, version + wrapped.Length, wrapped);
@@ -78,7 +80,7 @@ public sealed class EventAppender(IDocumentStore store)
         {
             await session.SaveChangesAsync(ct);
         }
-        catch (Marten.Exceptions.MartenCommandException e) when (e.InnerException is PostgresException refused && !IsDuplicateId(refused))
+        catch (Exception e) when (e is not PostgresException && Refusal(e) is { } refused && !IsDuplicateId(refused))
         {
             // What PostgreSQL refused, as PostgreSQL said it: the HTTP layer maps its class to a status (22xxx → 422).
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(refused).Throw();
@@ -129,6 +131,14 @@ public sealed class EventAppender(IDocumentStore store)
         };
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
+
+    /// <summary>What PostgreSQL said under Marten's wrapping (a command failure, or the aborted transaction it leaves).</summary>
+    private static PostgresException? Refusal(Exception? e) => e switch
+    {
+        null => null,
+        PostgresException pg => pg,
+        _ => Refusal(e.InnerException),
+    };
 
     private static bool IsDuplicateId(Exception e) =>
         e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } ||

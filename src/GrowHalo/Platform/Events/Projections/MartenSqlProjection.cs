@@ -21,6 +21,9 @@ public sealed class MartenSqlProjection(ISqlProjection projection, ProjectionFai
 
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
+        // Tombstones mark the sequence numbers of an append that failed: nothing to project.
+        if (events.Any(e => e.Data is Tombstone)) events = events.Where(e => e.Data is not Tombstone).ToList();
+        if (events.Count == 0) return Task.CompletedTask;
         if (operations is IDocumentSession { PendingChanges: ProjectionUpdateBatch batch })
         {
             var page = batch.TransactionParticipants.OfType<Page>().FirstOrDefault(p => p.Owner == this);
