@@ -12,7 +12,21 @@ public sealed class EventStoreSchema(IDocumentStore store, NpgsqlDataSource data
 {
     public async Task ApplyAsync(CancellationToken ct)
     {
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(JasperFx.AutoCreate.CreateOrUpdate);
+        // One process at a time (two `growhalo migrate` at once, or servers starting together): Marten compares and
+        // changes the schema without a lock of its own.
+        await using var lockConnection = await dataSource.OpenConnectionAsync(ct);
+        await using (var take = new NpgsqlCommand("select pg_advisory_lock(hashtextextended('growhalo:event-store-schema', 0))", lockConnection))
+            await take.ExecuteNonQueryAsync(ct);
+        try
+        {
+            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(JasperFx.AutoCreate.CreateOrUpdate);
+        }
+        finally
+        {
+            // Explicitly: a pooled connection keeps its session's locks until it is next used.
+            await using var release = new NpgsqlCommand("select pg_advisory_unlock(hashtextextended('growhalo:event-store-schema', 0))", lockConnection);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
         await using var cmd = dataSource.CreateCommand("""
             select growhalo_enable_tenant_rls(c.oid::regclass)
             from pg_class c join pg_namespace n on n.oid = c.relnamespace

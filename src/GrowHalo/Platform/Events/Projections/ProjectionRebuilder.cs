@@ -37,65 +37,76 @@ public sealed class ProjectionRebuilder(IDocumentStore store, NpgsqlDataSource d
     {
         var shard = projection.Name + ":All";
         await using var lockConnection = await dataSource.OpenConnectionAsync(ct);
-        long upTo, total;
-        await using (var conn = await dataSource.OpenConnectionAsync(ct))
-        await using (var tx = await conn.BeginTransactionAsync(ct))
+        try
         {
-            var context = new ProjectionContext(conn, tx);
-            // Locks in the daemon's order (its page updates the progress row, then takes the projection's lock): the
-            // progress row first, waiting for a page in flight to commit, then the projection's lock, held on its own
-            // connection until the replay ends, so the daemon's next page waits for the rebuild.
-            long position;
-            await using (var insert = context.Command("insert into mt_event_progression (name, last_seq_id, last_updated) values ($1, 0, now()) on conflict (name) do nothing"))
+            long upTo, total;
+            await using (var conn = await dataSource.OpenConnectionAsync(ct))
+            await using (var tx = await conn.BeginTransactionAsync(ct))
             {
-                insert.Parameters.Add(new() { Value = shard });
-                await insert.ExecuteNonQueryAsync(ct);
-            }
-            await using (var row = context.Command("select last_seq_id from mt_event_progression where name = $1 for update"))
-            {
-                row.Parameters.Add(new() { Value = shard });
-                position = (long)(await row.ExecuteScalarAsync(ct))!;
-            }
-            await using (var take = new NpgsqlCommand("select pg_advisory_lock(hashtextextended('growhalo:projection:' || $1, 0))", lockConnection)
-                             { Parameters = { new() { Value = projection.Name } }, CommandTimeout = 0 })
-                await take.ExecuteNonQueryAsync(ct);
+                var context = new ProjectionContext(conn, tx);
+                // Locks in the daemon's order (its page updates the progress row, then takes the projection's lock): the
+                // progress row first, waiting for a page in flight to commit, then the projection's lock, held on its own
+                // connection until the replay ends, so the daemon's next page waits for the rebuild.
+                long position;
+                await using (var insert = context.Command("insert into mt_event_progression (name, last_seq_id, last_updated) values ($1, 0, now()) on conflict (name) do nothing"))
+                {
+                    insert.Parameters.Add(new() { Value = shard });
+                    await insert.ExecuteNonQueryAsync(ct);
+                }
+                await using (var row = context.Command("select last_seq_id from mt_event_progression where name = $1 for update"))
+                {
+                    row.Parameters.Add(new() { Value = shard });
+                    position = (long)(await row.ExecuteScalarAsync(ct))!;
+                }
+                await using (var take = new NpgsqlCommand("select pg_advisory_lock(hashtextextended('growhalo:projection:' || $1, 0))", lockConnection)
+                                 { Parameters = { new() { Value = projection.Name } }, CommandTimeout = 0 })
+                    await take.ExecuteNonQueryAsync(ct);
 
-            // A tenant's rebuild replays up to where the projection stands (other tenants' events past it are the
-            // daemon's); a whole rebuild up to every committed event, and moves the projection there.
-            upTo = tenantId is null ? await ReplayEndAsync(context, ct) : position;
-            total = await CountAsync(upTo, tenantId, ct);
-            progress?.Report(new RebuildProgress(projection.Name, 0, total));
-            await projection.ResetAsync(context, tenantId, ct);
-            await using (var clear = context.Command("delete from projection_failures where projection = $1 and ($2::text is null or tenant_id = $2)"))
-            {
-                clear.Parameters.Add(new() { Value = projection.Name });
-                clear.Parameters.Add(new() { Value = (object?)tenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-                await clear.ExecuteNonQueryAsync(ct);
+                // A tenant's rebuild replays up to where the projection stands (other tenants' events past it are the
+                // daemon's); a whole rebuild up to every committed event, and moves the projection there.
+                upTo = tenantId is null ? await ReplayEndAsync(context, ct) : position;
+                total = await CountAsync(upTo, tenantId, ct);
+                progress?.Report(new RebuildProgress(projection.Name, 0, total));
+                await projection.ResetAsync(context, tenantId, ct);
+                await using (var clear = context.Command("delete from projection_failures where projection = $1 and ($2::text is null or tenant_id = $2)"))
+                {
+                    clear.Parameters.Add(new() { Value = projection.Name });
+                    clear.Parameters.Add(new() { Value = (object?)tenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+                    await clear.ExecuteNonQueryAsync(ct);
+                }
+                if (tenantId is null)
+                {
+                    await using var move = context.Command("update mt_event_progression set last_seq_id = greatest(last_seq_id, $1), last_updated = now() where name = $2");
+                    move.Parameters.Add(new() { Value = upTo });
+                    move.Parameters.Add(new() { Value = shard });
+                    await move.ExecuteNonQueryAsync(ct);
+                }
+                await tx.CommitAsync(ct);
             }
-            if (tenantId is null)
+
+            long after = 0, done = 0;
+            while (true)
             {
-                await using var move = context.Command("update mt_event_progression set last_seq_id = greatest(last_seq_id, $1), last_updated = now() where name = $2");
-                move.Parameters.Add(new() { Value = upTo });
-                move.Parameters.Add(new() { Value = shard });
-                await move.ExecuteNonQueryAsync(ct);
+                var page = await PageAsync(after, upTo, tenantId, ct);
+                if (page.Count == 0) break;
+                await using var conn = await dataSource.OpenConnectionAsync(ct);
+                await using var tx = await conn.BeginTransactionAsync(ct);
+                await ProjectionRun.ApplyAsync(projection, failures, page, new ProjectionContext(conn, tx), ct, takeLock: false);
+                await tx.CommitAsync(ct);
+                after = page[^1].Sequence;
+                done += page.Count;
+                progress?.Report(new RebuildProgress(projection.Name, done, total));
             }
-            await tx.CommitAsync(ct);
+            if (done != total) progress?.Report(new RebuildProgress(projection.Name, done, done));
+    
         }
-
-        long after = 0, done = 0;
-        while (true)
+        finally
         {
-            var page = await PageAsync(after, upTo, tenantId, ct);
-            if (page.Count == 0) break;
-            await using var conn = await dataSource.OpenConnectionAsync(ct);
-            await using var tx = await conn.BeginTransactionAsync(ct);
-            await ProjectionRun.ApplyAsync(projection, failures, page, new ProjectionContext(conn, tx), ct, takeLock: false);
-            await tx.CommitAsync(ct);
-            after = page[^1].Sequence;
-            done += page.Count;
-            progress?.Report(new RebuildProgress(projection.Name, done, total));
+            // Explicitly: a pooled connection keeps its session's locks until it is next used.
+            await using var release = new NpgsqlCommand("select pg_advisory_unlock(hashtextextended('growhalo:projection:' || $1, 0))", lockConnection)
+                { Parameters = { new() { Value = projection.Name } } };
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
-        if (done != total) progress?.Report(new RebuildProgress(projection.Name, done, done));
     }
 
     /// <summary>

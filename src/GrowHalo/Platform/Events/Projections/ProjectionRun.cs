@@ -53,7 +53,9 @@ public static class ProjectionRun
     /// <summary>Held until commit by whoever writes the projection's rows: the daemon's page, or a tenant's rebuild.</summary>
     public static async Task LockAsync(ProjectionContext context, string projection, CancellationToken ct)
     {
+        // No timeout: a rebuild may hold the lock for minutes, and the page must wait for it rather than fail.
         await using var cmd = context.Command("select pg_advisory_xact_lock(hashtextextended('growhalo:projection:' || $1, 0))");
+        cmd.CommandTimeout = 0;
         cmd.Parameters.Add(new() { Value = projection });
         await cmd.ExecuteNonQueryAsync(ct);
     }
