@@ -6,7 +6,8 @@ namespace GrowHalo.Bench.Scenarios;
 /// <summary>
 /// Appends of ~2 KB Shopify orders through EventAppender.AppendAsync (Marten's event store), each in a transaction of
 /// its own, one caller at a time: 1 event per append (a webhook), 100 (a page of a batch upload) and 10,000 (a large
-/// batch); plus 1-event appends from 8 callers at once.
+/// batch); 1,000 events to 1,000 streams against 1,000 events to one stream (the stream design); plus 1-event appends
+/// from 8 callers at once.
 /// </summary>
 public sealed class AppendScenario : IScenario
 {
@@ -35,6 +36,18 @@ public sealed class AppendScenario : IScenario
                 TimeSpan.FromSeconds(seconds), min, ct);
             results.Add(new Measurement(Name, $"{size:N0} event{(size == 1 ? "" : "s")} per append", run.PerSecond, "events/s",
                 $"{run.Items:N0} events in {run.Operations:N0} appends, {run.Elapsed.TotalSeconds:0.0} s; per append p50 {run.Percentile(50):0.0} ms, p95 {run.Percentile(95):0.0} ms"));
+        }
+
+        // The stream design: the same 1,000 orders as 1,000 streams (one per order, GrowHalo's) or appended to one stream
+        // (one per tenant and source). Marten's quick append is one function call per stream of the append.
+        foreach (var oneStream in new[] { false, true })
+        {
+            List<NewEvent> Page() => oneStream ? [.. Orders(1000).Select(e => e with { StreamId = "shopify:orders" })] : Orders(1000);
+            await Measure.RepeatAsync(async _ => (await AppendAsync(Page())).Appended, TimeSpan.FromSeconds(1), 2, ct);
+            var run = await Measure.RepeatAsync(async _ => (await AppendAsync(Page())).Appended, TimeSpan.FromSeconds(5), 5, ct);
+            results.Add(new Measurement(Name, oneStream ? "1,000 events to one stream per append" : "1,000 events to 1,000 streams per append",
+                run.PerSecond, "events/s",
+                $"{run.Items:N0} events in {run.Operations:N0} appends; per append p50 {run.Percentile(50):0.0} ms, p95 {run.Percentile(95):0.0} ms"));
         }
 
         const int callers = 8;

@@ -9,7 +9,7 @@ namespace GrowHalo.Ingestion.Batches;
 /// converted: PostgreSQL plans and COPYs chunk k on its core while chunk k+1 is validated and built on another, instead
 /// of the two waiting for each other. The answer is the one a single append of the whole batch gives: a later chunk's
 /// plan sees the earlier chunks' rows (same transaction), so a record repeated across chunks is a duplicate, stream
-/// versions run on, and sequence numbers follow input order. Nothing is committed here.
+/// versions run on in input order within each stream (streams are appended in stream-id order). Nothing is committed here.
 /// <para>Each chunk locks its streams in sorted order, but across chunks the order is the batch's, so two batches
 /// touching the same streams at once can deadlock; PostgreSQL then aborts one, and <see cref="BatchStore"/> runs it
 /// again as one append, whose locks are taken in one sorted pass.</para>

@@ -23,7 +23,7 @@ public sealed class DatabaseConnection : IAsyncDisposable
         if (builder.ReadBufferSize == DefaultReadBufferSize) builder.ReadBufferSize = 64 * 1024;
         // GrowHalo runs the same few statements all day (appends, projection upserts, metric queries): prepared once per
         // connection, PostgreSQL parses and plans each once instead of on every call, and a pooled connection keeps
-        // its plans — including those inside append_events — where a plain reset (DISCARD ALL) would drop them.
+        // its plans — including those inside Marten's append function — where a plain reset (DISCARD ALL) would drop them.
         // Plans stay custom (made for each call's values): several statements take optional filters ("$2 is null or
         // tenant_id = $2"), for which one generic plan would scan everything.
         if (builder.MaxAutoPrepare == 0)
@@ -32,6 +32,10 @@ public sealed class DatabaseConnection : IAsyncDisposable
             builder.AutoPrepareMinUsages = 2;
             if (string.IsNullOrEmpty(builder.Options)) builder.Options = "-c plan_cache_mode=force_custom_plan";
         }
+        // A transaction left open by a bug would hold Marten's high-water mark at its sequence numbers forever and stall
+        // every projection: PostgreSQL ends one that sits idle for a minute. (GrowHalo's own transactions never idle.)
+        if (builder.Options?.Contains("idle_in_transaction_session_timeout", StringComparison.Ordinal) != true)
+            builder.Options = $"{builder.Options} -c idle_in_transaction_session_timeout=60000".Trim();
         DataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString) { Name = "growhalo" }.Build();
     }
 

@@ -68,9 +68,9 @@ public sealed class EventAppender(IDocumentStore store)
         var options = Marten.Services.SessionOptions.ForTransaction(tx);
         options.TenantId = tenantId;
         await using var session = store.LightweightSession(options);
-        // Streams in one order whatever the caller's: two appends over the same streams take their locks in the same
-        // order and wait for each other instead of deadlocking.
-        foreach (var stream in fresh.GroupBy(e => e.StreamId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        var streams = fresh.GroupBy(e => e.StreamId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        await LockStreamsAsync(tx, tenantId, streams.Select(g => g.Key).ToArray(), ct);
+        foreach (var stream in streams)
         {
             var wrapped = stream.Select(Wrap).ToArray();
             if (expectedVersion is { } version) session.Events.Append(stream.Key, version + wrapped.Length, wrapped);
@@ -85,6 +85,27 @@ public sealed class EventAppender(IDocumentStore store)
             // What PostgreSQL refused, as PostgreSQL said it: the HTTP layer maps its class to a status (22xxx → 422).
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(refused).Throw();
         }
+    }
+
+    /// <summary>
+    /// Locks every stream an append touches, creating the new ones, in one order and one statement, before Marten
+    /// appends to them. Marten's append reads a stream's version without a lock, so concurrent appends to one stream
+    /// would all write the next version and all but one fail; locked first, they wait for each other and number on,
+    /// and the one order means two appends over the same streams cannot deadlock. (Row locks, not advisory ones: an
+    /// append of 10,000 streams would fill PostgreSQL's lock table.) A new stream's row is made as Marten makes it, at
+    /// version 0; Marten's append then finds it and numbers on from there.
+    /// </summary>
+    private static async Task LockStreamsAsync(NpgsqlTransaction tx, string tenantId, string[] streams, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            insert into mt_streams as s (id, type, version, timestamp, tenant_id)
+            select id, null, 0, now(), $1 from unnest($2::text[]) as u(id) order by id
+            on conflict (tenant_id, id) do update set version = s.version
+            """, tx.Connection, tx)
+        {
+            Parameters = { new() { Value = tenantId }, new() { Value = streams } },
+        };
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private object Wrap(NewEvent e)

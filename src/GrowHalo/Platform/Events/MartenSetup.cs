@@ -58,11 +58,25 @@ public static class MartenSetup
         return new DocumentStore(options);
     }
 
+    /// <summary>Marten's base id for the daemon's advisory locks, GrowHalo's own rather than Marten's default.</summary>
+    public const int DaemonLockId = 0x6768_0001;
+
+    /// <summary>
+    /// The advisory lock Marten's hot/cold election takes for a projection (one per shard, <c>{name}:All</c>), held by
+    /// the node that runs it: how status tells the owner.
+    /// </summary>
+    public static int DaemonLockOf(string projection) =>
+        ProjectionLockIds.Compute(EventSchema, ShardName.Compose(projection), DaemonLockId);
+
+    private const string EventSchema = "public";
+
     public static StoreOptions Configure(Npgsql.NpgsqlDataSource dataSource, IEnumerable<ISqlProjection> projections,
         ProjectionFailures failures, EventStoreOptions settings)
     {
         var options = new StoreOptions();
         options.Connection(dataSource);
+        options.DatabaseSchemaName = EventSchema;
+        options.Events.DatabaseSchemaName = EventSchema;
         // The schema is created by `growhalo migrate` (EventStoreSchema), before anything writes: never on first use.
         options.AutoCreateSchemaObjects = JasperFx.AutoCreate.None;
         options.UseSystemTextJsonForSerialization(casing: Casing.SnakeCase);
@@ -78,6 +92,7 @@ public static class MartenSetup
 
         // Commands (migrate, rebuild, status) and tools run no daemon: the server's, on any node, does the projecting.
         options.Projections.AsyncMode = DaemonMode.ExternallyManaged;
+        options.Projections.DaemonLockId = DaemonLockId;
         options.Projections.StaleSequenceThreshold = settings.StaleSequenceThreshold;
         options.Projections.FastPollingTime = settings.FastPollingTime;
         options.Projections.SlowPollingTime = settings.SlowPollingTime;

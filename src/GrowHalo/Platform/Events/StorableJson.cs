@@ -3,7 +3,7 @@ namespace GrowHalo.Platform.Events;
 /// <summary>
 /// The one rule a body must meet besides being JSON: each of its strings can become PostgreSQL text. JSON allows two
 /// escapes that text cannot hold — <c>\u0000</c> (NUL) and a UTF-16 surrogate escape that is not half of a pair.
-/// Bodies are stored as json, verbatim (0004_event_bodies_as_json.sql), so the store checks this itself. Text that is
+/// Bodies are stored as Marten's jsonb, so the appender checks this itself. Text that is
 /// not escaped needs no check: a JSON parser has validated its UTF-8 already.
 /// </summary>
 public static class StorableJson

@@ -10,7 +10,8 @@ public sealed record ProjectionStatus(
 /// <summary>
 /// Where each projection stands, from Marten's progress table (mt_event_progression, shard <c>{name}:All</c>): its
 /// sequence, how many events of the log are past it (and how old the oldest is), its failures, and which process
-/// runs the daemon (the session holding Marten's hot/cold lock).
+/// runs it: the session holding the projection's own hot/cold lock (<see cref="MartenSetup.DaemonLockOf"/>), named by
+/// its application name (<c>growhalo:{pid}@{host}</c>).
 /// </summary>
 public sealed class ProjectionStatusQuery(NpgsqlDataSource dataSource, IEnumerable<ISqlProjection> projections, TimeProvider clock)
 {
@@ -32,14 +33,17 @@ public sealed class ProjectionStatusQuery(NpgsqlDataSource dataSource, IEnumerab
                        (select f.error from projection_failures f where f.projection = $3 and ($2::text is null or f.tenant_id = $2)
                             order by f.failed_at desc limit 1),
                        progress.updated_at,
-                       (select a.application_name || ' (pid ' || a.pid || ')' from pg_locks l join pg_stat_activity a on a.pid = l.pid
-                        where l.locktype = 'advisory' and l.granted and a.datname = current_database()
-                          and a.application_name like 'growhalo%' and l.objid <> 0 order by a.backend_start limit 1)
+                       (select a.application_name from pg_locks l join pg_stat_activity a on a.pid = l.pid
+                        where l.locktype = 'advisory' and l.granted and l.objsubid = 1
+                          and l.database = (select oid from pg_database where datname = current_database())
+                          and ((l.classid::bigint << 32) | l.objid::bigint) = $4
+                        limit 1)
                 from progress
                 """);
             cmd.Parameters.Add(new() { Value = p.Name + ":All" });
             cmd.Parameters.Add(new() { Value = (object?)tenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             cmd.Parameters.Add(new() { Value = p.Name });
+            cmd.Parameters.Add(new() { Value = (long)MartenSetup.DaemonLockOf(p.Name) });
             await using var r = await cmd.ExecuteReaderAsync(ct);
             await r.ReadAsync(ct);
             var oldest = r.IsDBNull(2) ? (DateTimeOffset?)null : r.GetFieldValue<DateTimeOffset>(2);
