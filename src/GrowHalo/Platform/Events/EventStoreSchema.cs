@@ -1,4 +1,5 @@
 using Marten;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace GrowHalo.Platform.Events;
@@ -6,9 +7,10 @@ namespace GrowHalo.Platform.Events;
 /// <summary>
 /// Creates or updates Marten's event store tables and functions (mt_events, mt_streams, mt_event_progression, …) and
 /// puts them behind the same row-level security as every tenant-owned table: request code appends as the tenant
-/// role (TenantDb), which then sees and writes only its tenant's events. Run by <c>growhalo migrate</c> and at start.
+/// role (TenantDb), which then sees and writes only its tenant's events. A database from before Marten has its events
+/// copied over once (<see cref="LegacyEventsImport"/>). Run by <c>growhalo migrate</c> and at start.
 /// </summary>
-public sealed class EventStoreSchema(IDocumentStore store, NpgsqlDataSource dataSource)
+public sealed class EventStoreSchema(IDocumentStore store, NpgsqlDataSource dataSource, ILogger<EventStoreSchema>? logger = null)
 {
     public async Task ApplyAsync(CancellationToken ct)
     {
@@ -20,6 +22,8 @@ public sealed class EventStoreSchema(IDocumentStore store, NpgsqlDataSource data
         try
         {
             await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(JasperFx.AutoCreate.CreateOrUpdate);
+            var imported = await LegacyEventsImport.RunAsync(store, dataSource, ct);
+            if (imported > 0) logger?.LogInformation("Copied {Events} events from the store before Marten into Marten's tables", imported);
         }
         finally
         {
