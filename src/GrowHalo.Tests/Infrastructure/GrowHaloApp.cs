@@ -29,8 +29,8 @@ public class GrowHaloApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:GrowHalo", ConnectionString);
         // A throw-away master key for connection secrets, so tests never create a key file in the machine's data folder.
         builder.UseSetting("GROWHALO_SECRET_KEY", _secretKey);
-        builder.UseSetting("Projections:PollInterval", "00:00:00.500");
-        builder.UseSetting("Projections:TakeoverInterval", "00:00:00.200");
+        builder.UseSetting("Projections:SlowPollingTime", "00:00:00.500");
+        builder.UseSetting("Projections:LeadershipPollingTime", "00:00:00.200");
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();

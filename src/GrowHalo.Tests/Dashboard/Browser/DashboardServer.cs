@@ -37,8 +37,8 @@ public sealed class DashboardServer : IAsyncLifetime
             "--urls=http://127.0.0.1:0",
             "--environment=Testing",
             $"--ConnectionStrings:GrowHalo={connectionString}",
-            "--Projections:PollInterval=00:00:00.500",
-            "--Projections:TakeoverInterval=00:00:00.200",
+            "--Projections:SlowPollingTime=00:00:00.500",
+            "--Projections:LeadershipPollingTime=00:00:00.200",
             "--Dashboard:LiveHeartbeat=00:00:02", // so a revoked key's open page notices within seconds
         ]);
         await _app.StartAsync();

@@ -3,7 +3,7 @@ using Npgsql;
 namespace GrowHalo.Analytics.DailySummaries;
 
 /// <summary>
-/// Serialises the recomputations of a tenant's daily summaries: the commerce and customers projections' and admin
+/// Serialises the recomputations of a tenant's daily summaries: the commerce projection's (daemon or rebuild) and admin
 /// ones (fx loads, POST /metrics/aggregate). Without it, a recomputation that read the documents before the other
 /// committed could overwrite a newer summary. Taken in tenant order, right before the recompute, after the holder has
 /// written everything else: while it is held nothing but summaries is written, so the holder waits for no one and the

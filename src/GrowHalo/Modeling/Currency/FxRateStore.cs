@@ -12,7 +12,7 @@ public sealed record FxImportResult(int Imported, int DaysRecomputed, int Custom
 /// <summary>
 /// Loads a tenant's exchange rates and, in the same transaction, re-aggregates what they convert: the daily summaries
 /// of every day a loaded rate can serve (its day and the 6 after, see fx_rate) and the lifetime spend of customers
-/// with orders in those currencies. Takes turns with the customers projection (the customer-facts lock, first) and
+/// with orders in those currencies. Takes turns with the commerce projection's customer recompute (the customer-facts lock, first) and
 /// holds the tenant's read-model lock for the summaries, so no projection overwrites them with numbers computed
 /// before the rates were there.
 /// </summary>
@@ -53,8 +53,8 @@ public sealed class FxRateStore(NpgsqlDataSource dataSource)
             await using var r = await affected.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) keys.Add((tenantId, r.GetString(0)));
         }
-        // Rates move no first-order day, but a customer whose orders changed since the customers projection's last
-        // batch has a new one: move it here, as that batch would have.
+        // Rates move no first-order day (commerce recomputes customers as their orders change); any move reported is
+        // applied all the same, so the first-order days always match the facts.
         var moves = await CustomerOrderFacts.RecomputeAsync(context, keys, ct);
         var moved = await DayTotals.MoveFirstDaysAsync(context, moves, ct);
 

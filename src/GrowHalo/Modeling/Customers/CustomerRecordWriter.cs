@@ -19,7 +19,7 @@ internal static class CustomerRecordWriter
     public static async Task WriteAsync(ProjectionContext context, IReadOnlyCollection<KeyValuePair<(string Tenant, string Id), ShopifyCustomer>> customers, CancellationToken ct)
     {
         if (customers.Count == 0) return;
-        // In key order, as the customers projection writes them: two batches that share customers lock them in one order.
+        // In key order, as customers' facts are recomputed: two batches that share customers lock them in one order.
         var list = customers.OrderBy(c => c.Key.Tenant, StringComparer.Ordinal).ThenBy(c => c.Value.Key, StringComparer.Ordinal)
             .Select(c => (c.Key.Tenant, Customer: c.Value)).ToList();
         await using var cmd = context.Command(Sql)

@@ -14,8 +14,12 @@ public interface ISqlProjection
     /// <summary>Stable name: Marten's progress (shard <c>{Name}:All</c>), status and failures are keyed by it.</summary>
     string Name { get; }
 
-    /// <summary>Events per page: a set-based statement per page makes large pages cheap (Marten's default is 500).</summary>
-    int BatchSize => 4000;
+    /// <summary>
+    /// Events per page: a set-based statement per page makes large pages cheap (Marten's default is 500). 2,000 caught
+    /// up as fast as 4,000 on the bench (9,024 against 8,945 events/s) with a server peak of 351 MB against 480: each
+    /// projection's shard holds its pages as deserialised events.
+    /// </summary>
+    int BatchSize => 2000;
 
     /// <summary>Applies a page of events, in sequence order, of one tenant or several.</summary>
     Task ApplyAsync(IReadOnlyList<IEvent> events, ProjectionContext context, CancellationToken ct);
