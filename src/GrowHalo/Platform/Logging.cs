@@ -10,6 +10,9 @@ public static class Logging
         .MinimumLevel.Information()
         .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
         .MinimumLevel.Override("System", LogEventLevel.Warning)
+        // Marten logs every schema statement it runs and every daemon page at Information: warnings and errors only.
+        .MinimumLevel.Override("Marten", LogEventLevel.Warning)
+        .MinimumLevel.Override("JasperFx", LogEventLevel.Warning)
         .MinimumLevel.Override("GrowHalo", Enum.TryParse<LogEventLevel>(Environment.GetEnvironmentVariable("GROWHALO_LOG_LEVEL"), true, out var level)
             ? level : forCli ? LogEventLevel.Warning : LogEventLevel.Information) // the demo quiets request lines with Warning
         .Enrich.FromLogContext()
