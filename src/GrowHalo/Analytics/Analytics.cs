@@ -14,7 +14,6 @@ public static class AnalyticsModule
 
     public static IEndpointRouteBuilder MapAnalytics(this IEndpointRouteBuilder app)
     {
-        app.MapSummary();
         app.MapTimeSeries();
         app.MapAdSpendBreakdown();
         app.MapDataQuality();

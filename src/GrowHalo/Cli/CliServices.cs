@@ -15,7 +15,7 @@ internal static class CliServices
             .Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(config);
-        services.AddLogging(l => l.UseGrowHaloLogging(forCli: true));
+        services.AddLogging(l => l.UseGrowHaloLogging(config));
         services.AddGrowHaloCore(runDaemon: false, migrateOnStart: false);
         var provider = services.BuildServiceProvider();
         if (migrate) await provider.GetRequiredService<Migrator>().MigrateAsync(ct);

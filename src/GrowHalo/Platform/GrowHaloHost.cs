@@ -9,7 +9,11 @@ using GrowHalo.Platform.Database;
 using GrowHalo.Platform.Http;
 using GrowHalo.Platform.Tenancy;
 using GrowHalo.Simulator;
-using Microsoft.AspNetCore.Authentication;
+using Marten;
+using Serilog;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.Marten;
 
 namespace GrowHalo.Platform;
 
@@ -17,11 +21,14 @@ namespace GrowHalo.Platform;
 public static class GrowHaloHost
 {
     /// <summary>Everything but HTTP: database, event store, tenancy and every module's services.</summary>
-    public static IServiceCollection AddGrowHaloCore(this IServiceCollection services, bool runDaemon, bool migrateOnStart)
+    /// <param name="marten">More Marten configuration: the server integrates it with Wolverine.</param>
+    public static IServiceCollection AddGrowHaloCore(this IServiceCollection services, bool runDaemon, bool migrateOnStart,
+        Action<MartenServiceCollectionExtensions.MartenConfigurationExpression>? marten = null)
     {
         services.AddSingleton(TimeProvider.System);
         services.AddGrowHaloDatabase(migrateOnStart);
-        services.AddGrowHaloEvents(runDaemon);
+        var events = services.AddGrowHaloEvents(runDaemon);
+        marten?.Invoke(events);
         services.AddSingleton<TenantStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddIngestion();
@@ -36,8 +43,18 @@ public static class GrowHaloHost
     public static WebApplication BuildWebApplication(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.Logging.UseGrowHaloLogging();
-        builder.Services.AddGrowHaloCore(runDaemon: true, migrateOnStart: true);
+        // Serilog writes every event; other logger providers (none but a test's log capture) see them too.
+        builder.Logging.ClearProviders();
+        builder.Services.AddSerilog((services, logger) => logger.Configure(builder.Configuration).ReadFrom.Services(services),
+            writeToProviders: true);
+        builder.Services.AddGrowHaloCore(runDaemon: true, migrateOnStart: true, marten => marten.IntegrateWithWolverine(wolverine =>
+        {
+            // Wolverine's own tables (inbox, outbox, nodes) in a schema of their own, built by Wolverine at start-up.
+            wolverine.MessageStorageSchemaName = "wolverine";
+            wolverine.AutoCreate = JasperFx.AutoCreate.CreateOrUpdate;
+        }));
+        builder.Host.UseWolverine(wolverine => wolverine.UseGrowHaloCodeGeneration(builder.Configuration));
+        builder.Services.AddWolverineHttp();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -49,12 +66,13 @@ public static class GrowHaloHost
         builder.Services.AddOpenApi();
 
         var app = builder.Build();
-        app.UseMiddleware<RequestLogging>();
+        app.UseGrowHaloRequestLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseTenancy();
         app.MapOpenApi("/openapi/v1.json");
         app.MapHealth();
+        app.MapWolverineEndpoints(http => http.UseGrowHaloConventions());
         app.MapTenancy();
         app.MapIngestion();
         app.MapModeling();

@@ -1,6 +1,9 @@
 using GrowHalo.Modeling.Commerce;
 using GrowHalo.Platform.Tenancy;
+using GrowHalo.Platform.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Wolverine.Http;
 
 namespace GrowHalo.Analytics.Metrics;
 
@@ -15,10 +18,8 @@ public static class SummaryEndpoint
     public sealed record SummaryResponse(MetricSet Current, MetricSet Previous, MetricChanges Changes, string? PeriodName,
         Window Period, Window PreviousPeriod, string Currency, DateTimeOffset? AsOf, IReadOnlyList<MissingFxRate> MissingFxRates);
 
-    public static RouteHandlerBuilder MapSummary(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/metrics/summary", Get).RequireScope(Scopes.Read).WithName("MetricsSummary");
-
-    private static async Task<IResult> Get(string? period, string? start, string? end, RequestTenant tenant,
+    [WolverineGet("/api/v1/metrics/summary", OperationId = "MetricsSummary"), RequireScope(Scopes.Read)]
+    public static async Task<Results<Ok<SummaryResponse>, ValidationProblem>> Get(string? period, string? start, string? end, RequestTenant tenant,
         NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Validation();

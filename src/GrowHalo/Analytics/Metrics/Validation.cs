@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using GrowHalo.Platform.Http;
 
 namespace GrowHalo.Analytics.Metrics;
@@ -15,7 +16,7 @@ public sealed class Validation
         list.Add(message);
     }
 
-    public IResult Problem() => Problems.BadRequest(
+    public ValidationProblem Problem() => Problems.Invalid(
         string.Join(" ", _errors.Values.SelectMany(m => m)),
         _errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
 

@@ -18,7 +18,7 @@ namespace GrowHalo.Platform.Events;
 /// </summary>
 public static class MartenSetup
 {
-    public static IServiceCollection AddGrowHaloEvents(this IServiceCollection services, bool runDaemon)
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddGrowHaloEvents(this IServiceCollection services, bool runDaemon)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<EventStoreOptions>().BindConfiguration("Projections");
@@ -36,7 +36,7 @@ public static class MartenSetup
             })
             .UseLightweightSessions();
         if (runDaemon) marten.AddAsyncDaemon(DaemonMode.HotCold);
-        return services;
+        return marten;
     }
 
     public static IServiceCollection AddProjection<T>(this IServiceCollection services) where T : class, ISqlProjection

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using GrowHalo.Platform.Events;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -20,7 +21,11 @@ public static class Problems
     public static IResult BadRequest(string detail, IDictionary<string, string[]>? errors = null) =>
         errors is null
             ? TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request")
-            : TypedResults.ValidationProblem(errors, detail, title: "Bad request");
+            : Invalid(detail, errors);
+
+    /// <summary>400 listing what is wrong with each field (<paramref name="errors"/> maps a field to its messages).</summary>
+    public static ValidationProblem Invalid(string detail, IDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, detail, title: "Bad request");
 
     /// <summary>Maps exceptions that escape endpoints to problem details; anything unexpected is a 500 without internals.</summary>
     public static async ValueTask<bool> HandleException(HttpContext context, Exception exception)

@@ -1,29 +1,36 @@
-using System.Diagnostics;
 using GrowHalo.Platform.Tenancy;
+using Serilog;
+using Serilog.Events;
 
 namespace GrowHalo.Platform.Http;
 
 /// <summary>
-/// One structured log line per request: method, path, status, time taken, tenant. Accepted webhooks are logged at
+/// One structured line per request (Serilog's request logging): method, route template, status, time taken, tenant
+/// and trace id. The route template rather than the path, and never a header, the query string or the body: an API
+/// key, a webhook's secret or signature, or a customer's e-mail never reaches the log. Accepted webhooks are logged at
 /// Debug: platforms send thousands a minute, and a console line each cost more CPU than storing them (the ingest
-/// status and ledger count them). A webhook that is refused or fails is logged at Information like any request.
+/// status and ledger count them). A webhook that is refused or fails is logged like any request.
 /// </summary>
-internal sealed class RequestLogging(RequestDelegate next, ILogger<RequestLogging> logger)
+public static class RequestLogging
 {
-    public async Task InvokeAsync(HttpContext context)
-    {
-        var started = Stopwatch.GetTimestamp();
-        try { await next(context); }
-        finally
+    public const string Template = "HTTP {RequestMethod} {Route} → {StatusCode} in {Elapsed:0.0} ms (tenant {TenantId})";
+
+    public static IApplicationBuilder UseGrowHaloRequestLogging(this IApplicationBuilder app) =>
+        app.UseSerilogRequestLogging(options =>
         {
-            var level = IsAcceptedWebhook(context) ? LogLevel.Debug : LogLevel.Information;
-            if (logger.IsEnabled(level))
-                logger.Log(level, "HTTP {Method} {Path} → {Status} in {Elapsed:0.0} ms (tenant {Tenant})",
-                    context.Request.Method, context.Request.Path, context.Response.StatusCode,
-                    Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-                    context.User.FindFirst(ApiKeyAuthentication.TenantClaim)?.Value ?? "-");
-        }
-    }
+            options.MessageTemplate = Template;
+            options.IncludeQueryInRequestPath = false;
+            options.GetLevel = (context, _, error) =>
+                error is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
+                : IsAcceptedWebhook(context) ? LogEventLevel.Debug
+                : LogEventLevel.Information;
+            options.EnrichDiagnosticContext = (diagnostics, context) =>
+            {
+                diagnostics.Set("Route", (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)");
+                diagnostics.Set("TenantId", context.User.FindFirst(ApiKeyAuthentication.TenantClaim)?.Value ?? "-");
+                diagnostics.Set("TraceId", System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier);
+            };
+        });
 
     private static bool IsAcceptedWebhook(HttpContext context) =>
         context.Response.StatusCode is >= 200 and < 300 && context.Request.Path.StartsWithSegments(ApiKeyRequirement.Webhooks);

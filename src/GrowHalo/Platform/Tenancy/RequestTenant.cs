@@ -9,12 +9,15 @@ public sealed record RequestTenant(Tenant Tenant)
 {
     public string Id => Tenant.Id;
 
-    public static async ValueTask<RequestTenant?> BindAsync(HttpContext context, ParameterInfo parameter)
+    public static async ValueTask<RequestTenant?> BindAsync(HttpContext context, ParameterInfo parameter) =>
+        await LoadAsync(context, context.RequestServices.GetRequiredService<TenantStore>(), context.RequestAborted);
+
+    /// <summary>The tenant of the request's key; Wolverine calls it for an endpoint's RequestTenant parameter.</summary>
+    public static async Task<RequestTenant> LoadAsync(HttpContext context, TenantStore tenants, CancellationToken ct)
     {
         var id = context.User.FindFirst(ApiKeyAuthentication.TenantClaim)?.Value
             ?? throw new InvalidOperationException("RequestTenant used on an endpoint without RequireScope: no authenticated tenant.");
-        var tenants = context.RequestServices.GetRequiredService<TenantStore>();
-        var tenant = await tenants.FindAsync(id, context.RequestAborted)
+        var tenant = await tenants.FindAsync(id, ct)
             ?? throw new InvalidOperationException($"The key's tenant {id} no longer exists.");
         return new RequestTenant(tenant);
     }
