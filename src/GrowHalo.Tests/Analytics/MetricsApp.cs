@@ -58,12 +58,11 @@ public sealed class ShiftedClock(DateTimeOffset start) : TimeProvider
 
 public static class MetricsHttp
 {
+    /// <summary>GET <paramref name="url"/> as an Alba scenario that must answer 200; its JSON.</summary>
     public static async Task<JsonElement> GetAsync(this TenantClient client, string url)
     {
-        var response = await client.Http.GetAsync(url);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"GET {url} → {(int)response.StatusCode}: {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
+        var result = await client.Scenario(s => s.Get.Url(url));
+        return JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement.Clone();
     }
 
     /// <summary>The daily series of one metric over a range, as date → value.</summary>

@@ -1,3 +1,4 @@
+using Alba;
 using System.Net;
 using System.Text.Json;
 
@@ -23,11 +24,14 @@ public sealed class ValidationTests(MetricsApp app) : IClassFixture<MetricsApp>
     {
         var shop = await app.CreateTenantAsync();
 
-        var response = await shop.Http.GetAsync(url);
+        var result = await shop.Scenario(s =>
+        {
+            s.Get.Url(url);
+            s.StatusCodeShouldBe(HttpStatusCode.BadRequest);
+            s.ContentTypeShouldBe("application/problem+json");
+        });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var problem = JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement;
         Assert.Contains(hint, problem.GetProperty("detail").GetString());
         Assert.Contains(hint, problem.GetProperty("errors").GetProperty(field)[0].GetString());
     }
@@ -44,8 +48,12 @@ public sealed class ValidationTests(MetricsApp app) : IClassFixture<MetricsApp>
     public async Task every_problem_of_a_request_is_listed_at_once()
     {
         var shop = await app.CreateTenantAsync();
-        var response = await shop.Http.GetAsync("/api/v1/metrics?start=yesterday&end=2026-03-05&granularity=hourly&metrics=profit");
-        var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        var result = await shop.Scenario(s =>
+        {
+            s.Get.Url("/api/v1/metrics?start=yesterday&end=2026-03-05&granularity=hourly&metrics=profit");
+            s.StatusCodeShouldBe(HttpStatusCode.BadRequest);
+        });
+        var errors = JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement.GetProperty("errors");
         Assert.Equal(["granularity", "metrics", "start"], errors.EnumerateObject().Select(e => e.Name).Order());
     }
 
@@ -53,7 +61,15 @@ public sealed class ValidationTests(MetricsApp app) : IClassFixture<MetricsApp>
     public async Task the_metrics_endpoints_need_the_read_scope()
     {
         var ingestOnly = await app.CreateTenantAsync(scopes: ["ingest"]);
-        Assert.Equal(HttpStatusCode.Forbidden, (await ingestOnly.Http.GetAsync("/api/v1/metrics/summary")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await app.ClientWithKey(null).GetAsync("/api/v1/metrics")).StatusCode);
+        await ingestOnly.Scenario(s =>
+        {
+            s.Get.Url("/api/v1/metrics/summary");
+            s.StatusCodeShouldBe(HttpStatusCode.Forbidden);
+        });
+        await app.Host.Scenario(s =>
+        {
+            s.Get.Url("/api/v1/metrics");
+            s.StatusCodeShouldBe(HttpStatusCode.Unauthorized);
+        });
     }
 }

@@ -1,33 +1,28 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting.Json;
 
 namespace GrowHalo.Tests.Platform.Tenancy;
 
-/// <summary>Keeps every log line, its structured values, scopes and exceptions, at every level, in memory.</summary>
-public sealed class LogCapture : ILoggerProvider
+/// <summary>
+/// A Serilog sink that keeps every event, at every level, in memory: its level, source, rendered message, every
+/// structured property and its exception. The server's Serilog picks up sinks registered as services
+/// (<c>ReadFrom.Services</c>), so a test sees exactly what the console or a log collector would get.
+/// </summary>
+public sealed class LogCapture : ILogEventSink
 {
     private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<LogEvent> _events = new();
 
     public IReadOnlyCollection<string> Lines => _lines;
+    public IReadOnlyCollection<LogEvent> Events => _events;
 
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
-
-    public void Dispose() { }
-
-    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    public void Emit(LogEvent logEvent)
     {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull
-        {
-            lines.Enqueue($"scope {category}: {state} {Values(state)}");
-            return null;
-        }
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {Values(state)} {exception}");
-
-        private static string Values<TState>(TState state) =>
-            state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
+        _events.Enqueue(logEvent);
+        var json = new StringWriter();
+        new JsonFormatter(renderMessage: true).Format(logEvent, json); // every property, as a collector would store it
+        _lines.Enqueue($"{logEvent.Level} {logEvent.RenderMessage()} {json}");
     }
 }

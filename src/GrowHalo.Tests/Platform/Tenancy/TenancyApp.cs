@@ -21,8 +21,11 @@ public class TenancyApp : GrowHaloApp
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("Admin:OperatorToken", OperatorToken);
-        builder.ConfigureServices(s => s.AddSingleton<TimeProvider>(Clock));
-        builder.ConfigureLogging(l => l.AddProvider(Logs).AddFilter<LogCapture>(null, LogLevel.Trace));
+        builder.ConfigureServices(s => s.AddSingleton<TimeProvider>(Clock).AddSingleton<Serilog.Core.ILogEventSink>(Logs));
+        builder.UseSetting("Serilog:MinimumLevel:Default", "Verbose"); // every level, GrowHalo's and the libraries'
+        builder.UseSetting("Serilog:MinimumLevel:Override:GrowHalo", "Verbose");
+        builder.UseSetting("Serilog:MinimumLevel:Override:Microsoft", "Verbose");
+        builder.UseSetting("Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware", "Verbose");
     }
 
     public HttpClient OperatorClient(string? token = OperatorToken)

@@ -13,6 +13,9 @@ namespace GrowHalo.Platform.Http;
 /// </summary>
 public static class RequestLogging
 {
+    /// <summary>Where an endpoint that proves its tenant otherwise (a signed webhook) leaves it for the request line.</summary>
+    public const string TenantItem = "growhalo:tenant";
+
     public const string Template = "HTTP {RequestMethod} {Route} → {StatusCode} in {Elapsed:0.0} ms (tenant {TenantId})";
 
     public static IApplicationBuilder UseGrowHaloRequestLogging(this IApplicationBuilder app) =>
@@ -27,7 +30,8 @@ public static class RequestLogging
             options.EnrichDiagnosticContext = (diagnostics, context) =>
             {
                 diagnostics.Set("Route", (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)");
-                diagnostics.Set("TenantId", context.User.FindFirst(ApiKeyAuthentication.TenantClaim)?.Value ?? "-");
+                diagnostics.Set("TenantId", context.User.FindFirst(ApiKeyAuthentication.TenantClaim)?.Value
+                    ?? context.Items[TenantItem] as string ?? "-");
                 diagnostics.Set("TraceId", System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier);
             };
         });
