@@ -17,6 +17,7 @@ public static class GrowHaloCli
         foreach (var command in new[] { DemoCommand.Create(), SeedCommand.Create(), SimulateCommand.Create(), PollCommand.Create(), ResetCommand.Create() })
             root.Subcommands.Add(command);
         root.Subcommands.Add(FxCommand.Create());
+        foreach (var command in CritterStackCommands.Create()) root.Subcommands.Add(command);
         return root;
     }
 

@@ -63,7 +63,7 @@ public static class GrowHaloHost
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddTenancy(builder.Configuration);
-        builder.Services.AddOpenApi();
+        builder.Services.AddGrowHaloOpenApi();
 
         var app = builder.Build();
         app.UseGrowHaloRequestLogging();

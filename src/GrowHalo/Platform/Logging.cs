@@ -25,6 +25,8 @@ public static class Logging
             .MinimumLevel.Override("Marten", LogEventLevel.Warning)
             .MinimumLevel.Override("JasperFx", LogEventLevel.Warning)
             .MinimumLevel.Override("Wolverine", LogEventLevel.Warning)
+            // GrowHalo has no message handlers, by design: Wolverine's warning that it found none is not news.
+            .MinimumLevel.Override("Wolverine.Configuration.HandlerDiscovery", LogEventLevel.Error)
             // Request lines come from Serilog's request logging; the demo quiets them with GROWHALO_LOG_LEVEL=Warning.
             .MinimumLevel.Override("Serilog.AspNetCore.RequestLoggingMiddleware", Level(forCli))
             .MinimumLevel.Override("GrowHalo", Level(forCli))
