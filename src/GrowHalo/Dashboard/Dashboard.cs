@@ -6,9 +6,10 @@ using Microsoft.AspNetCore.Authentication;
 namespace GrowHalo.Dashboard;
 
 /// <summary>
-/// Entry point of the Dashboard part: the page (<see cref="DashboardPageEndpoints"/>, built from Dashboard/ui), its
-/// cookie sign-in (<see cref="DashboardSessionAuthentication"/>, a second scheme of the read API) and its live
-/// updates (<see cref="LiveEndpoint"/>, Server-Sent Events fed by the projection daemon).
+/// Entry point of the Dashboard part: the page (<see cref="DashboardPageEndpoint"/> and its assets, built from
+/// Dashboard/ui), its cookie sign-in (<see cref="SignInEndpoint"/>, <see cref="DashboardSessionAuthentication"/>, a
+/// second scheme of the read API) and its live updates (<see cref="LiveEndpoint"/>, Server-Sent Events fed by the
+/// projection daemon). Its endpoints are Wolverine HTTP endpoints, found by their attributes.
 /// </summary>
 public static class DashboardModule
 {
@@ -24,6 +25,5 @@ public static class DashboardModule
         return services;
     }
 
-    public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app) =>
-        app.MapDashboardPages().MapDashboardSessions().MapDashboardLive();
+    public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app) => app;
 }

@@ -1,6 +1,10 @@
+using System.Reflection;
 using GrowHalo.Dashboard.Sessions;
+using GrowHalo.Platform.Http;
 using GrowHalo.Platform.Tenancy;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
+using Wolverine.Http;
 
 namespace GrowHalo.Dashboard.Live;
 
@@ -11,14 +15,13 @@ namespace GrowHalo.Dashboard.Live;
 /// </summary>
 public static class LiveEndpoint
 {
-    public static IEndpointRouteBuilder MapDashboardLive(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/dashboard/live", Stream).RequireScope(Scopes.Read).WithTags("Dashboard");
-        return app;
-    }
+    [WolverineGet("/dashboard/live", OperationId = "DashboardLive"), RequireScope(Scopes.Read), Tags("Dashboard")]
+    public static EventStream Get(RequestTenant tenant, LiveUpdates live, IHostApplicationLifetime lifetime,
+        DashboardSessionStore sessions, ApiKeyStore keys, TimeProvider clock, IOptions<DashboardOptions> options) =>
+        new(http => Stream(http, tenant, live, lifetime, sessions, keys, clock, options.Value));
 
     private static async Task Stream(HttpContext http, RequestTenant tenant, LiveUpdates live, IHostApplicationLifetime lifetime,
-        DashboardSessionStore sessions, ApiKeyStore keys, TimeProvider clock, IOptions<DashboardOptions> options)
+        DashboardSessionStore sessions, ApiKeyStore keys, TimeProvider clock, DashboardOptions options)
     {
         // Also stop when the server stops: an open stream must not hold up shutdown.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
@@ -32,7 +35,7 @@ public static class LiveEndpoint
             await Send(http, "retry: 3000\nevent: ready\ndata: {}\n\n", ct);
             while (!ct.IsCancellationRequested)
             {
-                if (await subscription.WaitAsync(options.Value.LiveHeartbeat, ct))
+                if (await subscription.WaitAsync(options.LiveHeartbeat, ct))
                     await Send(http, "event: changed\ndata: {}\n\n", ct);
                 else if (await StillAllowedAsync(http, sessions, keys, clock, ct))
                     await Send(http, ": keep-alive\n\n", ct);
@@ -58,4 +61,16 @@ public static class LiveEndpoint
         }
         return SessionCookie.Read(http.Request) is { } id && (await sessions.ValidateAsync(id, ct)).Session is not null;
     }
+}
+
+/// <summary>
+/// A <c>text/event-stream</c> response that <paramref name="write"/> writes and flushes itself, event by event, until
+/// the client goes away (the endpoint's typed result, so OpenAPI shows a 200 event stream).
+/// </summary>
+public sealed class EventStream(Func<HttpContext, Task> write) : IResult, IEndpointMetadataProvider
+{
+    public Task ExecuteAsync(HttpContext http) => write(http);
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), ["text/event-stream"]));
 }

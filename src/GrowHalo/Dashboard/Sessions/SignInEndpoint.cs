@@ -1,0 +1,47 @@
+using Npgsql;
+using GrowHalo.Platform.Tenancy;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace GrowHalo.Dashboard.Sessions;
+
+public sealed record SignInRequest(string? ApiKey);
+
+/// <summary>
+/// <c>POST /dashboard/sign-in</c> takes <c>{"api_key": …}</c> from the page, sets the session cookie
+/// (<see cref="SessionCookie"/>) and answers the <see cref="SessionInfo"/>; a key that cannot sign in gets problem
+/// details saying why (400 no key, 401 unknown/revoked/expired, 403 without the read scope).
+/// </summary>
+public static class SignInEndpoint
+{
+    /// <summary>The body is optional, as it was for the minimal API: an empty body is "no key" (400), not bad JSON.</summary>
+    public sealed class Body
+    {
+        [FromBody] public SignInRequest? Request { get; set; }
+    }
+
+    [WolverinePost("/dashboard/sign-in", OperationId = "DashboardSignIn"), AllowAnonymous, DisableAntiforgery, Tags("Dashboard")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    public static async Task<Results<Ok<SessionInfo>, ProblemHttpResult>> Post([AsParameters] Body body, HttpContext http,
+        DashboardSessionStore sessions, TenantStore tenants, NpgsqlDataSource events, TimeProvider clock, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body.Request?.ApiKey))
+            return TypedResults.Problem("Send your API key as JSON: {\"api_key\": \"ghk_…\"}.", statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
+        var result = await sessions.SignInWithKeyAsync(body.Request.ApiKey, ct);
+        if (result.Failure is { } failure)
+            return TypedResults.Problem(failure.Detail, statusCode: failure.Status, title: failure.Status == 403 ? "Forbidden" : "Unauthorized");
+        await StartAsync(http, sessions, result.SessionId!, ct);
+        return TypedResults.Ok(await SessionEndpoint.InfoAsync(result.Session!.TenantId, tenants, events, clock, ct));
+    }
+
+    /// <summary>Sets the new session's cookie, ending the session the browser had before (if any).</summary>
+    internal static async Task StartAsync(HttpContext http, DashboardSessionStore sessions, string sessionId, CancellationToken ct)
+    {
+        if (SessionCookie.Read(http.Request) is { } previous) await sessions.SignOutAsync(previous, ct);
+        SessionCookie.Write(http, sessionId);
+    }
+}
