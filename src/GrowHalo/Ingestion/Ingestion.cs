@@ -2,7 +2,6 @@ using GrowHalo.Platform.Events;
 using GrowHalo.Ingestion.Activity;
 using GrowHalo.Ingestion.Batches;
 using GrowHalo.Ingestion.Connections;
-using GrowHalo.Ingestion.Status;
 using GrowHalo.Ingestion.Webhooks;
 
 namespace GrowHalo.Ingestion;
@@ -24,12 +23,6 @@ public static class IngestionModule
         return services.AddProjection<IngestActivityProjection>();
     }
 
-    public static IEndpointRouteBuilder MapIngestion(this IEndpointRouteBuilder app)
-    {
-        app.MapBatches();
-        app.MapWebhooks();
-        app.MapConnections();
-        app.MapIngestStatus();
-        return app;
-    }
+    /// <summary>Nothing left to map: Ingestion's endpoints are Wolverine endpoints, found by their attributes.</summary>
+    public static IEndpointRouteBuilder MapIngestion(this IEndpointRouteBuilder app) => app;
 }

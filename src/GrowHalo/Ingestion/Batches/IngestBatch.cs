@@ -17,3 +17,6 @@ public sealed record IngestBatch(
 
 /// <summary>One rejected record: its index in events[], its type, the field and what to fix.</summary>
 public sealed record BatchError(int Index, string? EventType, string Field, string Reason);
+
+/// <summary>GET /api/v1/ingest/batches: <c>{"data": [batch, ...]}</c>, newest first.</summary>
+public sealed record BatchList(IReadOnlyList<IngestBatch> Data);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GrowHalo.Ingestion.Adapters;
+using GrowHalo.Ingestion.Http;
 using GrowHalo.Ingestion.Parsing;
 
 namespace GrowHalo.Ingestion.Connections;
@@ -13,6 +14,14 @@ internal static class ConnectionRequests
     private static readonly string[] Fields =
         ["source", "external_account_id", "display_name", "api_base_url", "polling_enabled", "polling_interval_seconds",
          "enabled", "webhook_secret", "access_token"];
+
+    /// <summary>The body as JSON, up to 64 KB: 415 unless it says JSON, 413 past the limit, 400 when it does not parse.</summary>
+    public static async Task<Attempt<JsonDocument>> ReadAsync(HttpContext context, CancellationToken ct)
+    {
+        if (JsonBody.CheckContentType(context.Request) is { } wrongType) return Attempt<JsonDocument>.Fail(wrongType);
+        var bytes = await JsonBody.ReadAsync(context, 64 * 1024, ct);
+        return bytes.Problem is not null ? Attempt<JsonDocument>.Fail(bytes.Problem) : JsonBody.Parse(bytes.Value);
+    }
 
     public static (ConnectionSettings?, IReadOnlyList<FieldError>) ParseCreate(JsonElement body)
     {

@@ -27,3 +27,6 @@ public readonly record struct Change<T>(T Value);
 
 /// <summary>Another enabled connection already holds this platform account (webhooks could not tell them apart).</summary>
 public sealed class ConnectionConflictException(string message) : Exception(message);
+
+/// <summary>GET /api/v1/ingest/connections: <c>{"data": [connection, ...]}</c>.</summary>
+public sealed record ConnectionList(IReadOnlyList<IngestConnection> Data);

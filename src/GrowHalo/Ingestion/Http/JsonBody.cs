@@ -1,15 +1,16 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
 namespace GrowHalo.Ingestion.Http;
 
 /// <summary>A value, or the problem answer that replaces it.</summary>
-internal readonly record struct Attempt<T>(T? Value, IResult? Problem)
+internal readonly record struct Attempt<T>(T? Value, ProblemHttpResult? Problem)
 {
     public static implicit operator Attempt<T>(T value) => new(value, null);
-    public static Attempt<T> Fail(IResult problem) => new(default, problem);
+    public static Attempt<T> Fail(ProblemHttpResult problem) => new(default, problem);
 }
 
 /// <summary>
@@ -21,7 +22,7 @@ internal static class JsonBody
     public const long BatchLimit = 64L * 1024 * 1024;
     public const long WebhookLimit = 16L * 1024 * 1024;
 
-    public static IResult? CheckContentType(HttpRequest request)
+    public static ProblemHttpResult? CheckContentType(HttpRequest request)
     {
         if (MediaTypeHeaderValue.TryParse(request.ContentType, out var type) &&
             (type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
@@ -76,6 +77,6 @@ internal static class JsonBody
         }
     }
 
-    private static IResult TooLarge(long limit) => IngestProblems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large",
+    private static ProblemHttpResult TooLarge(long limit) => IngestProblems.Status(StatusCodes.Status413PayloadTooLarge, "Payload too large",
         $"The body is larger than this endpoint's limit of {limit / (1024 * 1024)} MB. Split the records over several requests.");
 }

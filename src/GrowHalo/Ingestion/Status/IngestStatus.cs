@@ -1,7 +1,10 @@
 using System.Text.Json;
 using GrowHalo.Platform.Events.Projections;
+using GrowHalo.Platform.Http;
 using GrowHalo.Platform.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Wolverine.Http;
 
 namespace GrowHalo.Ingestion.Status;
 
@@ -25,12 +28,11 @@ public sealed record ProjectionLag(string Name, long LagEvents, double LagSecond
 public sealed record RecentRejection(Guid? BatchId, int? Index, string? ConnectionId, string? EventType, string Field, string Reason, DateTimeOffset At);
 
 /// <summary>GET /api/v1/ingest/status (read): what arrived per connection, what was turned away, and how far behind the projections are.</summary>
-internal static class IngestStatusEndpoint
+public static class IngestStatusEndpoint
 {
-    public static void MapIngestStatus(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/ingest/status", Get).RequireScope(Scopes.Read);
-
-    private static async Task<IResult> Get(RequestTenant tenant, NpgsqlDataSource db, ProjectionStatusQuery projections, CancellationToken ct)
+    [WolverineGet("/api/v1/ingest/status", OperationId = "IngestStatus"), RequireScope(Scopes.Read)]
+    public static async Task<Ok<IngestStatus>> Get(RequestTenant tenant, NpgsqlDataSource db, ProjectionStatusQuery projections,
+        CancellationToken ct)
     {
         var lag = (await projections.GetAsync(tenant.Id, ct)).Select(p => new ProjectionLag(p.Name, p.LagEvents, p.LagSeconds, p.Failures)).ToList();
         await using var tenantDb = await TenantDb.BeginAsync(db, tenant.Id, ct);

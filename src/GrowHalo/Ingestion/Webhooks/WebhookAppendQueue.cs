@@ -26,8 +26,9 @@ public sealed class WebhookAppendOptions
 /// "duplicate"; a group whose transaction fails is retried one request at a time, so only the bad one fails.</para>
 /// <para>Once a request is queued it is written even if its caller gives up, unless its group has not begun yet (then
 /// it is dropped, stored nowhere, and answered cancelled). Shutdown stops taking requests and writes what is queued.</para>
+/// <para>Public only so the webhook endpoint (a public Wolverine endpoint) can take it as a parameter.</para>
 /// </summary>
-internal sealed class WebhookAppendQueue : IHostedService, IAsyncDisposable
+public sealed class WebhookAppendQueue : IHostedService, IAsyncDisposable
 {
     private readonly Channel<PendingWebhook> _channel;
     private readonly WebhookGroupAppend _append;
@@ -58,7 +59,7 @@ internal sealed class WebhookAppendQueue : IHostedService, IAsyncDisposable
 
     /// <summary>Appends a webhook's events with whatever else is waiting; returns after they are committed.</summary>
     /// <exception cref="WebhookQueueClosedException">The server is shutting down; nothing was stored.</exception>
-    public async Task<WebhookReceipt> AppendAsync(WebhookSender from, IReadOnlyList<NewEvent> events, DateTimeOffset at, CancellationToken ct)
+    internal async Task<WebhookReceipt> AppendAsync(WebhookSender from, IReadOnlyList<NewEvent> events, DateTimeOffset at, CancellationToken ct)
     {
         var pending = new PendingWebhook(from, events, at, ct);
         try

@@ -2,7 +2,11 @@ using GrowHalo.Ingestion.Adapters;
 using GrowHalo.Ingestion.Connections;
 using GrowHalo.Ingestion.Http;
 using GrowHalo.Platform.Tenancy;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
+using Wolverine.Http;
 
 namespace GrowHalo.Ingestion.Webhooks;
 
@@ -12,15 +16,18 @@ namespace GrowHalo.Ingestion.Webhooks;
 /// Anything unproven is a 401 and stores nothing. The body is read once as raw bytes, so the HMAC sees exactly what
 /// was sent, and is parsed only after the signature holds (except Meta's, whose account is in the body). All the
 /// records of a webhook are stored, or none; the answer comes after commit, and a redelivery is a 200.
+/// <para>The hottest route: nothing is bound for it but the route's source, and the body is read by the endpoint itself
+/// (no body parameter, no Accepts metadata: a wrong content type is answered 415 with a detail, not by routing).</para>
 /// </summary>
-internal static class WebhookEndpoint
+public static class WebhookEndpoint
 {
-    public static void MapWebhooks(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/v1/ingest/webhook/{source}", Receive).AllowAnonymous()
-            .Produces<WebhookReceipt>(201).Produces<WebhookReceipt>(200); // no Accepts(): routing would answer 415 without a detail
-
-    private static async Task<IResult> Receive(string source, HttpContext context, ConnectionStore connections, NpgsqlDataSource db,
-        WebhookAppendQueue appends, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
+    [WolverinePost("/api/v1/ingest/webhook/{source}", OperationId = "ReceiveWebhook"), AllowAnonymous]
+    [ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden,
+        StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType,
+        StatusCodes.Status429TooManyRequests, StatusCodes.Status503ServiceUnavailable)]
+    public static async Task<Results<Created<WebhookReceipt>, Ok<WebhookReceipt>, ProblemHttpResult>> Receive(string source, HttpContext context,
+        [FromServices] ConnectionStore connections, NpgsqlDataSource db, [FromServices] WebhookAppendQueue appends, TimeProvider clock,
+        ILoggerFactory loggers, CancellationToken ct)
     {
         var receivedAt = clock.GetUtcNow();
         var src = Sources.Normalize(source);

@@ -2,6 +2,7 @@ using GrowHalo.Ingestion.Connections;
 using GrowHalo.Ingestion.Http;
 using GrowHalo.Platform.Tenancy;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GrowHalo.Ingestion.Webhooks;
 
@@ -49,5 +50,5 @@ internal sealed record WebhookSender(string TenantId, IngestConnection? Connecti
         return new WebhookSender(connection.TenantId, connection, ByApiKey: false);
     }
 
-    private static Attempt<WebhookSender> Fail(IResult problem) => Attempt<WebhookSender>.Fail(problem);
+    private static Attempt<WebhookSender> Fail(ProblemHttpResult problem) => Attempt<WebhookSender>.Fail(problem);
 }

@@ -2,30 +2,28 @@ using System.Text.Json;
 using GrowHalo.Ingestion.Adapters;
 using GrowHalo.Ingestion.Connections;
 using GrowHalo.Ingestion.Http;
+using GrowHalo.Platform.Http;
 using GrowHalo.Platform.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
+using Wolverine.Http;
 
 namespace GrowHalo.Ingestion.Batches;
 
 /// <summary>
 /// POST /api/v1/ingest/batch (ingest scope): many records in one request, up to 64 MB (≥ 10,000 Shopify orders).
 /// Valid records are appended and the batch is recorded in one transaction; the answer (201) comes after commit.
-/// A batch in which no record is usable stores nothing and answers 422 with every error.
-/// GET /api/v1/ingest/batches[/{id}] (read or ingest scope, so an uploader can look back): the tenant's recent
-/// batches; another tenant's id is a 404.
+/// A batch in which no record is usable stores nothing and answers 422 with every error. The body is read by the
+/// endpoint itself (no body parameter), within the batch limit and with problem details a person can act on.
 /// </summary>
-internal static class BatchEndpoints
+public static class IngestBatchEndpoint
 {
-    public static void MapBatches(this IEndpointRouteBuilder app)
-    {
-        app.MapPost("/api/v1/ingest/batch", Ingest).RequireScope(Scopes.Ingest)
-            .Produces<IngestBatch>(StatusCodes.Status201Created);
-        app.MapGet("/api/v1/ingest/batches", List).RequireScope(Scopes.Read, Scopes.Ingest);
-        app.MapGet("/api/v1/ingest/batches/{id}", Get).RequireScope(Scopes.Read, Scopes.Ingest);
-    }
-
-    private static async Task<IResult> Ingest(HttpContext context, RequestTenant tenant, ConnectionStore connections, BatchStore batches,
-        TimeProvider clock, CancellationToken ct)
+    [WolverinePost("/api/v1/ingest/batch", OperationId = "IngestBatch"), RequireScope(Scopes.Ingest)]
+    [ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType,
+        StatusCodes.Status422UnprocessableEntity)]
+    public static async Task<Results<Created<IngestBatch>, ProblemHttpResult>> Ingest(HttpContext context, RequestTenant tenant,
+        [FromServices] ConnectionStore connections, [FromServices] BatchStore batches, TimeProvider clock, CancellationToken ct)
     {
         var receivedAt = clock.GetUtcNow();
         if (JsonBody.CheckContentType(context.Request) is { } wrongType) return wrongType;
@@ -63,7 +61,7 @@ internal static class BatchEndpoints
         return TypedResults.Created($"/api/v1/ingest/batches/{batch.Id}", batch);
     }
 
-    private static async Task<(JsonDocument? Doc, BatchRequest? Request, IResult? Problem)> ReadAsync(HttpContext context, CancellationToken ct)
+    private static async Task<(JsonDocument? Doc, BatchRequest? Request, ProblemHttpResult? Problem)> ReadAsync(HttpContext context, CancellationToken ct)
     {
         var bytes = await JsonBody.ReadAsync(context, JsonBody.BatchLimit, ct);
         if (bytes.Problem is not null) return (null, null, bytes.Problem);
@@ -88,15 +86,4 @@ internal static class BatchEndpoints
                 $"connection_id '{named.Id}' is a {named.Source} connection but the batch's source is {request.Source}. Send source {named.Source} or another connection."));
         return named;
     }
-
-    private static async Task<IResult> List(RequestTenant tenant, BatchStore batches, CancellationToken ct, int? limit = null)
-    {
-        if (limit is < 1 or > 500) return IngestProblems.BadRequest("limit must be between 1 and 500.");
-        return TypedResults.Ok(new { data = await batches.ListAsync(tenant.Id, limit ?? 50, ct) });
-    }
-
-    private static async Task<IResult> Get(string id, RequestTenant tenant, BatchStore batches, CancellationToken ct) =>
-        Guid.TryParse(id, out var guid) && await batches.FindAsync(tenant.Id, guid, ct) is { } batch
-            ? TypedResults.Ok(batch)
-            : IngestProblems.NotFound($"There is no batch '{id}' in this workspace. List recent batches with GET /api/v1/ingest/batches.");
 }

@@ -1,0 +1,26 @@
+using GrowHalo.Ingestion.Http;
+using GrowHalo.Platform.Http;
+using GrowHalo.Platform.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Wolverine.Http;
+
+namespace GrowHalo.Ingestion.Batches;
+
+/// <summary>
+/// GET /api/v1/ingest/batches?limit=50 (read or ingest scope, so an uploader can look back): the tenant's recent
+/// batches, newest first.
+/// </summary>
+public static class ListBatchesEndpoint
+{
+    [WolverineGet("/api/v1/ingest/batches", OperationId = "ListBatches"), RequireScope(Scopes.Read, Scopes.Ingest)]
+    [ProducesProblems(StatusCodes.Status400BadRequest)]
+    public static async Task<Results<Ok<BatchList>, ProblemHttpResult>> List(int? limit, HttpRequest request, RequestTenant tenant,
+        BatchStore batches, CancellationToken ct)
+    {
+        // A limit sent but not an integer (or empty) is left null by Wolverine; minimal APIs answered it with a bare 400,
+        // which UseStatusCodePages wrote as problem details without a detail. The same answer here.
+        if (limit is null && request.Query.ContainsKey("limit")) return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest);
+        if (limit is < 1 or > 500) return IngestProblems.BadRequest("limit must be between 1 and 500.");
+        return TypedResults.Ok(new BatchList(await batches.ListAsync(tenant.Id, limit ?? 50, ct)));
+    }
+}
