@@ -45,8 +45,9 @@ public static class GrowHaloHost
         var builder = WebApplication.CreateBuilder(args);
         // Serilog writes every event; other logger providers (none but a test's log capture) see them too.
         builder.Logging.ClearProviders();
+        // The host's own logger, not Serilog's static Log.Logger: two hosts in one process (tests) keep their logs apart.
         builder.Services.AddSerilog((services, logger) => logger.Configure(builder.Configuration).ReadFrom.Services(services),
-            writeToProviders: true);
+            preserveStaticLogger: true, writeToProviders: true);
         builder.Services.AddGrowHaloCore(runDaemon: true, migrateOnStart: true, marten => marten.IntegrateWithWolverine(wolverine =>
         {
             // Wolverine's own tables (inbox, outbox, nodes) in a schema of their own, built by Wolverine at start-up.

@@ -116,7 +116,6 @@ public sealed class KeyLifecycleTests(TenancyApp app) : IClassFixture<TenancyApp
         await app.ClientWithKey(key + "x").GetAsync("/api/v1/tenant"); // 401 unknown
 
         var lines = app.Logs.Lines.ToList();
-        File.WriteAllLines("/tmp/loglines.txt", lines);
         Assert.Contains(lines, l => l.Contains("/api/v1/tenant") && l.Contains("401")); // the capture does see these requests
         Assert.DoesNotContain(lines, l => l.Contains(key[12..], StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains(admin.ApiKey[12..], StringComparison.Ordinal));

@@ -1,6 +1,7 @@
 using GrowHalo.Ingestion.Adapters;
 using GrowHalo.Ingestion.Connections;
 using GrowHalo.Ingestion.Http;
+using GrowHalo.Platform.Http;
 using GrowHalo.Platform.Tenancy;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -55,6 +56,7 @@ public static class WebhookEndpoint
         if (json.Problem is not null) return json.Problem;
 
         var from = sender.Value!;
+        context.Items[RequestLogging.TenantItem] = from.TenantId; // the request line names the tenant the signature proved
         var topic = headers["X-Shopify-Topic"].ToString() is { Length: > 0 } t ? t.Trim().ToLowerInvariant() : null;
         var delivery = src == Sources.Shopify && headers["X-Shopify-Webhook-Id"].ToString() is { Length: > 0 } d ? d : null;
         var resource = src == Sources.Shopify ? ShopifyTopics.ResourceOf(topic) : Resources.AdSpend;

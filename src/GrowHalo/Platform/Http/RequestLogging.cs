@@ -21,6 +21,7 @@ public static class RequestLogging
     public static IApplicationBuilder UseGrowHaloRequestLogging(this IApplicationBuilder app) =>
         app.UseSerilogRequestLogging(options =>
         {
+            options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
             options.MessageTemplate = Template;
             options.IncludeQueryInRequestPath = false;
             options.GetLevel = (context, _, error) =>

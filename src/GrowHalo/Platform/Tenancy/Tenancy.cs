@@ -35,8 +35,16 @@ public static class TenancyModule
     /// result") and its endpoint is anonymous (authorisation would pass it), so they were pure cost on the busiest
     /// route. It proves itself with its signature in the endpoint; the rate limiter still counts it per address.
     /// </summary>
-    public static IApplicationBuilder UseTenancy(this IApplicationBuilder app) =>
+    public static IApplicationBuilder UseTenancy(this IApplicationBuilder app)
+    {
         app.UseWhen(NeedsAuth, a => a.UseAuthentication()).UseRateLimiter().UseWhen(NeedsAuth, a => a.UseAuthorization());
+        // WebApplication puts authentication and authorisation at the very start of the pipeline, before request logging,
+        // error handling and rate limits, unless the app has called them; the calls above are in branches, which it
+        // does not see. Without these two flags every 401 and 403 skipped request logging and the branches ran twice.
+        app.Properties["__AuthenticationMiddlewareSet"] = true;
+        app.Properties["__AuthorizationMiddlewareSet"] = true;
+        return app;
+    }
 
     private static bool NeedsAuth(HttpContext context) =>
         !context.Request.Path.StartsWithSegments(ApiKeyRequirement.Webhooks) || context.Request.Headers.ContainsKey(ApiKeyAuthentication.Header);
