@@ -1,5 +1,4 @@
 using GrowHalo.Analytics.DailySummaries;
-using GrowHalo.Analytics.Metrics;
 
 namespace GrowHalo.Analytics;
 
@@ -12,12 +11,6 @@ public static class AnalyticsModule
 {
     public static IServiceCollection AddAnalytics(this IServiceCollection services) => services;
 
-    public static IEndpointRouteBuilder MapAnalytics(this IEndpointRouteBuilder app)
-    {
-        app.MapTimeSeries();
-        app.MapAdSpendBreakdown();
-        app.MapDataQuality();
-        app.MapAggregate();
-        return app;
-    }
+    /// <summary>The metrics endpoints are Wolverine endpoints, found by their attributes: nothing is mapped here any more.</summary>
+    public static IEndpointRouteBuilder MapAnalytics(this IEndpointRouteBuilder app) => app;
 }

@@ -2,7 +2,6 @@ using GrowHalo.Platform.Events;
 using GrowHalo.Modeling.Commerce;
 using GrowHalo.Modeling.Currency;
 
-
 namespace GrowHalo.Modeling;
 
 /// <summary>
@@ -18,5 +17,6 @@ public static class ModelingModule
         return services;
     }
 
-    public static IEndpointRouteBuilder MapModeling(this IEndpointRouteBuilder app) => app.MapFxRates();
+    /// <summary>Modeling's one endpoint (<see cref="FxRatesEndpoint"/>) is a Wolverine endpoint: nothing is mapped here any more.</summary>
+    public static IEndpointRouteBuilder MapModeling(this IEndpointRouteBuilder app) => app;
 }
