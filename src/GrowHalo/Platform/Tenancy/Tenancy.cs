@@ -33,8 +33,18 @@ public static class TenancyModule
     /// result") and its endpoint is anonymous (authorisation would pass it), so they were pure cost on the busiest
     /// route. It proves itself with its signature in the endpoint; the rate limiter still counts it per address.
     /// </summary>
-    public static IApplicationBuilder UseTenancy(this IApplicationBuilder app) =>
-        app.UseWhen(NeedsAuth, a => a.UseAuthentication()).UseRateLimiter().UseWhen(NeedsAuth, a => a.UseAuthorization());
+    /// <remarks>
+    /// <c>UseAuthentication</c>/<c>UseAuthorization</c> inside a <c>UseWhen</c> branch mark only the branch's
+    /// properties, so WebApplication would add both again, unconditionally, in front of the whole pipeline: every
+    /// 401/403 was then answered before request logging, the exception handler and the rate limiter, and keyless
+    /// webhooks were authenticated after all. The two flags (the keys WebApplication checks) say they are in place.
+    /// </remarks>
+    public static IApplicationBuilder UseTenancy(this IApplicationBuilder app)
+    {
+        app.Properties["__AuthenticationMiddlewareSet"] = true;
+        app.Properties["__AuthorizationMiddlewareSet"] = true;
+        return app.UseWhen(NeedsAuth, a => a.UseAuthentication()).UseRateLimiter().UseWhen(NeedsAuth, a => a.UseAuthorization());
+    }
 
     private static bool NeedsAuth(HttpContext context) =>
         !context.Request.Path.StartsWithSegments(ApiKeyRequirement.Webhooks) || context.Request.Headers.ContainsKey(ApiKeyAuthentication.Header);
