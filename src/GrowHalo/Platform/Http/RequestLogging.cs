@@ -19,6 +19,9 @@ public static class RequestLogging
         app.UseSerilogRequestLogging(options =>
         {
             options.MessageTemplate = Template;
+            // This host's logger, not the static Log.Logger (Serilog's default here): with several hosts in one process
+            // (the tests' servers) the static logger is whichever host started last, and request lines went to its sinks.
+            options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
             options.IncludeQueryInRequestPath = false;
             options.GetLevel = (context, _, error) =>
                 error is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
