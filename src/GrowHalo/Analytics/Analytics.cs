@@ -1,5 +1,4 @@
 using GrowHalo.Analytics.DailySummaries;
-using GrowHalo.Analytics.Metrics;
 
 namespace GrowHalo.Analytics;
 
@@ -11,13 +10,4 @@ namespace GrowHalo.Analytics;
 public static class AnalyticsModule
 {
     public static IServiceCollection AddAnalytics(this IServiceCollection services) => services;
-
-    public static IEndpointRouteBuilder MapAnalytics(this IEndpointRouteBuilder app)
-    {
-        app.MapTimeSeries();
-        app.MapAdSpendBreakdown();
-        app.MapDataQuality();
-        app.MapAggregate();
-        return app;
-    }
 }

@@ -24,6 +24,4 @@ public static class DashboardModule
             .AddScheme<AuthenticationSchemeOptions, DashboardSessionAuthentication>(DashboardSessionAuthentication.SchemeName, null);
         return services;
     }
-
-    public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app) => app;
 }

@@ -22,7 +22,4 @@ public static class IngestionModule
         services.AddHostedService(sp => sp.GetRequiredService<WebhookAppendQueue>()); // drains the queue at shutdown
         return services.AddProjection<IngestActivityProjection>();
     }
-
-    /// <summary>Nothing left to map: Ingestion's endpoints are Wolverine endpoints, found by their attributes.</summary>
-    public static IEndpointRouteBuilder MapIngestion(this IEndpointRouteBuilder app) => app;
 }

@@ -2,7 +2,6 @@ using GrowHalo.Platform.Events;
 using GrowHalo.Modeling.Commerce;
 using GrowHalo.Modeling.Currency;
 
-
 namespace GrowHalo.Modeling;
 
 /// <summary>
@@ -17,6 +16,4 @@ public static class ModelingModule
         services.AddSingleton<FxRateStore>();
         return services;
     }
-
-    public static IEndpointRouteBuilder MapModeling(this IEndpointRouteBuilder app) => app.MapFxRates();
 }

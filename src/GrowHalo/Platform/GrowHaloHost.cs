@@ -74,12 +74,6 @@ public static class GrowHaloHost
         app.MapOpenApi("/openapi/v1.json");
         app.MapHealth();
         app.MapWolverineEndpoints(http => http.UseGrowHaloConventions());
-        app.MapTenancy();
-        app.MapIngestion();
-        app.MapModeling();
-        app.MapAnalytics();
-        app.MapDashboard();
-        app.MapSimulator();
         return app;
     }
 }

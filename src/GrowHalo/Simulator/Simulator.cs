@@ -16,6 +16,4 @@ public static class SimulatorModule
         services.TryAddSingleton<DemoSetup>();
         return services;
     }
-
-    public static IEndpointRouteBuilder MapSimulator(this IEndpointRouteBuilder app) => app;
 }

@@ -1,7 +1,10 @@
 using GrowHalo.Modeling.Commerce;
+using GrowHalo.Platform.Http;
 using GrowHalo.Platform.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
+using Wolverine.Http;
 
 namespace GrowHalo.Analytics.Metrics;
 
@@ -26,10 +29,8 @@ public static class AdSpendBreakdownEndpoint
     private sealed record Group(string Source, string? CampaignId, string? CampaignName, decimal Spend, long Impressions, long Clicks,
         decimal Conversions, decimal ConversionValue);
 
-    public static RouteHandlerBuilder MapAdSpendBreakdown(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/metrics/ad-spend", Get).RequireScope(Scopes.Read).WithName("MetricsAdSpend");
-
-    private static async Task<IResult> Get(string? start, string? end, [FromQuery(Name = "group_by")] string? groupBy, RequestTenant tenant, NpgsqlDataSource dataSource,
+    [WolverineGet("/api/v1/metrics/ad-spend", OperationId = "MetricsAdSpend"), RequireScope(Scopes.Read)]
+    public static async Task<Results<Ok<AdSpendResponse>, ValidationProblem>> Get(string? start, string? end, [FromQuery(Name = "group_by")] string? groupBy, RequestTenant tenant, NpgsqlDataSource dataSource,
         TimeProvider clock, CancellationToken ct)
     {
         var errors = new Validation();

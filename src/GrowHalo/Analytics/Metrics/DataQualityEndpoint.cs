@@ -1,6 +1,9 @@
 using GrowHalo.Modeling.Commerce;
+using GrowHalo.Platform.Http;
 using GrowHalo.Platform.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Wolverine.Http;
 
 namespace GrowHalo.Analytics.Metrics;
 
@@ -15,10 +18,8 @@ public static class DataQualityEndpoint
     public sealed record DataQualityResponse(string Currency, IReadOnlyList<MissingFxRate> MissingFxRates, long FailedEvents,
         IReadOnlyList<FailedEvent> RecentFailures, DateTimeOffset? AsOf);
 
-    public static RouteHandlerBuilder MapDataQuality(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/metrics/data-quality", Get).RequireScope(Scopes.Read).WithName("MetricsDataQuality");
-
-    private static async Task<IResult> Get(RequestTenant tenant, NpgsqlDataSource dataSource, CancellationToken ct)
+    [WolverineGet("/api/v1/metrics/data-quality", OperationId = "MetricsDataQuality"), RequireScope(Scopes.Read)]
+    public static async Task<Ok<DataQualityResponse>> Get(RequestTenant tenant, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
         var rows = await SummaryRows.ReadAsync(db, DateOnly.MinValue, DateOnly.MaxValue, ct);

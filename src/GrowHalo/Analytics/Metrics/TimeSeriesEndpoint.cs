@@ -1,6 +1,9 @@
 using GrowHalo.Modeling.Commerce;
+using GrowHalo.Platform.Http;
 using GrowHalo.Platform.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Wolverine.Http;
 
 namespace GrowHalo.Analytics.Metrics;
 
@@ -14,10 +17,8 @@ public static class TimeSeriesEndpoint
     public sealed record SeriesResponse(IReadOnlyList<Dictionary<string, object?>> Data, string Granularity, IReadOnlyList<string> Metrics,
         DateOnly Start, DateOnly End, string Currency, DateTimeOffset? AsOf, IReadOnlyList<MissingFxRate> MissingFxRates);
 
-    public static RouteHandlerBuilder MapTimeSeries(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/metrics", Get).RequireScope(Scopes.Read).WithName("MetricsTimeSeries");
-
-    private static async Task<IResult> Get(string? start, string? end, string? granularity, string? metrics, RequestTenant tenant,
+    [WolverineGet("/api/v1/metrics", OperationId = "MetricsTimeSeries"), RequireScope(Scopes.Read)]
+    public static async Task<Results<Ok<SeriesResponse>, ValidationProblem>> Get(string? start, string? end, string? granularity, string? metrics, RequestTenant tenant,
         NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Validation();

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using GrowHalo.Platform.Http;
 using GrowHalo.Platform.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Wolverine.Http;
 
 namespace GrowHalo.Modeling.Currency;
 
@@ -13,32 +15,29 @@ public static class FxRatesEndpoint
 
     public sealed record FxRatesRequest(IReadOnlyList<FxRateInput>? Rates);
 
-    public static IEndpointRouteBuilder MapFxRates(this IEndpointRouteBuilder app)
-    {
-        app.MapPost("/api/v1/fx-rates", Load).RequireScope(Scopes.Admin).WithName("LoadFxRates");
-        return app;
-    }
+    public sealed record FxRatesResponse(int Imported, int DaysRecomputed, int CustomersRecomputed, string ReportingCurrency);
 
-    private static async Task<IResult> Load(FxRatesRequest request, RequestTenant tenant, FxRateStore store, CancellationToken ct)
+    [WolverinePost("/api/v1/fx-rates", OperationId = "LoadFxRates"), RequireScope(Scopes.Admin)]
+    public static async Task<Results<Ok<FxRatesResponse>, ValidationProblem, ProblemHttpResult>> Post(
+        FxRatesRequest request, RequestTenant tenant, FxRateStore store, CancellationToken ct)
     {
-        if (request.Rates is null || request.Rates.Count == 0)
-            return Problems.BadRequest("Send {\"rates\": [{\"date\": \"2026-01-31\", \"from\": \"EUR\", \"to\": \"USD\", \"rate\": 1.0842}, …]}: 1 from = rate to on that date.");
+        // A JSON null body reaches a Wolverine endpoint as null (the minimal API answered 400 for it): the same 400 as no rates.
+        if (request?.Rates is null || request.Rates.Count == 0)
+            return BadRequest("Send {\"rates\": [{\"date\": \"2026-01-31\", \"from\": \"EUR\", \"to\": \"USD\", \"rate\": 1.0842}, …]}: 1 from = rate to on that date.");
         if (request.Rates.Count > MaxRates)
-            return Problems.BadRequest($"At most {MaxRates:N0} rates per request; split the file.");
+            return BadRequest($"At most {MaxRates:N0} rates per request; split the file.");
         var errors = new List<(string Field, string Message)>();
         var rates = request.Rates.Select((r, i) => FxRateValidation.Parse(Text(r.Date), Text(r.From), Text(r.To), Text(r.Rate), $"rates[{i}]", errors)).ToList();
         if (errors.Count > 0)
-            return Problems.BadRequest($"{errors.Count} problem(s) in the rates; nothing was loaded. Fix them and send the whole list again.",
+            return Problems.Invalid($"{errors.Count} problem(s) in the rates; nothing was loaded. Fix them and send the whole list again.",
                 errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()));
         var result = await store.ImportAsync(tenant.Id, rates.Select(r => r!).ToList(), ct);
-        return TypedResults.Ok(new
-        {
-            imported = result.Imported,
-            days_recomputed = result.DaysRecomputed,
-            customers_recomputed = result.CustomersRecomputed,
-            reporting_currency = tenant.Tenant.Currency,
-        });
+        return TypedResults.Ok(new FxRatesResponse(result.Imported, result.DaysRecomputed, result.CustomersRecomputed, tenant.Tenant.Currency));
     }
+
+    /// <summary>400 without field errors, as <see cref="Problems.BadRequest"/> builds it.</summary>
+    private static ProblemHttpResult BadRequest(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
 
     private static string? Text(JsonElement? e) => e switch
     {

@@ -21,6 +21,8 @@ public static class RequestLogging
     public static IApplicationBuilder UseGrowHaloRequestLogging(this IApplicationBuilder app) =>
         app.UseSerilogRequestLogging(options =>
         {
+            // This host's logger, not the static Log.Logger (Serilog's default here): with several hosts in one process
+            // (the tests' servers) the static logger is whichever host started last, and request lines went to its sinks.
             options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
             options.MessageTemplate = Template;
             options.IncludeQueryInRequestPath = false;

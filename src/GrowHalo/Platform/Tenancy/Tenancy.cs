@@ -1,7 +1,5 @@
-using GrowHalo.Platform.Tenancy.Keys;
 using GrowHalo.Platform.Tenancy.Operator;
 using GrowHalo.Platform.Tenancy.RateLimiting;
-using GrowHalo.Platform.Tenancy.Settings;
 using Microsoft.AspNetCore.Authentication;
 
 namespace GrowHalo.Platform.Tenancy;
@@ -11,7 +9,7 @@ namespace GrowHalo.Platform.Tenancy;
 /// <list type="bullet">
 /// <item>every /api/ request but signed webhooks needs an <c>x-api-key</c> (<see cref="ApiKeyAuthentication"/>,
 /// <see cref="ApiKeyRequirement"/>); the tenant of a request comes from its key alone (<see cref="RequestTenant"/>);</item>
-/// <item>endpoints declare the scope they need with <c>.RequireScope(Scopes.Read)</c>;</item>
+/// <item>endpoints declare the scope they need with <c>[RequireScope(Scopes.Read)]</c> (the operator's with <c>[RequireOperator]</c>);</item>
 /// <item>PostgreSQL row-level security is a second wall: read and write one tenant's rows in a <see cref="TenantDb"/>;</item>
 /// <item>per-tenant rate limits (<see cref="TenantRateLimits"/>);</item>
 /// <item>endpoints: tenant settings, key management, and the operator's tenant creation.</item>
@@ -48,16 +46,4 @@ public static class TenancyModule
 
     private static bool NeedsAuth(HttpContext context) =>
         !context.Request.Path.StartsWithSegments(ApiKeyRequirement.Webhooks) || context.Request.Headers.ContainsKey(ApiKeyAuthentication.Header);
-
-    public static IEndpointRouteBuilder MapTenancy(this IEndpointRouteBuilder app)
-    {
-        var v1 = app.MapGroup("/api/v1");
-        v1.MapGetTenantSettings();
-        v1.MapChangeTenantSettings();
-        v1.MapListKeys();
-        v1.MapCreateKey();
-        v1.MapRevokeKey();
-        v1.MapCreateTenant();
-        return app;
-    }
 }

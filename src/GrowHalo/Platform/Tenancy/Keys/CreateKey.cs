@@ -1,4 +1,6 @@
+using GrowHalo.Platform.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Wolverine.Http;
 
 namespace GrowHalo.Platform.Tenancy.Keys;
 
@@ -7,12 +9,12 @@ public static class CreateKey
 {
     public sealed record Request(IReadOnlyList<string>? Scopes, string? Label, DateTimeOffset? ExpiresAt);
 
-    public static RouteHandlerBuilder MapCreateKey(this IEndpointRouteBuilder app) =>
-        app.MapPost("/keys", Handle).RequireScope(Scopes.Admin).WithName("CreateKey").WithTags("Keys");
-
-    private static async Task<Results<Created<CreatedApiKeyResponse>, ValidationProblem>> Handle(
+    [WolverinePost("/api/v1/keys", OperationId = "CreateKey"), RequireScope(Scopes.Admin), Tags("Keys")]
+    public static async Task<Results<Created<CreatedApiKeyResponse>, ValidationProblem>> Post(
         Request body, RequestTenant tenant, ApiKeyStore keys, HttpResponse response, CancellationToken ct)
     {
+        // A JSON null body reaches a Wolverine endpoint as null (the minimal API answered 400 for it).
+        if (body is null) return Problems.Invalid("No key was created: the body is null.", new Dictionary<string, string[]> { ["body"] = ["Send a JSON object."] });
         try
         {
             var key = await keys.CreateAsync(tenant.Id, body.Scopes ?? [], body.Label ?? "", body.ExpiresAt, ct);

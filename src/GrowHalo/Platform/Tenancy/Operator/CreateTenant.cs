@@ -1,7 +1,10 @@
+using GrowHalo.Platform.Http;
 using GrowHalo.Platform.Tenancy.Keys;
 using GrowHalo.Platform.Tenancy.Settings;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
+using Wolverine.Http;
 
 namespace GrowHalo.Platform.Tenancy.Operator;
 
@@ -14,12 +17,13 @@ public static class CreateTenant
 
     public sealed record Response(TenantResponse Tenant, CreatedApiKeyResponse AdminKey);
 
-    public static RouteHandlerBuilder MapCreateTenant(this IEndpointRouteBuilder app) =>
-        app.MapPost("/admin/tenants", Handle).RequireOperator().WithName("CreateTenant").WithTags("Operator");
-
-    private static async Task<Results<Created<Response>, ValidationProblem, ProblemHttpResult>> Handle(
+    [WolverinePost("/api/v1/admin/tenants", OperationId = "CreateTenant"), RequireOperator, Tags("Operator")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public static async Task<Results<Created<Response>, ValidationProblem, ProblemHttpResult>> Post(
         Request body, TenantStore tenants, ApiKeyStore keys, NpgsqlDataSource dataSource, HttpResponse response, CancellationToken ct)
     {
+        // A JSON null body reaches a Wolverine endpoint as null (the minimal API answered 400 for it).
+        if (body is null) return Problems.Invalid("No tenant was created: the body is null.", new Dictionary<string, string[]> { ["body"] = ["Send a JSON object."] });
         if (string.IsNullOrWhiteSpace(body.Name))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["Send the brand's name."] },
                 "No tenant was created: a name is required.", title: "Bad request");

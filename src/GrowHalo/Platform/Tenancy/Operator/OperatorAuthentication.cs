@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using GrowHalo.Platform.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Wolverine.Http;
 
 namespace GrowHalo.Platform.Tenancy.Operator;
 
@@ -59,4 +60,20 @@ public static class OperatorEndpointExtensions
         builder.RequireAuthorization(policy => policy
             .AddAuthenticationSchemes(OperatorAuthentication.SchemeName)
             .RequireClaim(OperatorAuthentication.OperatorClaim));
+}
+
+/// <summary>
+/// The endpoint needs the operator token instead of an API key (<see cref="OperatorEndpointExtensions.RequireOperator{TBuilder}"/>):
+/// 401 without it or with a wrong one, an empty 404 when the server has no operator token configured.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class RequireOperatorAttribute : ModifyHttpChainAttribute
+{
+    public override void Modify(HttpChain chain, JasperFx.CodeGeneration.GenerationRules rules)
+    {
+        chain.Metadata.RequireOperator()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+    }
 }

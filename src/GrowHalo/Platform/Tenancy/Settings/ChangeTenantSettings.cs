@@ -1,4 +1,6 @@
+using GrowHalo.Platform.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Wolverine.Http;
 
 namespace GrowHalo.Platform.Tenancy.Settings;
 
@@ -7,12 +9,12 @@ public static class ChangeTenantSettings
 {
     public sealed record Request(string? Name, string? TimeZone, string? Currency);
 
-    public static RouteHandlerBuilder MapChangeTenantSettings(this IEndpointRouteBuilder app) =>
-        app.MapPatch("/tenant", Handle).RequireScope(Scopes.Admin).WithName("ChangeTenantSettings").WithTags("Tenant");
-
-    private static async Task<Results<Ok<TenantResponse>, ValidationProblem, NotFound>> Handle(
+    [WolverinePatch("/api/v1/tenant", OperationId = "ChangeTenantSettings"), RequireScope(Scopes.Admin), Tags("Tenant")]
+    public static async Task<Results<Ok<TenantResponse>, ValidationProblem, NotFound>> Patch(
         Request body, RequestTenant tenant, TenantStore tenants, CancellationToken ct)
     {
+        // A JSON null body reaches a Wolverine endpoint as null (the minimal API answered 400 for it).
+        if (body is null) return Problems.Invalid("Nothing was changed: the body is null.", new Dictionary<string, string[]> { ["body"] = ["Send a JSON object."] });
         try
         {
             var changed = await tenants.UpdateAsync(tenant.Id, new TenantSettings(body.Name, null, body.TimeZone, body.Currency), ct);
