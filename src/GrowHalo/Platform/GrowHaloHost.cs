@@ -72,7 +72,6 @@ public static class GrowHaloHost
         app.UseStatusCodePages();
         app.UseTenancy();
         app.MapOpenApi("/openapi/v1.json");
-        app.MapHealth();
         app.MapWolverineEndpoints(http => http.UseGrowHaloConventions());
         return app;
     }

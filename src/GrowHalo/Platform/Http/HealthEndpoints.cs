@@ -1,19 +1,30 @@
 using GrowHalo.Platform.Events.Projections;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Wolverine.Http;
 
 namespace GrowHalo.Platform.Http;
 
-public static class HealthEndpoints
+/// <summary>GET /health: the process answers (liveness). No key needed.</summary>
+public static class HealthEndpoint
 {
-    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous();
-        app.MapGet("/health/ready", Ready).AllowAnonymous();
-        return app;
-    }
+    public sealed record Health(string Status);
 
-    /// <summary>Readiness: the database answers, and how far behind the projections are (summed over all tenants).</summary>
-    private static async Task<IResult> Ready(NpgsqlDataSource db, ProjectionStatusQuery status, CancellationToken ct)
+    [WolverineGet("/health", OperationId = "Health"), AllowAnonymous, Tags("Health")]
+    public static Ok<Health> Get() => TypedResults.Ok(new Health("ok"));
+}
+
+/// <summary>GET /health/ready: the database answers, and how far behind the projections are (summed over all tenants).</summary>
+public static class ReadinessEndpoint
+{
+    public sealed record ProjectionLag(string Name, long LagEvents, double LagSeconds, long Failures);
+
+    public sealed record Readiness(string Status, string Database, IReadOnlyList<ProjectionLag> Projections);
+
+    [WolverineGet("/health/ready", OperationId = "Readiness"), AllowAnonymous, Tags("Health")]
+    [ProducesProblems(StatusCodes.Status503ServiceUnavailable)]
+    public static async Task<Results<Ok<Readiness>, ProblemHttpResult>> Get(NpgsqlDataSource db, ProjectionStatusQuery status, CancellationToken ct)
     {
         try
         {
@@ -25,11 +36,7 @@ public static class HealthEndpoints
             return TypedResults.Problem($"The database does not answer: {e.Message}", statusCode: 503, title: "Not ready");
         }
         var projections = await status.GetAsync(ct: ct);
-        return TypedResults.Ok(new
-        {
-            status = "ready",
-            database = "ok",
-            projections = projections.Select(p => new { p.Name, lag_events = p.LagEvents, lag_seconds = p.LagSeconds, failures = p.Failures }),
-        });
+        return TypedResults.Ok(new Readiness("ready", "ok",
+            projections.Select(p => new ProjectionLag(p.Name, p.LagEvents, p.LagSeconds, p.Failures)).ToList()));
     }
 }

@@ -1,6 +1,6 @@
 using Wolverine.Http;
 
-namespace GrowHalo.Ingestion.Http;
+namespace GrowHalo.Platform.Http;
 
 /// <summary>
 /// The statuses an endpoint answers with problem details (<see cref="IngestProblems"/>), for its OpenAPI description:
