@@ -9,12 +9,13 @@ namespace GrowHalo.Platform.Http;
 /// <summary>
 /// The OpenAPI document at /openapi/v1.json: every Wolverine endpoint with the status codes and schemas its typed
 /// results declare, and how each proves who calls it — an <c>x-api-key</c> (with the scopes it needs), the operator's
-/// token, or a platform's webhook signature (or an ingest key instead).
+/// token, a platform's webhook signature (or an ingest key instead), or the dashboard's session cookie for reads.
 /// </summary>
 public static class OpenApiSetup
 {
     public const string ApiKey = "ApiKey";
     public const string OperatorToken = "OperatorToken";
+    public const string DashboardSession = "DashboardSession";
 
     public static IServiceCollection AddGrowHaloOpenApi(this IServiceCollection services) => services.AddOpenApi(options =>
     {
@@ -26,6 +27,11 @@ public static class OpenApiSetup
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
             document.Components.SecuritySchemes[ApiKey] = Header(ApiKeyAuthentication.Header,
                 "A tenant's API key (ghk_…). Keys carry scopes: read, ingest, admin; an endpoint names the one it needs.");
+            document.Components.SecuritySchemes[DashboardSession] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Cookie, Name = Dashboard.Sessions.SessionCookie.Name,
+                Description = "The dashboard's session cookie (POST /dashboard/sign-in): read scope only.",
+            };
             document.Components.SecuritySchemes[OperatorToken] = Header(OperatorAuthentication.Header,
                 "The operator's token (configuration Admin:OperatorToken), for creating tenants.");
             foreach (var source in Sources.All)
@@ -42,7 +48,10 @@ public static class OpenApiSetup
             var route = "/" + context.Description.RelativePath?.TrimStart('/');
             List<OpenApiSecurityRequirement> security = [];
             if (metadata.OfType<RequiredScope>().FirstOrDefault() is { } scope)
+            {
                 security.Add(Requirement(context.Document, ApiKey, scope.AnyOf));
+                if (scope.AnyOf.Contains(Scopes.Read)) security.Add(Requirement(context.Document, DashboardSession, [Scopes.Read]));
+            }
             else if (metadata.OfType<Microsoft.AspNetCore.Authorization.AuthorizationPolicy>()
                      .Any(p => p.AuthenticationSchemes.Contains(OperatorAuthentication.SchemeName)))
                 security.Add(Requirement(context.Document, OperatorToken, []));

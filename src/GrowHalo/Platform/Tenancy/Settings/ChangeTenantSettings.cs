@@ -10,7 +10,8 @@ public static class ChangeTenantSettings
     public sealed record Request(string? Name, string? TimeZone, string? Currency);
 
     [WolverinePatch("/api/v1/tenant", OperationId = "ChangeTenantSettings"), RequireScope(Scopes.Admin), Tags("Tenant")]
-    public static async Task<Results<Ok<TenantResponse>, ValidationProblem, NotFound>> Patch(
+    [ProducesProblems(StatusCodes.Status404NotFound)]
+    public static async Task<Results<Ok<TenantResponse>, ValidationProblem, ProblemHttpResult>> Patch(
         Request body, RequestTenant tenant, TenantStore tenants, CancellationToken ct)
     {
         // A JSON null body reaches a Wolverine endpoint as null (the minimal API answered 400 for it).
@@ -18,7 +19,7 @@ public static class ChangeTenantSettings
         try
         {
             var changed = await tenants.UpdateAsync(tenant.Id, new TenantSettings(body.Name, null, body.TimeZone, body.Currency), ct);
-            return changed is null ? TypedResults.NotFound() : TypedResults.Ok(TenantResponse.From(changed));
+            return changed is null ? TenantResponse.Gone(tenant.Id) : TypedResults.Ok(TenantResponse.From(changed));
         }
         catch (InvalidSettingsException e)
         {

@@ -9,10 +9,11 @@ namespace GrowHalo.Platform.Tenancy.Settings;
 public static class GetTenantSettings
 {
     [WolverineGet("/api/v1/tenant", OperationId = "GetTenantSettings"), RequireScope(Scopes.Read, Scopes.Admin), Tags("Tenant")]
-    public static async Task<Results<Ok<TenantResponse>, NotFound>> Get(RequestTenant tenant, NpgsqlDataSource dataSource, CancellationToken ct)
+    [ProducesProblems(StatusCodes.Status404NotFound)]
+    public static async Task<Results<Ok<TenantResponse>, ProblemHttpResult>> Get(RequestTenant tenant, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
         var current = await TenantStore.GetAsync(db, ct);
-        return current is null ? TypedResults.NotFound() : TypedResults.Ok(TenantResponse.From(current));
+        return current is null ? TenantResponse.Gone(tenant.Id) : TypedResults.Ok(TenantResponse.From(current));
     }
 }

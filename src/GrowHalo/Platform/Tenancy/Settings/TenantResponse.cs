@@ -4,4 +4,8 @@ namespace GrowHalo.Platform.Tenancy.Settings;
 public sealed record TenantResponse(string Id, string Name, string Slug, string TimeZone, string Currency, DateTimeOffset CreatedAt)
 {
     public static TenantResponse From(Tenant t) => new(t.Id, t.Name, t.Slug, t.TimeZone, t.Currency, t.CreatedAt);
+
+    /// <summary>404 for a key whose tenant was deleted after the request was authenticated.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Gone(string tenantId) =>
+        TypedResults.Problem($"The tenant {tenantId} no longer exists.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 }
