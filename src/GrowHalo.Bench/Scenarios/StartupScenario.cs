@@ -28,7 +28,7 @@ public sealed class StartupScenario : IScenario
             health.Add(Stopwatch.GetElapsedTime(server.StartedTimestamp).TotalMilliseconds);
             using var http = server.Client(tenant.ApiKey);
             await Expect(http.GetAsync("/api/v1/metrics/summary", ct), HttpStatusCode.OK);
-            var batch = new StringContent($$"""{"source":"shopify","resource":"orders","records":[{{ShopifyOrders.Order(1_000 + i, new Random(i)).GetRawText()}}]}""",
+            var batch = new StringContent($$"""{"source":"shopify","events":[{"eventType":"order","payload":{{ShopifyOrders.Order(1_000 + i, new Random(i)).GetRawText()}}}]}""",
                 System.Text.Encoding.UTF8, "application/json");
             await Expect(http.PostAsync("/api/v1/ingest/batch", batch, ct), HttpStatusCode.OK, HttpStatusCode.Created, HttpStatusCode.Accepted);
             // An unsigned webhook is refused after the route's code has run: the endpoint is generated and called.

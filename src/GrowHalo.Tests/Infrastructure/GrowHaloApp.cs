@@ -4,8 +4,6 @@ using GrowHalo.Platform.Tenancy;
 using Marten;
 using Marten.Events;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -35,14 +33,14 @@ public class GrowHaloApp : IAsyncLifetime
     }
 
     /// <summary>An HttpClient over the in-memory server, following redirects and keeping cookies like a browser.</summary>
-    public HttpClient CreateClient() => CreateClient(new WebApplicationFactoryClientOptions());
+    public HttpClient CreateClient() => CreateClient(new ClientOptions());
 
-    public HttpClient CreateClient(WebApplicationFactoryClientOptions options)
+    public HttpClient CreateClient(ClientOptions options)
     {
         var handler = Server.CreateHandler();
-        if (options.HandleCookies) handler = new CookieContainerHandler { InnerHandler = handler };
-        if (options.AllowAutoRedirect) handler = new RedirectHandler(options.MaxAutomaticRedirections) { InnerHandler = handler };
-        return new HttpClient(handler) { BaseAddress = options.BaseAddress };
+        if (options.HandleCookies) handler = new CookieHandler { InnerHandler = handler };
+        if (options.AllowAutoRedirect) handler = new RedirectHandler(options.MaxRedirects) { InnerHandler = handler };
+        return new HttpClient(handler) { BaseAddress = Server.BaseAddress };
     }
 
     protected virtual void ConfigureWebHost(IWebHostBuilder builder)

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using GrowHalo.Platform.Tenancy;
 using GrowHalo.Tests.Infrastructure;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace GrowHalo.Tests.Dashboard.Live;
 
@@ -10,7 +9,7 @@ public sealed class LiveStreamTests(GrowHaloApp app) : IClassFixture<GrowHaloApp
 {
     private async Task<HttpClient> SignedInBrowser(TenantClient brand)
     {
-        var browser = app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
+        var browser = app.CreateClient(new ClientOptions(HandleCookies: true));
         (await browser.PostAsJsonAsync("/dashboard/sign-in", new { api_key = brand.ApiKey })).EnsureSuccessStatusCode();
         return browser;
     }

@@ -1,6 +1,5 @@
 using System.Net;
 using GrowHalo.Tests.Infrastructure;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace GrowHalo.Tests.Dashboard.Pages;
 
@@ -51,7 +50,7 @@ public sealed class DashboardPageTests(GrowHaloApp app) : IClassFixture<GrowHalo
     [Fact]
     public async Task the_root_leads_to_the_dashboard()
     {
-        var response = await app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }).GetAsync("/");
+        var response = await app.CreateClient(new ClientOptions(AllowAutoRedirect: false)).GetAsync("/");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/dashboard", response.Headers.Location?.OriginalString);
     }

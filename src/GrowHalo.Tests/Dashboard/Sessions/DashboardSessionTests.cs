@@ -4,14 +4,13 @@ using System.Text.Json;
 using GrowHalo.Dashboard.Sessions;
 using GrowHalo.Platform.Tenancy;
 using GrowHalo.Tests.Infrastructure;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace GrowHalo.Tests.Dashboard.Sessions;
 
 public sealed class DashboardSessionTests(GrowHaloApp app) : IClassFixture<GrowHaloApp>
 {
     private HttpClient Browser(bool followRedirects = true) =>
-        app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = followRedirects, HandleCookies = true });
+        app.CreateClient(new ClientOptions(AllowAutoRedirect: followRedirects, HandleCookies: true));
 
     private static Task<HttpResponseMessage> SignIn(HttpClient browser, string key) =>
         browser.PostAsJsonAsync("/dashboard/sign-in", new { api_key = key });
@@ -101,7 +100,7 @@ public sealed class DashboardSessionTests(GrowHaloApp app) : IClassFixture<GrowH
         var brand = await app.CreateTenantAsync(scopes: [Scopes.Read]);
         var signIn = await SignIn(Browser(), brand.ApiKey);
         var cookie = signIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
-        var replay = app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+        var replay = app.CreateClient(new ClientOptions(HandleCookies: false));
         replay.DefaultRequestHeaders.Add("Cookie", cookie);
         Assert.Equal(HttpStatusCode.OK, (await replay.GetAsync("/dashboard/session")).StatusCode);
 
