@@ -30,24 +30,8 @@ public class MetricsApp : GrowHaloApp
         await WaitForCommerceAsync();
     }
 
-    /// <summary>
-    /// Waits until the projections behind the numbers — commerce, and customers which follows it — have applied every
-    /// committed event.
-    /// </summary>
-    public async Task WaitForCommerceAsync(int seconds = 30)
-    {
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            await using (var cmd = DataSource.CreateCommand("""
-                select count(*) from mt_events e
-                where e.seq_id > coalesce((select p.last_seq_id from mt_event_progression p where p.name = 'commerce:All'), 0)
-                """))
-                if ((long)(await cmd.ExecuteScalarAsync())! == 0) return;
-            if (waited.Elapsed > TimeSpan.FromSeconds(seconds)) throw new TimeoutException("The commerce projection did not catch up.");
-            await Task.Delay(25);
-        }
-    }
+    /// <summary>Waits until the projections behind the numbers have applied every committed event (Marten's wait).</summary>
+    public Task WaitForCommerceAsync(int seconds = 30) => WaitForProjectionsAsync(seconds);
 }
 
 public sealed class ShiftedClock(DateTimeOffset start) : TimeProvider
