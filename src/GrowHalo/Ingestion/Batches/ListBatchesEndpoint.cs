@@ -17,9 +17,10 @@ public static class ListBatchesEndpoint
     public static async Task<Results<Ok<BatchList>, ProblemHttpResult>> List(int? limit, HttpRequest request, RequestTenant tenant,
         BatchStore batches, CancellationToken ct)
     {
-        // A limit sent but not an integer (or empty) is left null by Wolverine; minimal APIs answered it with a bare 400,
-        // which UseStatusCodePages wrote as problem details without a detail. The same answer here.
-        if (limit is null && request.Query.ContainsKey("limit")) return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest);
+        // A limit that is not an integer is refused by Wolverine before this runs (RejectUnparseableQueryValues); an
+        // empty one (?limit=) reaches here as null.
+        if (limit is null && request.Query.ContainsKey("limit"))
+            return IngestProblems.BadRequest("limit must be an integer between 1 and 500, or left out (50).");
         if (limit is < 1 or > 500) return IngestProblems.BadRequest("limit must be between 1 and 500.");
         return TypedResults.Ok(new BatchList(await batches.ListAsync(tenant.Id, limit ?? 50, ct)));
     }

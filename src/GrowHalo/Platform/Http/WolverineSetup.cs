@@ -27,6 +27,8 @@ public static class WolverineSetup
     public static void UseGrowHaloConventions(this WolverineHttpOptions http)
     {
         http.AddParameterHandlingStrategy<RequestTenantStrategy>();
+        // A query value that does not parse (?limit=abc) is a 400 problem, as minimal APIs answered, not the default value.
+        http.RejectUnparseableQueryValues = true;
     }
 }
 

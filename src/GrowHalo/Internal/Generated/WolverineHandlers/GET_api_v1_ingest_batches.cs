@@ -34,6 +34,11 @@ namespace Internal.Generated.WolverineHandlers
             {
                 limit = limit_parsed;
             }
+            else if (!string.IsNullOrEmpty(limit_rawValue))
+            {
+                await WriteQueryValueParsingProblem(httpContext, "limit", limit_rawValue, "int").ConfigureAwait(false);
+                return;
+            }
 
             var requestTenant = await GrowHalo.Platform.Tenancy.RequestTenant.LoadAsync(httpContext, _tenantStore, httpContext.RequestAborted).ConfigureAwait(false);
             
