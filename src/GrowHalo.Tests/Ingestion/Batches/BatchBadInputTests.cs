@@ -1,6 +1,6 @@
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
+using Alba;
 using GrowHalo.Tests.Infrastructure;
 using static GrowHalo.Tests.Ingestion.IngestionApp;
 
@@ -11,10 +11,15 @@ public sealed class BatchBadInputTests(IngestionApp app)
 {
     private static object Event(string type, JsonNode payload) => new { eventType = type, payload };
 
-    private async Task<(TenantClient, JsonElementAndCount)> Rejected(Func<TenantClient, Task<HttpResponseMessage>> send, int status)
+    /// <summary>Sends the request as a new tenant, expects a problem with <paramref name="status"/>, and counts what was stored.</summary>
+    private async Task<(TenantClient, JsonElementAndCount)> Rejected(Action<Scenario> request, HttpStatusCode status)
     {
         var tenant = await app.CreateTenantAsync();
-        var problem = await ProblemOf(await send(tenant), status);
+        var problem = await ProblemOf(await tenant.Scenario(s =>
+        {
+            request(s);
+            s.StatusCodeShouldBe(status);
+        }));
         return (tenant, new(problem, await app.EventsAsync(tenant.Id) + await app.CountAsync("select count(*) from ingest_batches where tenant_id = $1", tenant.Id)));
     }
 
@@ -23,7 +28,7 @@ public sealed class BatchBadInputTests(IngestionApp app)
     [Fact]
     public async Task malformed_json_is_a_400_that_says_where_and_stores_nothing()
     {
-        var (_, r) = await Rejected(t => t.Http.PostAsync("/api/v1/ingest/batch", Json("{\"source\": \"shopify\", \"events\": [ {\"eventType\": \"order\" ")), 400);
+        var (_, r) = await Rejected(s => s.PostRawJson("/api/v1/ingest/batch", "{\"source\": \"shopify\", \"events\": [ {\"eventType\": \"order\" "), HttpStatusCode.BadRequest);
         Assert.Contains("not valid JSON", r.Problem.GetProperty("detail").GetString());
         Assert.Equal(0, r.Stored);
     }
@@ -31,7 +36,11 @@ public sealed class BatchBadInputTests(IngestionApp app)
     [Fact]
     public async Task a_body_that_is_not_json_is_a_415()
     {
-        var (_, r) = await Rejected(t => t.Http.PostAsync("/api/v1/ingest/batch", new StringContent("source=shopify", Encoding.UTF8, "application/x-www-form-urlencoded")), 415);
+        var (_, r) = await Rejected(s =>
+        {
+            s.Post.Text("source=shopify").ToUrl("/api/v1/ingest/batch");
+            s.WithRequestHeader("content-type", "application/x-www-form-urlencoded; charset=utf-8");
+        }, HttpStatusCode.UnsupportedMediaType);
         Assert.Contains("application/json", r.Problem.GetProperty("detail").GetString());
         Assert.Equal(0, r.Stored);
     }
@@ -40,8 +49,8 @@ public sealed class BatchBadInputTests(IngestionApp app)
     public async Task a_body_over_64_megabytes_is_a_413_whether_or_not_it_declares_its_length()
     {
         const long size = 64L * 1024 * 1024 + 1;
-        var (_, chunked) = await Rejected(t => t.Http.PostAsync("/api/v1/ingest/batch", Big(size, declareLength: false)), 413);
-        var (_, declared) = await Rejected(t => t.Http.PostAsync("/api/v1/ingest/batch", Big(size, declareLength: true)), 413);
+        var (_, chunked) = await Rejected(s => Big(s, size, declareLength: false), HttpStatusCode.RequestEntityTooLarge);
+        var (_, declared) = await Rejected(s => Big(s, size, declareLength: true), HttpStatusCode.RequestEntityTooLarge);
         Assert.Contains("64 MB", chunked.Problem.GetProperty("detail").GetString());
         Assert.Equal(0, chunked.Stored + declared.Stored);
     }
@@ -49,11 +58,11 @@ public sealed class BatchBadInputTests(IngestionApp app)
     [Fact]
     public async Task an_unknown_or_missing_source_is_a_400_naming_the_allowed_sources()
     {
-        var (_, unknown) = await Rejected(t => PostBatchAsync(t, new { source = "tiktok", events = new[] { Event("order", Samples.Order(1)) } }), 400);
+        var (_, unknown) = await Rejected(s => s.PostBatch(new { source = "tiktok", events = new[] { Event("order", Samples.Order(1)) } }), HttpStatusCode.BadRequest);
         Assert.Contains("shopify, meta, google", unknown.Problem.GetProperty("detail").GetString());
-        var (_, missing) = await Rejected(t => PostBatchAsync(t, new { events = new[] { Event("order", Samples.Order(1)) } }), 400);
+        var (_, missing) = await Rejected(s => s.PostBatch(new { events = new[] { Event("order", Samples.Order(1)) } }), HttpStatusCode.BadRequest);
         Assert.Contains("source is required", missing.Problem.GetProperty("detail").GetString());
-        var (_, noEvents) = await Rejected(t => PostBatchAsync(t, new { source = "shopify", events = "all of them" }), 400);
+        var (_, noEvents) = await Rejected(s => s.PostBatch(new { source = "shopify", events = "all of them" }), HttpStatusCode.BadRequest);
         Assert.Contains("events", noEvents.Problem.GetProperty("detail").GetString());
     }
 
@@ -75,7 +84,6 @@ public sealed class BatchBadInputTests(IngestionApp app)
         });
 
         var batch = await JsonOf(response);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal((8, 1, 7), (batch.GetProperty("total_events").GetInt32(), batch.GetProperty("accepted").GetInt32(), batch.GetProperty("rejected").GetInt32()));
         Assert.Equal("completed_with_errors", batch.GetProperty("status").GetString());
         var errors = batch.GetProperty("errors").EnumerateArray()
@@ -92,9 +100,9 @@ public sealed class BatchBadInputTests(IngestionApp app)
     [Fact]
     public async Task a_batch_with_no_usable_event_is_a_422_listing_every_error_and_stores_nothing()
     {
-        var (_, r) = await Rejected(t => PostBatchAsync(t, new { source = "google", events = new[] {
+        var (_, r) = await Rejected(s => s.PostBatch(new { source = "google", events = new[] {
             Event("ad_spend", new JsonObject { ["campaign_id"] = "g1", ["date"] = "2026-13-01", ["cost_micros"] = 5 }),
-            Event("ad_spend", new JsonObject { ["campaign_id"] = "g2", ["date"] = "2026-03-01" }) } }), 422);
+            Event("ad_spend", new JsonObject { ["campaign_id"] = "g2", ["date"] = "2026-03-01" }) } }), HttpStatusCode.UnprocessableEntity);
         var errors = r.Problem.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("index").GetInt32(), e.GetProperty("field").GetString())).ToList();
         Assert.Equal([(0, "payload.segments.date"), (1, "payload.metrics.costMicros")], errors);
         Assert.Equal(0, r.Stored);
@@ -105,7 +113,7 @@ public sealed class BatchBadInputTests(IngestionApp app)
     {
         var other = await app.CreateTenantAsync("Other");
         var connection = await app.ConnectAsync(other, "shopify", Unique.Shop(), "s3cret");
-        var (_, r) = await Rejected(t => PostBatchAsync(t, new { source = "shopify", connection_id = connection, events = new[] { Event("order", Samples.Order(1)) } }), 400);
+        var (_, r) = await Rejected(s => s.PostBatch(new { source = "shopify", connection_id = connection, events = new[] { Event("order", Samples.Order(1)) } }), HttpStatusCode.BadRequest);
         Assert.Contains("not a connection of this workspace", r.Problem.GetProperty("detail").GetString());
         Assert.Equal(0, r.Stored);
     }
@@ -114,17 +122,24 @@ public sealed class BatchBadInputTests(IngestionApp app)
     public async Task a_batch_needs_a_key_with_the_ingest_scope()
     {
         var reader = await app.CreateTenantAsync(scopes: "read");
-        await ProblemOf(await PostBatchAsync(reader, new { source = "shopify", events = new[] { Event("order", Samples.Order(1)) } }), 403);
-        using var anonymous = app.CreateClient();
-        await ProblemOf(await anonymous.PostAsync("/api/v1/ingest/batch", Json("{}")), 401);
+        await ProblemOf(await PostBatchAsync(reader, new { source = "shopify", events = new[] { Event("order", Samples.Order(1)) } }, HttpStatusCode.Forbidden));
+        await ProblemOf(await app.Host.Scenario(s =>
+        {
+            s.PostRawJson("/api/v1/ingest/batch", "{}");
+            s.StatusCodeShouldBe(HttpStatusCode.Unauthorized);
+        }));
     }
 
-    private static HttpContent Big(long size, bool declareLength)
+    /// <summary>A JSON body of <paramref name="size"/> bytes read from a stream, sent with its length or without one (as a chunked body is).</summary>
+    private static void Big(Scenario s, long size, bool declareLength)
     {
-        var content = new StreamContent(new Filler(size, declareLength));
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        if (declareLength) content.Headers.ContentLength = size;
-        return content;
+        s.Post.Url("/api/v1/ingest/batch");
+        s.WithRequestHeader("content-type", "application/json");
+        s.ConfigureHttpContext(c =>
+        {
+            c.Request.Body = new Filler(size, declareLength);
+            c.Request.ContentLength = declareLength ? size : null;
+        });
     }
 
     /// <summary>A JSON array of spaces, generated as it is read, so the test does not hold 64 MB.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Alba;
 using GrowHalo.Tests.Infrastructure;
 using static GrowHalo.Tests.Ingestion.IngestionApp;
 
@@ -8,8 +9,13 @@ namespace GrowHalo.Tests.Ingestion.Connections;
 [Collection(IngestionCollection.Name)]
 public sealed class ConnectionTests(IngestionApp app)
 {
-    private static Task<HttpResponseMessage> Post(TenantClient t, string json) => t.Http.PostAsync("/api/v1/ingest/connections", Json(json));
-    private static Task<HttpResponseMessage> Patch(TenantClient t, string id, string json) => t.Http.PatchAsync($"/api/v1/ingest/connections/{id}", Json(json));
+    private static Task<IScenarioResult> Post(TenantClient t, string json, HttpStatusCode status) => t.Scenario(s =>
+    {
+        s.PostRawJson("/api/v1/ingest/connections", json);
+        s.StatusCodeShouldBe(status);
+    });
+
+    private static async Task<string> ListAsync(TenantClient t) => await (await t.Scenario(s => s.Get.Url("/api/v1/ingest/connections"))).ReadAsTextAsync();
 
     [Fact]
     public async Task a_connection_is_created_with_normalised_account_and_its_secrets_are_never_returned()
@@ -19,9 +25,8 @@ public sealed class ConnectionTests(IngestionApp app)
             {"source": "meta", "external_account_id": "act_123456789", "display_name": "Meta – Acme US",
              "api_base_url": "http://127.0.0.1:9999/", "polling_enabled": true, "polling_interval_seconds": 600,
              "webhook_secret": "meta-app-secret-xyz", "access_token": "EAAB-token-abc"}
-            """);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            """, HttpStatusCode.Created);
+        var text = await response.ReadAsTextAsync();
         var created = await JsonOf(response);
         Assert.Equal("123456789", created.GetProperty("external_account_id").GetString());
         Assert.Equal("http://127.0.0.1:9999", created.GetProperty("api_base_url").GetString());
@@ -30,7 +35,7 @@ public sealed class ConnectionTests(IngestionApp app)
         Assert.Equal("active", created.GetProperty("status").GetString());
         Assert.Equal(600, created.GetProperty("polling_interval_seconds").GetInt32());
 
-        var list = await tenant.Http.GetStringAsync("/api/v1/ingest/connections");
+        var list = await ListAsync(tenant);
         foreach (var shown in new[] { text, list })
         {
             Assert.DoesNotContain("meta-app-secret-xyz", shown);
@@ -67,14 +72,14 @@ public sealed class ConnectionTests(IngestionApp app)
         var shop = Unique.Shop();
         var id = await app.ConnectAsync(tenant, "shopify", shop, "old-secret");
 
-        var renamed = await JsonOf(await Patch(tenant, id, """{"display_name": "Main shop", "webhook_secret": "new-secret", "access_token": null}"""));
+        var renamed = await JsonOf(await PatchConnectionAsync(tenant, id, """{"display_name": "Main shop", "webhook_secret": "new-secret", "access_token": null}"""));
         Assert.Equal("Main shop", renamed.GetProperty("display_name").GetString());
         Assert.False(renamed.GetProperty("has_access_token").GetBoolean());
         var body = Samples.Order(1).ToJsonString();
-        await ProblemOf(await app.SendAsync(ShopifyWebhook(shop, "orders/create", body, "old-secret")), 401);
-        Assert.Equal(HttpStatusCode.Created, (await app.SendAsync(ShopifyWebhook(shop, "orders/create", body, "new-secret"))).StatusCode);
+        await ProblemOf(await app.SendAsync(ShopifyWebhook(shop, "orders/create", body, "old-secret"), HttpStatusCode.Unauthorized));
+        await app.SendAsync(ShopifyWebhook(shop, "orders/create", body, "new-secret"), HttpStatusCode.Created);
 
-        var disabled = await JsonOf(await Patch(tenant, id, """{"enabled": false}"""));
+        var disabled = await JsonOf(await PatchConnectionAsync(tenant, id, """{"enabled": false}"""));
         Assert.Equal("disabled", disabled.GetProperty("status").GetString());
         Assert.True(disabled.GetProperty("has_webhook_secret").GetBoolean());
     }
@@ -86,10 +91,10 @@ public sealed class ConnectionTests(IngestionApp app)
         var b = await app.CreateTenantAsync();
         var shop = Unique.Shop();
         var first = await app.ConnectAsync(a, "shopify", shop, "s");
-        await ProblemOf(await Post(b, $$"""{"source": "shopify", "external_account_id": "https://{{shop.ToUpperInvariant()}}/"}"""), 409);
-        await Patch(a, first, """{"enabled": false}""");
-        Assert.Equal(HttpStatusCode.Created, (await Post(b, $$"""{"source": "shopify", "external_account_id": "{{shop}}"}""")).StatusCode);
-        await ProblemOf(await Patch(a, first, """{"enabled": true}"""), 409);
+        await ProblemOf(await Post(b, $$"""{"source": "shopify", "external_account_id": "https://{{shop.ToUpperInvariant()}}/"}""", HttpStatusCode.Conflict));
+        await PatchConnectionAsync(a, first, """{"enabled": false}""");
+        await Post(b, $$"""{"source": "shopify", "external_account_id": "{{shop}}"}""", HttpStatusCode.Created);
+        await ProblemOf(await PatchConnectionAsync(a, first, """{"enabled": true}""", HttpStatusCode.Conflict));
     }
 
     [Fact]
@@ -98,14 +103,18 @@ public sealed class ConnectionTests(IngestionApp app)
         var tenant = await app.CreateTenantAsync();
         var problem = await ProblemOf(await Post(tenant, """
             {"source": "tiktok", "external_account_id": "x", "polling_interval_seconds": 0, "api_base_url": "ftp://x", "enable": true}
-            """), 400);
+            """, HttpStatusCode.BadRequest));
         Assert.Contains("shopify, meta, google", ErrorFor(problem, "source"));
         Assert.Contains("between 1 and 86400", ErrorFor(problem, "polling_interval_seconds"));
         Assert.Contains("http(s) URL", ErrorFor(problem, "api_base_url"));
         Assert.Contains("not a connection field", ErrorFor(problem, "enable"));
-        var badAccount = await ProblemOf(await Post(tenant, """{"source": "google", "external_account_id": "acme"}"""), 400);
+        var badAccount = await ProblemOf(await Post(tenant, """{"source": "google", "external_account_id": "acme"}""", HttpStatusCode.BadRequest));
         Assert.Contains("123-456-7890", ErrorFor(badAccount, "external_account_id"));
-        await ProblemOf(await tenant.Http.PostAsync("/api/v1/ingest/connections", new StringContent("source=meta")), 415);
+        await ProblemOf(await tenant.Scenario(s =>
+        {
+            s.Post.Text("source=meta").ToUrl("/api/v1/ingest/connections");
+            s.StatusCodeShouldBe(HttpStatusCode.UnsupportedMediaType);
+        }));
         Assert.Equal(0, await app.CountAsync("select count(*) from ingest_connections where tenant_id = $1", tenant.Id));
     }
 
@@ -115,13 +124,13 @@ public sealed class ConnectionTests(IngestionApp app)
         var a = await app.CreateTenantAsync();
         var b = await app.CreateTenantAsync();
         var id = await app.ConnectAsync(a, "google", Unique.Digits(), "s");
-        var reader = app.ClientWithKey((await app.Service<GrowHalo.Platform.Tenancy.ApiKeyStore>().CreateAsync(a.Id, ["read"])).RawKey);
+        var reader = a with { ApiKey = (await app.Service<GrowHalo.Platform.Tenancy.ApiKeyStore>().CreateAsync(a.Id, ["read"])).RawKey };
 
-        await ProblemOf(await reader.PostAsync("/api/v1/ingest/connections", Json("""{"source": "meta", "external_account_id": "1"}""")), 403);
-        await ProblemOf(await reader.PatchAsync($"/api/v1/ingest/connections/{id}", Json("""{"enabled": false}""")), 403);
-        Assert.Contains(id, await reader.GetStringAsync("/api/v1/ingest/connections"));
-        Assert.DoesNotContain(id, await b.Http.GetStringAsync("/api/v1/ingest/connections"));
-        await ProblemOf(await Patch(b, id, """{"enabled": false}"""), 404);
+        await ProblemOf(await Post(reader, """{"source": "meta", "external_account_id": "1"}""", HttpStatusCode.Forbidden));
+        await ProblemOf(await PatchConnectionAsync(reader, id, """{"enabled": false}""", HttpStatusCode.Forbidden));
+        Assert.Contains(id, await ListAsync(reader));
+        Assert.DoesNotContain(id, await ListAsync(b));
+        await ProblemOf(await PatchConnectionAsync(b, id, """{"enabled": false}""", HttpStatusCode.NotFound));
         Assert.Equal("active", (await a.GetJsonAsync<System.Text.Json.JsonElement>("/api/v1/ingest/connections")).GetProperty("data")[0].GetProperty("status").GetString());
     }
 

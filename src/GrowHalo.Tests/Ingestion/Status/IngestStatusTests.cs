@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using static GrowHalo.Tests.Ingestion.IngestionApp;
@@ -14,9 +15,9 @@ public sealed class IngestStatusTests(IngestionApp app)
         var shop = Unique.Shop();
         var connection = await app.ConnectAsync(tenant, "shopify", shop, "status-secret");
         var body = Samples.Order(1).ToJsonString();
-        await app.SendAsync(ShopifyWebhook(shop, "orders/create", body, "status-secret", "delivery-1"));
-        await app.SendAsync(ShopifyWebhook(shop, "orders/create", body, "status-secret", "delivery-1"));
-        await app.SendAsync(ShopifyWebhook(shop, "orders/create", Samples.Order(2, total: "lots").ToJsonString(), "status-secret"));
+        await app.SendAsync(ShopifyWebhook(shop, "orders/create", body, "status-secret", "delivery-1"), HttpStatusCode.Created);
+        await app.SendAsync(ShopifyWebhook(shop, "orders/create", body, "status-secret", "delivery-1"), HttpStatusCode.OK); // the duplicate
+        await app.SendAsync(ShopifyWebhook(shop, "orders/create", Samples.Order(2, total: "lots").ToJsonString(), "status-secret"), HttpStatusCode.BadRequest);
         var batch = await JsonOf(await PostBatchAsync(tenant, new
         {
             source = "shopify",
@@ -60,6 +61,10 @@ public sealed class IngestStatusTests(IngestionApp app)
     public async Task status_needs_the_read_scope()
     {
         var ingestOnly = await app.CreateTenantAsync(scopes: "ingest");
-        await ProblemOf(await ingestOnly.Http.GetAsync("/api/v1/ingest/status"), 403);
+        await ProblemOf(await ingestOnly.Scenario(s =>
+        {
+            s.Get.Url("/api/v1/ingest/status");
+            s.StatusCodeShouldBe(HttpStatusCode.Forbidden);
+        }));
     }
 }

@@ -20,9 +20,8 @@ public sealed class AdWebhookTests(IngestionApp app)
     {
         var (tenant, account) = await ConnectAsync("meta", "meta-app-secret");
         var body = Samples.MetaEnvelope(Samples.MetaRow("m1", accountId: account), Samples.MetaRow("m2", accountId: account)).ToJsonString();
-        var response = await app.SendAsync(MetaWebhook(body, "meta-app-secret"));
+        var response = await app.SendAsync(MetaWebhook(body, "meta-app-secret"), HttpStatusCode.Created);
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(2, (await JsonOf(response)).GetProperty("accepted").GetInt32());
         Assert.Equal(1, await app.EventsAsync(tenant.Id, "meta:campaign:m1"));
         Assert.Equal(1, await app.EventsAsync(tenant.Id, "meta:campaign:m2"));
@@ -33,12 +32,9 @@ public sealed class AdWebhookTests(IngestionApp app)
     {
         var (tenant, account) = await ConnectAsync("meta", "meta-secret-2");
         string Row(string spend) => Samples.MetaRow("m9", spend: spend, accountId: $"act_{account}").ToJsonString();
-        await app.SendAsync(MetaWebhook(Row("10.00"), "meta-secret-2"));
-        var repeated = await app.SendAsync(MetaWebhook(Row("10.00"), "meta-secret-2"));
-        var restated = await app.SendAsync(MetaWebhook(Row("14.25"), "meta-secret-2"));
-
-        Assert.Equal(HttpStatusCode.OK, repeated.StatusCode);
-        Assert.Equal(HttpStatusCode.Created, restated.StatusCode);
+        await app.SendAsync(MetaWebhook(Row("10.00"), "meta-secret-2"), HttpStatusCode.Created);
+        await app.SendAsync(MetaWebhook(Row("10.00"), "meta-secret-2"), HttpStatusCode.OK); // repeated
+        await app.SendAsync(MetaWebhook(Row("14.25"), "meta-secret-2"), HttpStatusCode.Created); // restated
         Assert.Equal(2, await app.EventsAsync(tenant.Id, "meta:campaign:m9"));
     }
 
@@ -47,10 +43,10 @@ public sealed class AdWebhookTests(IngestionApp app)
     {
         var (tenant, account) = await ConnectAsync("meta", "meta-secret-3");
         var body = Samples.MetaRow("m1", accountId: account).ToJsonString();
-        await ProblemOf(await app.SendAsync(MetaWebhook(body, "not-the-secret")), 401);
-        await ProblemOf(await app.SendAsync(MetaWebhook(body, secret: null)), 401);
+        await ProblemOf(await app.SendAsync(MetaWebhook(body, "not-the-secret"), HttpStatusCode.Unauthorized));
+        await ProblemOf(await app.SendAsync(MetaWebhook(body, secret: null), HttpStatusCode.Unauthorized));
         var mixed = Samples.MetaEnvelope(Samples.MetaRow("m1", accountId: account), Samples.MetaRow("m2", accountId: "999")).ToJsonString();
-        var problem = await ProblemOf(await app.SendAsync(MetaWebhook(mixed, "meta-secret-3")), 400);
+        var problem = await ProblemOf(await app.SendAsync(MetaWebhook(mixed, "meta-secret-3"), HttpStatusCode.BadRequest));
         Assert.Contains("several ad accounts", problem.GetProperty("detail").GetString());
         Assert.Equal(0, await app.EventsAsync(tenant.Id));
     }
@@ -61,9 +57,8 @@ public sealed class AdWebhookTests(IngestionApp app)
         var (tenant, account) = await ConnectAsync("google", "google-secret");
         var body = Samples.SearchStream(Samples.GoogleResult("g1", customerId: account), Samples.GoogleResult("g2", customerId: account)).ToJsonString();
         var dashed = $"{account[..3]}-{account[3..6]}-{account[6..]}";
-        var response = await app.SendAsync(GoogleWebhook(dashed, body, "google-secret"));
+        await app.SendAsync(GoogleWebhook(dashed, body, "google-secret"), HttpStatusCode.Created);
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(1, await app.EventsAsync(tenant.Id, "google:campaign:g1"));
         Assert.Equal(1, await app.EventsAsync(tenant.Id, "google:campaign:g2"));
     }
@@ -73,12 +68,11 @@ public sealed class AdWebhookTests(IngestionApp app)
     {
         var (tenant, account) = await ConnectAsync("google", "google-secret-2");
         var body = Samples.SearchStream(Samples.GoogleResult("g1", customerId: account)).ToJsonString();
-        await ProblemOf(await app.SendAsync(GoogleWebhook(account, body, "wrong")), 401);
-        var noAccount = GoogleWebhook(account, body, "google-secret-2");
-        noAccount.Headers.Remove("X-GrowHalo-Account");
-        await ProblemOf(await app.SendAsync(noAccount), 401);
+        await ProblemOf(await app.SendAsync(GoogleWebhook(account, body, "wrong"), HttpStatusCode.Unauthorized));
+        var noAccount = GoogleWebhook(account, body, "google-secret-2").WithoutHeader("X-GrowHalo-Account");
+        await ProblemOf(await app.SendAsync(noAccount, HttpStatusCode.Unauthorized));
         var foreign = Samples.SearchStream(Samples.GoogleResult("g1", customerId: "5550001111")).ToJsonString();
-        var problem = await ProblemOf(await app.SendAsync(GoogleWebhook(account, foreign, "google-secret-2")), 400);
+        var problem = await ProblemOf(await app.SendAsync(GoogleWebhook(account, foreign, "google-secret-2"), HttpStatusCode.BadRequest));
         Assert.Contains("5550001111", ErrorFor(problem, "[0].results[0].customer.id"));
         Assert.Equal(0, await app.EventsAsync(tenant.Id));
     }
@@ -87,9 +81,8 @@ public sealed class AdWebhookTests(IngestionApp app)
     public async Task a_google_row_sent_with_an_api_key_lands_in_the_keys_tenant()
     {
         var tenant = await app.CreateTenantAsync(scopes: "ingest");
-        var request = GoogleWebhook(Unique.Digits(), Samples.GoogleFlat("g7").ToJsonString(), secret: null);
-        request.Headers.Add("x-api-key", tenant.ApiKey);
-        Assert.Equal(HttpStatusCode.Created, (await app.SendAsync(request)).StatusCode);
+        var request = GoogleWebhook(Unique.Digits(), Samples.GoogleFlat("g7").ToJsonString(), secret: null).WithHeader("x-api-key", tenant.ApiKey);
+        await app.SendAsync(request, HttpStatusCode.Created);
         Assert.Equal(1, await app.EventsAsync(tenant.Id, "google:campaign:g7"));
     }
 }

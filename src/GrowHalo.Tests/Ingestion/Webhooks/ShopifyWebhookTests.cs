@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Alba;
 using GrowHalo.Tests.Infrastructure;
 using static GrowHalo.Tests.Ingestion.IngestionApp;
 
@@ -35,9 +36,8 @@ public sealed class ShopifyWebhookTests(IngestionApp app)
             "order" => Samples.Order(77), "refund" => Samples.Refund(77, 5), "customer" => Samples.Customer(77),
             "product" => Samples.Product(77), _ => Samples.Checkout(77),
         };
-        var response = await app.SendAsync(ShopifyWebhook(shop, topic, payload.ToJsonString(), "shpss_test_secret", Guid.NewGuid().ToString()));
+        var response = await app.SendAsync(ShopifyWebhook(shop, topic, payload.ToJsonString(), "shpss_test_secret", Guid.NewGuid().ToString()), HttpStatusCode.Created);
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var receipt = await JsonOf(response);
         Assert.Equal("accepted", receipt.GetProperty("status").GetString());
         var stream = resource == "checkout" ? "shopify:checkout:tok77" : $"shopify:{resource}:77";
@@ -55,12 +55,13 @@ public sealed class ShopifyWebhookTests(IngestionApp app)
         var (tenant, shop, _) = await ShopAsync();
         var body = Samples.Order(9001).ToJsonString();
         var webhookId = Guid.NewGuid().ToString();
-        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
-            Task.Run(() => app.SendAsync(ShopifyWebhook(shop, "orders/create", body, "shpss_test_secret", webhookId)))));
+        var webhook = ShopifyWebhook(shop, "orders/create", body, "shpss_test_secret", webhookId);
+        // Twenty scenarios in flight at once, each expecting a success (Alba's default): one stores, the others are duplicates.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => app.Host.Scenario(s => s.Send(webhook)))));
 
-        Assert.All(responses, r => Assert.True(r.IsSuccessStatusCode, r.StatusCode.ToString()));
-        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
-        Assert.Equal(19, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        var statuses = responses.Select(r => (HttpStatusCode)r.Context.Response.StatusCode).ToList();
+        Assert.Equal(1, statuses.Count(s => s == HttpStatusCode.Created));
+        Assert.Equal(19, statuses.Count(s => s == HttpStatusCode.OK));
         Assert.Equal(1, await app.EventsAsync(tenant.Id));
     }
 
@@ -69,11 +70,11 @@ public sealed class ShopifyWebhookTests(IngestionApp app)
     {
         var (a, shopA, _) = await ShopAsync("secret-a");
         var (b, shopB, _) = await ShopAsync("secret-b");
-        var responses = await Task.WhenAll(Enumerable.Range(1, 30).Select(i => Task.Run(() => i % 2 == 0
-            ? app.SendAsync(ShopifyWebhook(shopA, "orders/create", Samples.Order(1000 + i).ToJsonString(), "secret-a", Guid.NewGuid().ToString()))
-            : app.SendAsync(ShopifyWebhook(shopB, "orders/create", Samples.Order(2000 + i).ToJsonString(), "secret-b", Guid.NewGuid().ToString())))));
+        // Thirty scenarios in flight at once, each expecting 201.
+        await Task.WhenAll(Enumerable.Range(1, 30).Select(i => Task.Run(() => i % 2 == 0
+            ? app.SendAsync(ShopifyWebhook(shopA, "orders/create", Samples.Order(1000 + i).ToJsonString(), "secret-a", Guid.NewGuid().ToString()), HttpStatusCode.Created)
+            : app.SendAsync(ShopifyWebhook(shopB, "orders/create", Samples.Order(2000 + i).ToJsonString(), "secret-b", Guid.NewGuid().ToString()), HttpStatusCode.Created))));
 
-        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
         Assert.Equal(15, await app.CountAsync("select count(*) from mt_events where tenant_id = $1 and stream_id like 'shopify:order:10%'", a.Id));
         Assert.Equal(15, await app.CountAsync("select count(*) from mt_events where tenant_id = $1 and stream_id like 'shopify:order:20%'", b.Id));
         Assert.Equal(30, await app.EventsAsync(a.Id) + await app.EventsAsync(b.Id));
@@ -84,11 +85,9 @@ public sealed class ShopifyWebhookTests(IngestionApp app)
     {
         var (tenant, shop, _) = await ShopAsync();
         var body = Samples.Order(12).ToJsonString();
-        var first = await app.SendAsync(ShopifyWebhook(shop, "orders/updated", body, "shpss_test_secret"));
-        var again = await app.SendAsync(ShopifyWebhook(shop, "orders/updated", body, "shpss_test_secret"));
+        await app.SendAsync(ShopifyWebhook(shop, "orders/updated", body, "shpss_test_secret"), HttpStatusCode.Created);
+        var again = await app.SendAsync(ShopifyWebhook(shop, "orders/updated", body, "shpss_test_secret"), HttpStatusCode.OK);
 
-        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal("duplicate", (await JsonOf(again)).GetProperty("status").GetString());
         Assert.Equal(1, await app.EventsAsync(tenant.Id));
     }
@@ -106,7 +105,7 @@ public sealed class ShopifyWebhookTests(IngestionApp app)
         ];
         string[] topics = ["orders/create", "orders/updated", "refunds/create", "orders/cancelled"];
         for (var i = 0; i < bodies.Length; i++)
-            Assert.Equal(HttpStatusCode.Created, (await app.SendAsync(ShopifyWebhook(shop, topics[i], bodies[i], "shpss_test_secret", Guid.NewGuid().ToString()))).StatusCode);
+            await app.SendAsync(ShopifyWebhook(shop, topics[i], bodies[i], "shpss_test_secret", Guid.NewGuid().ToString()), HttpStatusCode.Created);
 
         Assert.Equal(3, await app.EventsAsync(tenant.Id, "shopify:order:300"));
         Assert.Equal(1, await app.EventsAsync(tenant.Id, "shopify:refund:31"));
@@ -119,17 +118,17 @@ public sealed class ShopifyWebhookTests(IngestionApp app)
         var (other, otherShop, _) = await ShopAsync("secret-of-b");
         var body = Samples.Order(1).ToJsonString();
 
-        var tampered = ShopifyWebhook(shop, "orders/create", body, "secret-of-a");
-        tampered.Content = Json(body.Replace("129.90", "1.00"));
-        var missing = await app.SendAsync(ShopifyWebhook(shop, "orders/create", body, secret: null));
-        var wrongSecret = await app.SendAsync(ShopifyWebhook(shop, "orders/create", body, "secret-of-b"));
-        var garbage = ShopifyWebhook(shop, "orders/create", body, secret: null);
-        garbage.Headers.Add("X-Shopify-Hmac-Sha256", "not base64 at all!");
-        var unknownShop = await app.SendAsync(ShopifyWebhook("nobody.myshopify.com", "orders/create", body, "secret-of-a"));
+        var tampered = ShopifyWebhook(shop, "orders/create", body, "secret-of-a") with { Body = body.Replace("129.90", "1.00") };
+        var missing = ShopifyWebhook(shop, "orders/create", body, secret: null);
+        var wrongSecret = ShopifyWebhook(shop, "orders/create", body, "secret-of-b");
+        var garbage = ShopifyWebhook(shop, "orders/create", body, secret: null).WithHeader("X-Shopify-Hmac-Sha256", "not base64 at all!");
+        var unknownShop = ShopifyWebhook("nobody.myshopify.com", "orders/create", body, "secret-of-a");
 
-        foreach (var response in new[] { await app.SendAsync(tampered), missing, wrongSecret, await app.SendAsync(garbage), unknownShop })
-            await ProblemOf(response, 401);
-        Assert.Contains("X-Shopify-Hmac-Sha256", (await JsonOf(missing)).GetProperty("detail").GetString());
+        Assert.NotEqual(body, tampered.Body);
+        foreach (var webhook in new[] { tampered, wrongSecret, garbage, unknownShop })
+            await ProblemOf(await app.SendAsync(webhook, HttpStatusCode.Unauthorized));
+        var problem = await ProblemOf(await app.SendAsync(missing, HttpStatusCode.Unauthorized));
+        Assert.Contains("X-Shopify-Hmac-Sha256", problem.GetProperty("detail").GetString());
         Assert.Equal(0, await app.EventsAsync(tenant.Id) + await app.EventsAsync(other.Id));
         Assert.Equal(0, await app.CountAsync("select count(*) from ingest_rejections where tenant_id = any($1)", (object)new[] { tenant.Id, other.Id }));
         Assert.NotEqual(shop, otherShop);
@@ -140,9 +139,8 @@ public sealed class ShopifyWebhookTests(IngestionApp app)
     {
         var (a, shopA, _) = await ShopAsync("secret-a");
         var (b, _, _) = await ShopAsync("secret-b");
-        var response = await app.SendAsync(ShopifyWebhook(shopA, "orders/create", Samples.Order(55).ToJsonString(), "secret-a"));
+        await app.SendAsync(ShopifyWebhook(shopA, "orders/create", Samples.Order(55).ToJsonString(), "secret-a"), HttpStatusCode.Created);
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(1, await app.EventsAsync(a.Id, "shopify:order:55"));
         Assert.Equal(0, await app.EventsAsync(b.Id));
     }
@@ -151,8 +149,8 @@ public sealed class ShopifyWebhookTests(IngestionApp app)
     public async Task a_disabled_connection_no_longer_accepts_webhooks()
     {
         var (tenant, shop, connection) = await ShopAsync();
-        await tenant.Http.PatchAsync($"/api/v1/ingest/connections/{connection}", Json("{\"enabled\": false}"));
-        await ProblemOf(await app.SendAsync(ShopifyWebhook(shop, "orders/create", Samples.Order(1).ToJsonString(), "shpss_test_secret")), 401);
+        await PatchConnectionAsync(tenant, connection, "{\"enabled\": false}");
+        await ProblemOf(await app.SendAsync(ShopifyWebhook(shop, "orders/create", Samples.Order(1).ToJsonString(), "shpss_test_secret"), HttpStatusCode.Unauthorized));
         Assert.Equal(0, await app.EventsAsync(tenant.Id));
     }
 
@@ -160,18 +158,15 @@ public sealed class ShopifyWebhookTests(IngestionApp app)
     public async Task a_custom_sender_may_present_an_ingest_api_key_instead_of_a_signature()
     {
         var tenant = await app.CreateTenantAsync(scopes: "ingest");
-        var request = ShopifyWebhook(Unique.Shop(), "orders/create", Samples.Order(61).ToJsonString(), secret: null);
-        request.Headers.Add("x-api-key", tenant.ApiKey);
-        Assert.Equal(HttpStatusCode.Created, (await app.SendAsync(request)).StatusCode);
+        var request = ShopifyWebhook(Unique.Shop(), "orders/create", Samples.Order(61).ToJsonString(), secret: null).WithHeader("x-api-key", tenant.ApiKey);
+        await app.SendAsync(request, HttpStatusCode.Created);
         Assert.Equal(1, await app.EventsAsync(tenant.Id, "shopify:order:61"));
 
         var reader = await app.CreateTenantAsync(scopes: "read");
-        var readOnly = ShopifyWebhook(Unique.Shop(), "orders/create", Samples.Order(62).ToJsonString(), secret: null);
-        readOnly.Headers.Add("x-api-key", reader.ApiKey);
-        await ProblemOf(await app.SendAsync(readOnly), 403);
-        var unknownKey = ShopifyWebhook(Unique.Shop(), "orders/create", Samples.Order(63).ToJsonString(), secret: null);
-        unknownKey.Headers.Add("x-api-key", "ghk_not_a_key");
-        await ProblemOf(await app.SendAsync(unknownKey), 401);
+        var readOnly = ShopifyWebhook(Unique.Shop(), "orders/create", Samples.Order(62).ToJsonString(), secret: null).WithHeader("x-api-key", reader.ApiKey);
+        await ProblemOf(await app.SendAsync(readOnly, HttpStatusCode.Forbidden));
+        var unknownKey = ShopifyWebhook(Unique.Shop(), "orders/create", Samples.Order(63).ToJsonString(), secret: null).WithHeader("x-api-key", "ghk_not_a_key");
+        await ProblemOf(await app.SendAsync(unknownKey, HttpStatusCode.Unauthorized));
         Assert.Equal(0, await app.EventsAsync(reader.Id));
     }
 }

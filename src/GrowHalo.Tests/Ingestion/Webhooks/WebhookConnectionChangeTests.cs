@@ -16,8 +16,7 @@ public sealed class WebhookConnectionChangeTests(IngestionApp app)
         var tenant = await app.CreateTenantAsync();
         var shop = Unique.Shop();
         var connection = await app.ConnectAsync(tenant, "shopify", shop, secret);
-        var first = await app.SendAsync(ShopifyWebhook(shop, "orders/create", Samples.Order(1).ToJsonString(), secret, Guid.NewGuid().ToString()));
-        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        await app.SendAsync(ShopifyWebhook(shop, "orders/create", Samples.Order(1).ToJsonString(), secret, Guid.NewGuid().ToString()), HttpStatusCode.Created);
         return (tenant, shop, connection);
     }
 
@@ -25,10 +24,9 @@ public sealed class WebhookConnectionChangeTests(IngestionApp app)
     public async Task a_connection_disabled_right_after_a_webhook_refuses_the_next_one()
     {
         var (tenant, shop, connection) = await UsedShopAsync("secret-disable");
-        var patched = await tenant.Http.PatchAsync($"/api/v1/ingest/connections/{connection}", Json("{\"enabled\": false}"));
-        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        await PatchConnectionAsync(tenant, connection, "{\"enabled\": false}");
 
-        await ProblemOf(await app.SendAsync(ShopifyWebhook(shop, "orders/create", Samples.Order(2).ToJsonString(), "secret-disable")), 401);
+        await ProblemOf(await app.SendAsync(ShopifyWebhook(shop, "orders/create", Samples.Order(2).ToJsonString(), "secret-disable"), HttpStatusCode.Unauthorized));
         Assert.Equal(1, await app.EventsAsync(tenant.Id));
     }
 
@@ -36,11 +34,10 @@ public sealed class WebhookConnectionChangeTests(IngestionApp app)
     public async Task a_new_webhook_secret_applies_to_the_next_webhook()
     {
         var (tenant, shop, connection) = await UsedShopAsync("old-secret");
-        var patched = await tenant.Http.PatchAsync($"/api/v1/ingest/connections/{connection}", Json("{\"webhook_secret\": \"new-secret\"}"));
-        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        await PatchConnectionAsync(tenant, connection, "{\"webhook_secret\": \"new-secret\"}");
 
-        await ProblemOf(await app.SendAsync(ShopifyWebhook(shop, "orders/create", Samples.Order(2).ToJsonString(), "old-secret")), 401);
-        Assert.Equal(HttpStatusCode.Created, (await app.SendAsync(ShopifyWebhook(shop, "orders/create", Samples.Order(3).ToJsonString(), "new-secret"))).StatusCode);
+        await ProblemOf(await app.SendAsync(ShopifyWebhook(shop, "orders/create", Samples.Order(2).ToJsonString(), "old-secret"), HttpStatusCode.Unauthorized));
+        await app.SendAsync(ShopifyWebhook(shop, "orders/create", Samples.Order(3).ToJsonString(), "new-secret"), HttpStatusCode.Created);
         Assert.Equal(2, await app.EventsAsync(tenant.Id));
     }
 
@@ -49,10 +46,10 @@ public sealed class WebhookConnectionChangeTests(IngestionApp app)
     {
         var tenant = await app.CreateTenantAsync();
         var shop = Unique.Shop();
-        await ProblemOf(await app.SendAsync(ShopifyWebhook(shop, "orders/create", Samples.Order(1).ToJsonString(), "s3cret")), 401);
+        await ProblemOf(await app.SendAsync(ShopifyWebhook(shop, "orders/create", Samples.Order(1).ToJsonString(), "s3cret"), HttpStatusCode.Unauthorized));
         await app.ConnectAsync(tenant, "shopify", shop, "s3cret");
 
-        Assert.Equal(HttpStatusCode.Created, (await app.SendAsync(ShopifyWebhook(shop, "orders/create", Samples.Order(1).ToJsonString(), "s3cret"))).StatusCode);
+        await app.SendAsync(ShopifyWebhook(shop, "orders/create", Samples.Order(1).ToJsonString(), "s3cret"), HttpStatusCode.Created);
         Assert.Equal(1, await app.EventsAsync(tenant.Id));
     }
 
@@ -60,11 +57,11 @@ public sealed class WebhookConnectionChangeTests(IngestionApp app)
     public async Task a_shop_moved_to_another_tenant_sends_its_next_webhook_there()
     {
         var (first, shop, connection) = await UsedShopAsync("moving");
-        await first.Http.PatchAsync($"/api/v1/ingest/connections/{connection}", Json("{\"enabled\": false}"));
+        await PatchConnectionAsync(first, connection, "{\"enabled\": false}");
         var second = await app.CreateTenantAsync();
         await app.ConnectAsync(second, "shopify", shop, "moving");
 
-        Assert.Equal(HttpStatusCode.Created, (await app.SendAsync(ShopifyWebhook(shop, "orders/create", Samples.Order(5).ToJsonString(), "moving"))).StatusCode);
+        await app.SendAsync(ShopifyWebhook(shop, "orders/create", Samples.Order(5).ToJsonString(), "moving"), HttpStatusCode.Created);
         Assert.Equal(1, await app.EventsAsync(second.Id, "shopify:order:5"));
         Assert.Equal(0, await app.EventsAsync(first.Id, "shopify:order:5"));
     }
