@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text.Json;
 using GrowHalo.Platform.Events;
 using GrowHalo.Tests.Infrastructure;
@@ -47,6 +48,21 @@ public static class MetricsHttp
     {
         var result = await client.Scenario(s => s.Get.Url(url));
         return JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement.Clone();
+    }
+
+    /// <summary>
+    /// POST <paramref name="body"/> (as JSON, with the server's options) to <paramref name="url"/> as an Alba scenario
+    /// that must answer <paramref name="status"/>; its JSON (<c>default</c> when the body is empty).
+    /// </summary>
+    public static async Task<JsonElement> PostAsync(this TenantClient client, string url, object body, HttpStatusCode status = HttpStatusCode.OK)
+    {
+        var result = await client.Scenario(s =>
+        {
+            s.Post.Json(body).ToUrl(url);
+            s.StatusCodeShouldBe(status);
+        });
+        var text = await result.ReadAsTextAsync();
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 
     /// <summary>The daily series of one metric over a range, as date → value.</summary>

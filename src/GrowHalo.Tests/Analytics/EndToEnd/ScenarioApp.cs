@@ -39,32 +39,30 @@ public sealed class ScenarioApp : MetricsApp
 
     private async Task UploadAsync(string source, IReadOnlyList<Delivery> deliveries)
     {
-        var response = await Shop.PostJsonAsync("/api/v1/ingest/batch",
-            new { source, events = deliveries.Select(d => new Dictionary<string, object> { ["eventType"] = d.EventType, ["payload"] = d.Payload }) });
-        var body = await response.Content.ReadAsStringAsync();
-        if (response.StatusCode != HttpStatusCode.Created || JsonDocument.Parse(body).RootElement.GetProperty("rejected").GetInt32() != 0)
-            throw new InvalidOperationException($"Batch upload answered {(int)response.StatusCode}: {body}");
+        // The events are written with the tests' options, so each keeps the documented "eventType" key (the server's
+        // options would turn a dictionary key into event_type).
+        var events = JsonSerializer.SerializeToElement(
+            deliveries.Select(d => new Dictionary<string, object> { ["eventType"] = d.EventType, ["payload"] = d.Payload }), Json.Options);
+        var body = await Shop.PostAsync("/api/v1/ingest/batch", new { source, events }, HttpStatusCode.Created);
+        if (body.GetProperty("rejected").GetInt32() != 0)
+            throw new InvalidOperationException($"Batch upload rejected events: {body}");
     }
 
-    private async Task WebhookAsync(Delivery delivery)
+    /// <summary>A Shopify webhook redelivery with the payload's exact bytes, sent with the shop's key.</summary>
+    private Task WebhookAsync(Delivery delivery) => Shop.Scenario(s =>
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/ingest/webhook/shopify")
-        {
-            Content = new StringContent(delivery.Payload.GetRawText(), System.Text.Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("X-Shopify-Topic", "orders/updated");
-        request.Headers.Add("X-Shopify-Webhook-Id", delivery.WebhookId);
-        var response = await Shop.Http.SendAsync(request);
-        if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException($"Webhook answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-    }
+        s.Post.Text(delivery.Payload.GetRawText()).ToUrl("/api/v1/ingest/webhook/shopify");
+        s.WithRequestHeader("content-type", "application/json; charset=utf-8");
+        s.WithRequestHeader("X-Shopify-Topic", "orders/updated");
+        s.WithRequestHeader("X-Shopify-Webhook-Id", delivery.WebhookId!);
+        s.StatusCodeShouldBeSuccess();
+    });
 
     private async Task LoadRatesAsync()
     {
         await WaitForCommerceAsync();
         QualityBeforeRates = await Shop.GetAsync("/api/v1/metrics/data-quality");
         var rates = Scenario.CadToUsd.Select(r => new { date = r.Key.ToString("yyyy-MM-dd"), from = "CAD", to = "USD", rate = r.Value });
-        var response = await Shop.PostJsonAsync("/api/v1/fx-rates", new { rates });
-        if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException(await response.Content.ReadAsStringAsync());
+        await Shop.PostAsync("/api/v1/fx-rates", new { rates });
     }
 }

@@ -1,14 +1,29 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Alba;
 using GrowHalo.Dashboard.Sessions;
 using GrowHalo.Platform.Tenancy;
 using GrowHalo.Tests.Infrastructure;
 
 namespace GrowHalo.Tests.Dashboard.Sessions;
 
+/// <summary>
+/// Dashboard sign-in and sessions. A single request (a sign-in and what it answers, a session cookie replayed by hand)
+/// is an Alba scenario; a browser session (the client keeps the cookie it was given and sends it back by itself) is an
+/// HttpClient with a cookie store, which a scenario does not have.
+/// </summary>
 public sealed class DashboardSessionTests(GrowHaloApp app) : IClassFixture<GrowHaloApp>
 {
+    /// <summary>POST /dashboard/sign-in with <paramref name="key"/> as a scenario that must answer <paramref name="status"/>.</summary>
+    private Task<IScenarioResult> SignInAsync(string key, HttpStatusCode status = HttpStatusCode.OK, Action<Scenario>? expect = null) =>
+        app.Host.Scenario(s =>
+        {
+            s.Post.Json(new { api_key = key }).ToUrl("/dashboard/sign-in");
+            s.StatusCodeShouldBe(status);
+            expect?.Invoke(s);
+        });
+
     private HttpClient Browser(bool followRedirects = true) =>
         app.CreateClient(new ClientOptions(AllowAutoRedirect: followRedirects, HandleCookies: true));
 
@@ -27,10 +42,9 @@ public sealed class DashboardSessionTests(GrowHaloApp app) : IClassFixture<GrowH
     public async Task signing_in_sets_an_http_only_same_site_strict_session_cookie_that_never_holds_the_key()
     {
         var brand = await app.CreateTenantAsync(scopes: [Scopes.Read]);
-        var response = await SignIn(Browser(), brand.ApiKey);
+        var response = await SignInAsync(brand.ApiKey);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
+        var cookie = Assert.Single(response.Context.Response.Headers.SetCookie.ToArray())!;
         Assert.StartsWith(SessionCookie.Name + "=", cookie);
         Assert.DoesNotContain(brand.ApiKey, cookie);
         var attributes = cookie.Split(';').Skip(1).Select(a => a.Trim().ToLowerInvariant()).ToList();
@@ -39,7 +53,7 @@ public sealed class DashboardSessionTests(GrowHaloApp app) : IClassFixture<GrowH
         Assert.Contains("path=/", attributes);
         Assert.DoesNotContain("secure", attributes); // plain http here; a request over https gets Secure
         Assert.DoesNotContain(attributes, a => a.StartsWith("expires=")); // a browser-session cookie
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var body = await response.ReadAsJsonAsync<JsonElement>();
         Assert.Equal(brand.Id, body.GetProperty("tenant").GetProperty("id").GetString());
         Assert.False(body.GetProperty("has_data").GetBoolean());
         Assert.DoesNotContain(brand.ApiKey, body.GetRawText());
@@ -62,22 +76,22 @@ public sealed class DashboardSessionTests(GrowHaloApp app) : IClassFixture<GrowH
     [InlineData("", 400, "api_key")]
     public async Task a_key_that_cannot_sign_in_gets_problem_details_that_say_what_to_do(string key, int status, string hint)
     {
-        var response = await SignIn(Browser(), key);
+        var response = await SignInAsync(key, (HttpStatusCode)status, s =>
+        {
+            s.ContentTypeShouldBe("application/problem+json");
+            s.Header("Set-Cookie").ShouldNotBeWritten();
+        });
 
-        Assert.Equal(status, (int)response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains(hint, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
-        Assert.False(response.Headers.Contains("Set-Cookie"));
+        Assert.Contains(hint, (await response.ReadAsJsonAsync<JsonElement>()).GetProperty("detail").GetString());
     }
 
     [Fact]
     public async Task a_key_without_the_read_scope_cannot_open_the_dashboard()
     {
         var ingestOnly = await app.CreateTenantAsync(scopes: [Scopes.Ingest]);
-        var response = await SignIn(Browser(), ingestOnly.ApiKey);
+        var response = await SignInAsync(ingestOnly.ApiKey, HttpStatusCode.Forbidden);
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Contains("'read' scope", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Contains("'read' scope", (await response.ReadAsJsonAsync<JsonElement>()).GetProperty("detail").GetString());
     }
 
     [Fact]
@@ -98,17 +112,28 @@ public sealed class DashboardSessionTests(GrowHaloApp app) : IClassFixture<GrowH
     public async Task signing_out_ends_the_session_on_the_server_not_just_in_the_browser()
     {
         var brand = await app.CreateTenantAsync(scopes: [Scopes.Read]);
-        var signIn = await SignIn(Browser(), brand.ApiKey);
-        var cookie = signIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
-        var replay = app.CreateClient(new ClientOptions(HandleCookies: false));
-        replay.DefaultRequestHeaders.Add("Cookie", cookie);
-        Assert.Equal(HttpStatusCode.OK, (await replay.GetAsync("/dashboard/session")).StatusCode);
+        var signIn = await SignInAsync(brand.ApiKey);
+        var cookie = signIn.Context.Response.Headers.SetCookie.Single()!.Split(';')[0];
+        // The cookie replayed by hand, as someone who copied it would: the server must refuse it once signed out.
+        Task<IScenarioResult> Replay(Action<Scenario> send) => app.Host.Scenario(s =>
+        {
+            s.WithRequestHeader("Cookie", cookie);
+            send(s);
+        });
+        await Replay(s => s.Get.Url("/dashboard/session")); // 200
 
-        var signOut = await replay.PostAsync("/dashboard/sign-out", null);
+        var signOut = await Replay(s =>
+        {
+            s.Post.Url("/dashboard/sign-out");
+            s.StatusCodeShouldBe(HttpStatusCode.NoContent);
+        });
 
-        Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
-        Assert.Contains("expires=", signOut.Headers.GetValues("Set-Cookie").Single(), StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await replay.GetAsync("/dashboard/session")).StatusCode);
+        Assert.Contains("expires=", signOut.Context.Response.Headers.SetCookie.Single(), StringComparison.OrdinalIgnoreCase);
+        await Replay(s =>
+        {
+            s.Get.Url("/dashboard/session");
+            s.StatusCodeShouldBe(HttpStatusCode.Unauthorized);
+        });
     }
 
     [Fact]
@@ -144,11 +169,14 @@ public sealed class DashboardSessionTests(GrowHaloApp app) : IClassFixture<GrowH
     [Fact]
     public async Task a_sign_in_link_with_a_bad_key_redirects_with_a_reason_code_and_no_cookie()
     {
-        var response = await Browser(followRedirects: false).GetAsync("/dashboard/sign-in?key=ghk_nope");
-
-        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
-        Assert.Equal("/dashboard?sign_in_error=unknown_key", response.Headers.Location?.OriginalString);
-        Assert.False(response.Headers.Contains("Set-Cookie"));
+        // A scenario does not follow redirects: the answer is the redirect itself.
+        await app.Host.Scenario(s =>
+        {
+            s.Get.Url("/dashboard/sign-in?key=ghk_nope");
+            s.StatusCodeShouldBe(HttpStatusCode.SeeOther);
+            s.Header("Location").SingleValueShouldEqual("/dashboard?sign_in_error=unknown_key");
+            s.Header("Set-Cookie").ShouldNotBeWritten();
+        });
     }
 
     [Fact]

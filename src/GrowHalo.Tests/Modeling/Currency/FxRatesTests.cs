@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using GrowHalo.Modeling.Currency;
 using GrowHalo.Tests.Analytics;
 using static GrowHalo.Tests.Modeling.SourceRecords;
@@ -33,7 +32,7 @@ public sealed class FxRatesTests(MetricsApp app) : IClassFixture<MetricsApp>
         var quality = await shop.GetAsync("/api/v1/metrics/data-quality");
         Assert.Equal("EUR", quality.GetProperty("missing_fx_rates")[0].GetProperty("currency").GetString());
 
-        var load = await shop.PostJsonAsync("/api/v1/fx-rates", new
+        var loaded = await shop.PostAsync("/api/v1/fx-rates", new
         {
             rates = new object[]
             {
@@ -41,8 +40,6 @@ public sealed class FxRatesTests(MetricsApp app) : IClassFixture<MetricsApp>
                 new { date = "2026-03-03", from = "eur", to = "usd", rate = "1.2" },
             },
         });
-        Assert.Equal(HttpStatusCode.OK, load.StatusCode);
-        var loaded = JsonDocument.Parse(await load.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(2, loaded.GetProperty("imported").GetInt32());
 
         var after = await shop.GetAsync("/api/v1/metrics/summary?start=2026-03-02&end=2026-03-03");
@@ -58,8 +55,7 @@ public sealed class FxRatesTests(MetricsApp app) : IClassFixture<MetricsApp>
         await app.AppendAsync(shop.Id,
             Order(shop.Id, new OrderSpec(10, Utc(9), 100m, Currency: "USD")),    // Monday: Friday's rate applies
             Order(shop.Id, new OrderSpec(11, Utc(20), 100m, Currency: "USD")));  // 14 days later: too old, missing
-        var load = await shop.PostJsonAsync("/api/v1/fx-rates", new { rates = new[] { new { date = "2026-03-06", from = "EUR", to = "USD", rate = 1.25m } } });
-        Assert.Equal(HttpStatusCode.OK, load.StatusCode);
+        await shop.PostAsync("/api/v1/fx-rates", new { rates = new[] { new { date = "2026-03-06", from = "EUR", to = "USD", rate = 1.25m } } });
 
         var revenue = await shop.DailyAsync("revenue", "2026-03-09", "2026-03-20");
         Assert.Equal(80m, revenue["2026-03-09"].Number());    // 100 ÷ 1.25
@@ -72,17 +68,16 @@ public sealed class FxRatesTests(MetricsApp app) : IClassFixture<MetricsApp>
     public async Task bad_rates_are_a_400_that_names_each_problem_and_nothing_is_loaded()
     {
         var shop = await app.CreateTenantAsync();
-        var response = await shop.PostJsonAsync("/api/v1/fx-rates", new
+        var problem = await shop.PostAsync("/api/v1/fx-rates", new
         {
             rates = new object[]
             {
                 new { date = "2026-03-02", from = "EUR", to = "USD", rate = 1.1m },
                 new { date = "2026-02-31", from = "EURO", to = "USD", rate = -1m },
             },
-        });
+        }, HttpStatusCode.BadRequest);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        var errors = problem.GetProperty("errors");
         Assert.Equal(["rates[1].date", "rates[1].from", "rates[1].rate"], errors.EnumerateObject().Select(e => e.Name).Order());
         Assert.Equal(0L, await CountRatesAsync(shop.Id));
     }
@@ -91,8 +86,8 @@ public sealed class FxRatesTests(MetricsApp app) : IClassFixture<MetricsApp>
     public async Task loading_rates_needs_the_admin_scope()
     {
         var reader = await app.CreateTenantAsync(scopes: ["read"]);
-        var response = await reader.PostJsonAsync("/api/v1/fx-rates", new { rates = new[] { new { date = "2026-03-02", from = "EUR", to = "USD", rate = 1.1m } } });
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        await reader.PostAsync("/api/v1/fx-rates", new { rates = new[] { new { date = "2026-03-02", from = "EUR", to = "USD", rate = 1.1m } } },
+            HttpStatusCode.Forbidden);
     }
 
     [Fact]

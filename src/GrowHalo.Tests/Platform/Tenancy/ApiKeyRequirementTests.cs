@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Alba;
 using GrowHalo.Platform.Tenancy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -21,17 +21,19 @@ public sealed partial class ApiKeyRequirementTests(TenancyApp app) : IClassFixtu
                         !r.Pattern.StartsWith("/api/v1/ingest/webhook", StringComparison.OrdinalIgnoreCase))
             .SelectMany(r => r.Methods.Select(m => $"{m} {r.Pattern}"))
             .Distinct().ToList();
-        var client = app.CreateClient();
         var failures = new List<string>();
         foreach (var route in routes)
         {
             var (method, pattern) = (route.Split(' ')[0], route.Split(' ')[1]);
-            var request = new HttpRequestMessage(new HttpMethod(method), Fill(pattern));
-            if (method is "POST" or "PUT" or "PATCH") request.Content = JsonContent.Create(new { });
-            var response = await client.SendAsync(request);
-            var type = response.Content.Headers.ContentType?.MediaType;
-            if (response.StatusCode != HttpStatusCode.Unauthorized || (method != "HEAD" && type != "application/problem+json"))
-                failures.Add($"{route} → {(int)response.StatusCode} {type}");
+            // Every answer is collected (not asserted one by one), so the failure lists each route that lets a caller in.
+            var result = await app.Host.Scenario(s =>
+            {
+                Send(s, method, Fill(pattern));
+                s.IgnoreStatusCode();
+            });
+            var (status, type) = (result.Context.Response.StatusCode, result.MediaType());
+            if (status != StatusCodes.Status401Unauthorized || (method != "HEAD" && type != "application/problem+json"))
+                failures.Add($"{route} → {status} {type}");
         }
 
         Assert.Empty(failures);
@@ -45,27 +47,29 @@ public sealed partial class ApiKeyRequirementTests(TenancyApp app) : IClassFixtu
     [Fact]
     public async Task an_api_path_without_an_endpoint_answers_401_too_so_routes_cannot_be_probed_without_a_key()
     {
-        var detail = await (await app.CreateClient().GetAsync("/api/v1/no-such-thing")).ProblemAsync(HttpStatusCode.Unauthorized);
+        var detail = await app.Host.Scenario(s =>
+        {
+            s.Get.Url("/api/v1/no-such-thing");
+            s.StatusCodeShouldBe(HttpStatusCode.Unauthorized);
+        }).ProblemAsync();
         Assert.Contains("x-api-key", detail);
     }
 
     [Fact]
     public async Task a_missing_key_and_an_unknown_key_get_401_saying_which_and_how_to_fix_it()
     {
-        var missing = await app.CreateClient().GetAsync("/api/v1/tenant");
-        Assert.Contains("No API key was sent", await missing.ProblemAsync(HttpStatusCode.Unauthorized));
+        var missing = await app.ReadTenantAsync(null, HttpStatusCode.Unauthorized).ProblemAsync();
+        Assert.Contains("No API key was sent", missing);
 
-        var unknown = await app.ClientWithKey("ghk_" + new string('A', 43)).GetAsync("/api/v1/tenant");
-        Assert.Contains("not recognised", await unknown.ProblemAsync(HttpStatusCode.Unauthorized));
+        var unknown = await app.ReadTenantAsync("ghk_" + new string('A', 43), HttpStatusCode.Unauthorized).ProblemAsync();
+        Assert.Contains("not recognised", unknown);
     }
 
     [Fact]
     public async Task health_and_the_openapi_document_answer_without_a_key()
     {
-        var client = app.CreateClient();
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/openapi/v1.json")).StatusCode);
+        foreach (var url in new[] { "/health", "/health/ready", "/openapi/v1.json" })
+            await app.Host.Scenario(s => s.Get.Url(url)); // a scenario expects 200 unless told otherwise
     }
 
     [Fact]
@@ -74,17 +78,21 @@ public sealed partial class ApiKeyRequirementTests(TenancyApp app) : IClassFixtu
         var tenant = await app.CreateTenantAsync("Readonly", scopes: Scopes.Read);
         var ownKeyId = (await app.Service<ApiKeyStore>().ListAsync(tenant.Id)).Single().Id;
 
-        Assert.Equal(tenant.Id, (await (await tenant.Http.GetAsync("/api/v1/tenant")).JsonAsync(HttpStatusCode.OK)).Str("id"));
-        var denied = new[]
+        Assert.Equal(tenant.Id, (await app.ReadTenantAsync(tenant.ApiKey).JsonAsync()).Str("id"));
+        var denied = new Action<Scenario>[]
         {
-            await tenant.Http.PatchJsonAsync("/api/v1/tenant", new { name = "Taken over" }),
-            await tenant.Http.PostJsonAsync("/api/v1/keys", new { scopes = new[] { "admin" } }),
-            await tenant.Http.GetAsync("/api/v1/keys"),
-            await tenant.Http.DeleteAsync($"/api/v1/keys/{ownKeyId}"),
+            s => s.Patch.Json(new { name = "Taken over" }).ToUrl("/api/v1/tenant"),
+            s => s.Post.Json(new { scopes = new[] { "admin" } }).ToUrl("/api/v1/keys"),
+            s => s.Get.Url("/api/v1/keys"),
+            s => s.Delete.Url($"/api/v1/keys/{ownKeyId}"),
         };
-        foreach (var response in denied)
+        foreach (var send in denied)
         {
-            var detail = await response.ProblemAsync(HttpStatusCode.Forbidden);
+            var detail = await tenant.Scenario(s =>
+            {
+                send(s);
+                s.StatusCodeShouldBe(HttpStatusCode.Forbidden);
+            }).ProblemAsync();
             Assert.Contains("'admin'", detail);
             Assert.Contains("[read]", detail);
         }
@@ -100,8 +108,23 @@ public sealed partial class ApiKeyRequirementTests(TenancyApp app) : IClassFixtu
     public async Task an_ingest_key_cannot_read_tenant_settings()
     {
         var tenant = await app.CreateTenantAsync("Ingestonly", scopes: Scopes.Ingest);
-        var detail = await (await tenant.Http.GetAsync("/api/v1/tenant")).ProblemAsync(HttpStatusCode.Forbidden);
+        var detail = await app.ReadTenantAsync(tenant.ApiKey, HttpStatusCode.Forbidden).ProblemAsync();
         Assert.Contains("'read' or 'admin'", detail);
+    }
+
+    /// <summary>A request with <paramref name="method"/> to <paramref name="url"/>; one that carries a body sends <c>{}</c>.</summary>
+    private static void Send(Scenario s, string method, string url)
+    {
+        _ = method switch
+        {
+            "GET" => s.Get.Url(url),
+            "HEAD" => s.Head.Url(url),
+            "DELETE" => s.Delete.Url(url),
+            "POST" => s.Post.Json(new { }).ToUrl(url),
+            "PUT" => s.Put.Json(new { }).ToUrl(url),
+            "PATCH" => s.Patch.Json(new { }).ToUrl(url),
+            _ => throw new NotSupportedException($"No request for {method} {url}: add the method here."),
+        };
     }
 
     /// <summary>A concrete URL for a route pattern: a value that satisfies each parameter's constraint.</summary>

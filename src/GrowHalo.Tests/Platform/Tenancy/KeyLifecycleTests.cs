@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Alba;
 using GrowHalo.Platform.Tenancy;
+using GrowHalo.Tests.Infrastructure;
 using Npgsql;
 
 namespace GrowHalo.Tests.Platform.Tenancy;
@@ -8,28 +10,34 @@ namespace GrowHalo.Tests.Platform.Tenancy;
 /// <summary>Keys over HTTP: shown once, listed without the secret, revoked or expired keys refused, the secret kept nowhere.</summary>
 public sealed class KeyLifecycleTests(TenancyApp app) : IClassFixture<TenancyApp>
 {
-    private async Task<(string Id, string Key)> CreateKeyAsync(HttpClient admin, object body)
+    private static async Task<(string Id, string Key)> NewKeyAsync(TenantClient admin, object body)
     {
-        var created = await (await admin.PostJsonAsync("/api/v1/keys", body)).JsonAsync(HttpStatusCode.Created);
+        var created = await admin.CreateKeyAsync(body);
         return (created.Str("id"), created.Str("key"));
     }
+
+    private static Task<IScenarioResult> RevokeAsync(TenantClient admin, string id) => admin.Scenario(s => s.Delete.Url($"/api/v1/keys/{id}"));
 
     [Fact]
     public async Task a_created_key_is_returned_once_with_201_and_works_at_once()
     {
         var admin = await app.CreateTenantAsync("Keymaker", scopes: Scopes.Admin);
-        var response = await admin.Http.PostJsonAsync("/api/v1/keys", new { scopes = new[] { "read" }, label = "dashboard" });
-        var created = await response.JsonAsync(HttpStatusCode.Created);
+        var response = await admin.Scenario(s =>
+        {
+            s.Post.Json(new { scopes = new[] { "read" }, label = "dashboard" }).ToUrl("/api/v1/keys");
+            s.StatusCodeShouldBe(HttpStatusCode.Created);
+        });
+        var created = await response.JsonAsync();
         var (id, key) = (created.Str("id"), created.Str("key"));
 
         Assert.StartsWith("ghk_", key);
         Assert.Equal(key[..12], created.Str("prefix"));
-        Assert.Equal($"/api/v1/keys/{id}", response.Headers.Location?.OriginalString);
-        Assert.True(response.Headers.CacheControl?.NoStore);
-        var tenant = await (await app.ClientWithKey(key).GetAsync("/api/v1/tenant")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal($"/api/v1/keys/{id}", response.Context.Response.Headers.Location.ToString());
+        Assert.True(response.NoStore());
+        var tenant = await app.ReadTenantAsync(key).JsonAsync();
         Assert.Equal(admin.Id, tenant.Str("id"));
 
-        var listing = await admin.Http.GetStringAsync("/api/v1/keys");
+        var listing = await (await admin.Scenario(s => s.Get.Url("/api/v1/keys"))).ReadAsTextAsync();
         Assert.DoesNotContain(key, listing);
         Assert.DoesNotContain(key[12..], listing);
         var listed = JsonDocument.Parse(listing).RootElement.GetProperty("data").EnumerateArray().Single(k => k.Str("id") == id);
@@ -42,13 +50,13 @@ public sealed class KeyLifecycleTests(TenancyApp app) : IClassFixture<TenancyApp
     public async Task a_revoked_key_gets_401_saying_it_was_revoked()
     {
         var admin = await app.CreateTenantAsync("Revoker", scopes: Scopes.Admin);
-        var (id, key) = await CreateKeyAsync(admin.Http, new { scopes = new[] { "read" } });
-        Assert.Equal(HttpStatusCode.OK, (await app.ClientWithKey(key).GetAsync("/api/v1/tenant")).StatusCode);
+        var (id, key) = await NewKeyAsync(admin, new { scopes = new[] { "read" } });
+        await app.ReadTenantAsync(key);
 
-        var revoked = await (await admin.Http.DeleteAsync($"/api/v1/keys/{id}")).JsonAsync(HttpStatusCode.OK);
+        var revoked = await RevokeAsync(admin, id).JsonAsync();
         Assert.Equal("revoked", revoked.Str("status"));
 
-        var detail = await (await app.ClientWithKey(key).GetAsync("/api/v1/tenant")).ProblemAsync(HttpStatusCode.Unauthorized);
+        var detail = await app.ReadTenantAsync(key, HttpStatusCode.Unauthorized).ProblemAsync();
         Assert.Contains("revoked", detail);
         Assert.Contains("Create a new key", detail);
     }
@@ -57,12 +65,12 @@ public sealed class KeyLifecycleTests(TenancyApp app) : IClassFixture<TenancyApp
     public async Task a_key_past_its_expiry_gets_401_saying_it_expired()
     {
         var admin = await app.CreateTenantAsync("Expirer", scopes: Scopes.Admin);
-        var (_, key) = await CreateKeyAsync(admin.Http, new { scopes = new[] { "read" }, expires_at = app.Clock.GetUtcNow().AddHours(1) });
-        Assert.Equal(HttpStatusCode.OK, (await app.ClientWithKey(key).GetAsync("/api/v1/tenant")).StatusCode);
+        var (_, key) = await NewKeyAsync(admin, new { scopes = new[] { "read" }, expires_at = app.Clock.GetUtcNow().AddHours(1) });
+        await app.ReadTenantAsync(key);
 
         app.Clock.Advance(TimeSpan.FromHours(2));
 
-        var detail = await (await app.ClientWithKey(key).GetAsync("/api/v1/tenant")).ProblemAsync(HttpStatusCode.Unauthorized);
+        var detail = await app.ReadTenantAsync(key, HttpStatusCode.Unauthorized).ProblemAsync();
         Assert.Contains("expired", detail);
     }
 
@@ -72,12 +80,17 @@ public sealed class KeyLifecycleTests(TenancyApp app) : IClassFixture<TenancyApp
         var admin = await app.CreateTenantAsync("Careful", scopes: Scopes.Admin);
         var before = (await app.Service<ApiKeyStore>().ListAsync(admin.Id)).Count;
 
-        var unknown = await (await admin.Http.PostJsonAsync("/api/v1/keys", new { scopes = new[] { "read", "superuser" } })).JsonAsync(HttpStatusCode.BadRequest);
+        Task<JsonElement> Refused(object body) => admin.Scenario(s =>
+        {
+            s.Post.Json(body).ToUrl("/api/v1/keys");
+            s.StatusCodeShouldBe(HttpStatusCode.BadRequest);
+        }).JsonAsync();
+
+        var unknown = await Refused(new { scopes = new[] { "read", "superuser" } });
         Assert.Contains("superuser", unknown.GetProperty("errors").GetProperty("scopes")[0].GetString());
-        var none = await (await admin.Http.PostJsonAsync("/api/v1/keys", new { label = "no scopes" })).JsonAsync(HttpStatusCode.BadRequest);
+        var none = await Refused(new { label = "no scopes" });
         Assert.Contains("at least one scope", none.GetProperty("errors").GetProperty("scopes")[0].GetString());
-        var past = await (await admin.Http.PostJsonAsync("/api/v1/keys",
-            new { scopes = new[] { "read" }, expires_at = app.Clock.GetUtcNow().AddMinutes(-1) })).JsonAsync(HttpStatusCode.BadRequest);
+        var past = await Refused(new { scopes = new[] { "read" }, expires_at = app.Clock.GetUtcNow().AddMinutes(-1) });
         Assert.Contains("not in the future", past.GetProperty("errors").GetProperty("expires_at")[0].GetString());
 
         Assert.Equal(before, (await app.Service<ApiKeyStore>().ListAsync(admin.Id)).Count);
@@ -87,11 +100,15 @@ public sealed class KeyLifecycleTests(TenancyApp app) : IClassFixture<TenancyApp
     public async Task the_raw_key_never_appears_in_any_text_or_binary_column_of_any_table()
     {
         var admin = await app.CreateTenantAsync("Secretive", scopes: Scopes.Admin);
-        var (_, key) = await CreateKeyAsync(admin.Http, new { scopes = new[] { "read", "ingest" }, label = "scanner" });
-        var created = await (await app.OperatorClient().PostJsonAsync("/api/v1/admin/tenants", new { name = "Scanned Brand" })).JsonAsync(HttpStatusCode.Created);
+        var (_, key) = await NewKeyAsync(admin, new { scopes = new[] { "read", "ingest" }, label = "scanner" });
+        var created = await app.OperatorScenario(s =>
+        {
+            s.Post.Json(new { name = "Scanned Brand" }).ToUrl("/api/v1/admin/tenants");
+            s.StatusCodeShouldBe(HttpStatusCode.Created);
+        }).JsonAsync();
         var operatorKey = created.GetProperty("admin_key").Str("key");
-        await app.ClientWithKey(key).GetAsync("/api/v1/tenant");
-        await app.ClientWithKey(operatorKey).GetAsync("/api/v1/keys");
+        await app.ReadTenantAsync(key);
+        await app.ScenarioWithKey(operatorKey, s => s.Get.Url("/api/v1/keys"));
 
         foreach (var raw in new[] { key, operatorKey })
         {
@@ -107,13 +124,16 @@ public sealed class KeyLifecycleTests(TenancyApp app) : IClassFixture<TenancyApp
     public async Task the_raw_key_never_appears_in_the_logs_at_any_level()
     {
         var admin = await app.CreateTenantAsync("Quiet", scopes: Scopes.Admin);
-        var (id, key) = await CreateKeyAsync(admin.Http, new { scopes = new[] { "read" } });
-        var client = app.ClientWithKey(key);
-        await client.GetAsync("/api/v1/tenant");          // 200
-        await client.GetAsync("/api/v1/keys");            // 403
-        await admin.Http.DeleteAsync($"/api/v1/keys/{id}");
-        await client.GetAsync("/api/v1/tenant");          // 401 revoked
-        await app.ClientWithKey(key + "x").GetAsync("/api/v1/tenant"); // 401 unknown
+        var (id, key) = await NewKeyAsync(admin, new { scopes = new[] { "read" } });
+        await app.ReadTenantAsync(key);
+        await app.ScenarioWithKey(key, s =>
+        {
+            s.Get.Url("/api/v1/keys");
+            s.StatusCodeShouldBe(HttpStatusCode.Forbidden);
+        });
+        await RevokeAsync(admin, id);
+        await app.ReadTenantAsync(key, HttpStatusCode.Unauthorized);       // revoked
+        await app.ReadTenantAsync(key + "x", HttpStatusCode.Unauthorized); // unknown
 
         var lines = app.Logs.Lines.ToList();
         Assert.Contains(lines, l => l.Contains("/api/v1/tenant") && l.Contains("401")); // the capture does see these requests

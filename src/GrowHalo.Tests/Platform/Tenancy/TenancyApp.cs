@@ -1,6 +1,8 @@
 using System.Net;
-using System.Net.Http.Json;
+using System.Net.Http.Headers;
 using System.Text.Json;
+using Alba;
+using GrowHalo.Platform.Tenancy;
 using GrowHalo.Platform.Tenancy.Operator;
 using GrowHalo.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
@@ -28,40 +30,76 @@ public class TenancyApp : GrowHaloApp
         builder.UseSetting("Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware", "Verbose");
     }
 
-    public HttpClient OperatorClient(string? token = OperatorToken)
+    /// <summary>An Alba scenario sent as the operator: with <paramref name="token"/> as x-operator-token (none when null).</summary>
+    public Task<IScenarioResult> OperatorScenario(Action<Scenario> configure, string? token = OperatorToken) => Host.Scenario(s =>
     {
-        var client = CreateClient();
-        if (token is not null) client.DefaultRequestHeaders.Add(OperatorAuthentication.Header, token);
-        return client;
-    }
+        if (token is not null) s.WithRequestHeader(OperatorAuthentication.Header, token);
+        configure(s);
+    });
 }
 
-/// <summary>Small helpers for reading what the API answers.</summary>
+/// <summary>Small helpers for sending scenarios and reading what the API answers (the status is checked by the scenario).</summary>
 public static class Api
 {
-    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response, HttpStatusCode expected)
+    /// <summary>An Alba scenario sent with <paramref name="key"/> as x-api-key (none when null).</summary>
+    public static Task<IScenarioResult> ScenarioWithKey(this GrowHaloApp app, string? key, Action<Scenario> configure) => app.Host.Scenario(s =>
     {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} → {(int)response.StatusCode}, expected {(int)expected}: {body}");
+        if (key is not null) s.WithRequestHeader(ApiKeyAuthentication.Header, key);
+        configure(s);
+    });
+
+    /// <summary>GET /api/v1/tenant with <paramref name="key"/>, which must answer <paramref name="status"/>.</summary>
+    public static Task<IScenarioResult> ReadTenantAsync(this GrowHaloApp app, string? key, HttpStatusCode status = HttpStatusCode.OK) =>
+        app.ScenarioWithKey(key, s =>
+        {
+            s.Get.Url("/api/v1/tenant");
+            s.StatusCodeShouldBe(status);
+        });
+
+    /// <summary>PATCH /api/v1/tenant with the tenant's key, which must answer <paramref name="status"/>.</summary>
+    public static Task<IScenarioResult> PatchTenantAsync(this TenantClient tenant, object body, HttpStatusCode status = HttpStatusCode.OK) =>
+        tenant.Scenario(s =>
+        {
+            s.Patch.Json(body).ToUrl("/api/v1/tenant");
+            s.StatusCodeShouldBe(status);
+        });
+
+    /// <summary>POST /api/v1/keys with the tenant's key, which must answer 201; the created key.</summary>
+    public static Task<JsonElement> CreateKeyAsync(this TenantClient admin, object body) => admin.Scenario(s =>
+    {
+        s.Post.Json(body).ToUrl("/api/v1/keys");
+        s.StatusCodeShouldBe(HttpStatusCode.Created);
+    }).JsonAsync();
+
+    /// <summary>The answer's JSON body (<c>default</c> when empty).</summary>
+    public static async Task<JsonElement> JsonAsync(this IScenarioResult result)
+    {
+        var body = await result.ReadAsTextAsync();
         return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
     }
 
-    /// <summary>Asserts an RFC 7807 problem with the given status and returns its detail.</summary>
-    public static async Task<string> ProblemAsync(this HttpResponseMessage response, HttpStatusCode expected)
+    public static async Task<JsonElement> JsonAsync(this Task<IScenarioResult> result) => await (await result).JsonAsync();
+
+    /// <summary>Asserts the answer is an RFC 7807 problem carrying its own status and returns its detail.</summary>
+    public static async Task<string> ProblemAsync(this IScenarioResult result)
     {
-        var problem = await response.JsonAsync(expected);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
+        var problem = await result.JsonAsync();
+        Assert.Equal("application/problem+json", result.MediaType());
+        Assert.Equal(result.Context.Response.StatusCode, problem.GetProperty("status").GetInt32());
         var detail = problem.GetProperty("detail").GetString();
         Assert.False(string.IsNullOrWhiteSpace(detail));
         return detail!;
     }
 
-    public static Task<HttpResponseMessage> PatchJsonAsync<T>(this HttpClient http, string url, T body) =>
-        http.PatchAsJsonAsync(url, body, Json.Options);
+    public static async Task<string> ProblemAsync(this Task<IScenarioResult> result) => await (await result).ProblemAsync();
 
-    public static Task<HttpResponseMessage> PostJsonAsync<T>(this HttpClient http, string url, T body) =>
-        http.PostAsJsonAsync(url, body, Json.Options);
+    /// <summary>The media type of the answer's content-type, without parameters such as the charset.</summary>
+    public static string? MediaType(this IScenarioResult result) =>
+        MediaTypeHeaderValue.TryParse(result.Context.Response.ContentType, out var type) ? type.MediaType : null;
+
+    /// <summary>Whether the answer's Cache-Control says no-store.</summary>
+    public static bool NoStore(this IScenarioResult result) =>
+        CacheControlHeaderValue.TryParse(result.Context.Response.Headers.CacheControl, out var cache) && cache.NoStore;
 
     public static string Str(this JsonElement e, string property) => e.GetProperty(property).GetString()!;
 }

@@ -1,26 +1,34 @@
 using System.Net;
 using System.Text.Json;
 using GrowHalo.Platform.Tenancy;
+using GrowHalo.Tests.Infrastructure;
 
 namespace GrowHalo.Tests.Platform.Tenancy;
 
 /// <summary>A key of tenant A can neither read, list nor change anything of tenant B.</summary>
 public sealed class TenantIsolationTests(TenancyApp app) : IClassFixture<TenancyApp>
 {
-    private static async Task<List<string>> KeyIdsAsync(HttpClient admin) =>
-        JsonDocument.Parse(await admin.GetStringAsync("/api/v1/keys")).RootElement.GetProperty("data")
+    private static async Task<List<string>> KeyIdsAsync(TenantClient admin) =>
+        (await admin.Scenario(s => s.Get.Url("/api/v1/keys")).JsonAsync()).GetProperty("data")
             .EnumerateArray().Select(k => k.Str("id")).ToList();
+
+    /// <summary>A request as <paramref name="tenant"/> that must answer 404 problem details; their detail.</summary>
+    private static Task<string> NotFoundAsync(TenantClient tenant, Action<Alba.Scenario> send) => tenant.Scenario(s =>
+    {
+        send(s);
+        s.StatusCodeShouldBe(HttpStatusCode.NotFound);
+    }).ProblemAsync();
 
     [Fact]
     public async Task a_key_lists_only_its_own_tenants_keys()
     {
         var a = await app.CreateTenantAsync("Alpha", scopes: Scopes.Admin);
         var b = await app.CreateTenantAsync("Bravo", scopes: Scopes.Admin);
-        await a.Http.PostJsonAsync("/api/v1/keys", new { scopes = new[] { "read" } });
-        await b.Http.PostJsonAsync("/api/v1/keys", new { scopes = new[] { "ingest" } });
+        await a.CreateKeyAsync(new { scopes = new[] { "read" } });
+        await b.CreateKeyAsync(new { scopes = new[] { "ingest" } });
 
-        var aKeys = await KeyIdsAsync(a.Http);
-        var bKeys = await KeyIdsAsync(b.Http);
+        var aKeys = await KeyIdsAsync(a);
+        var bKeys = await KeyIdsAsync(b);
 
         Assert.Equal(2, aKeys.Count);
         Assert.Equal(2, bKeys.Count);
@@ -33,17 +41,17 @@ public sealed class TenantIsolationTests(TenancyApp app) : IClassFixture<Tenancy
     {
         var a = await app.CreateTenantAsync("Attacker", scopes: Scopes.Admin);
         var b = await app.CreateTenantAsync("Victim", scopes: Scopes.Admin);
-        var victimKey = (await KeyIdsAsync(b.Http)).Single();
+        var victimKey = (await KeyIdsAsync(b)).Single();
         var madeUp = Guid.NewGuid().ToString();
 
-        var revoke = await (await a.Http.DeleteAsync($"/api/v1/keys/{victimKey}")).ProblemAsync(HttpStatusCode.NotFound);
-        var read = await (await a.Http.GetAsync($"/api/v1/keys/{victimKey}")).ProblemAsync(HttpStatusCode.NotFound);
-        var revokeMadeUp = await (await a.Http.DeleteAsync($"/api/v1/keys/{madeUp}")).ProblemAsync(HttpStatusCode.NotFound);
+        var revoke = await NotFoundAsync(a, s => s.Delete.Url($"/api/v1/keys/{victimKey}"));
+        var read = await NotFoundAsync(a, s => s.Get.Url($"/api/v1/keys/{victimKey}"));
+        var revokeMadeUp = await NotFoundAsync(a, s => s.Delete.Url($"/api/v1/keys/{madeUp}"));
         Assert.Equal(revokeMadeUp.Replace(madeUp, "ID"), revoke.Replace(victimKey, "ID"));
         Assert.Equal(revoke, read);
 
-        Assert.Equal(HttpStatusCode.OK, (await b.Http.GetAsync("/api/v1/keys")).StatusCode);
-        var listed = await (await b.Http.GetAsync($"/api/v1/keys/{victimKey}")).JsonAsync(HttpStatusCode.OK);
+        await b.Scenario(s => s.Get.Url("/api/v1/keys")); // 200
+        var listed = await b.Scenario(s => s.Get.Url($"/api/v1/keys/{victimKey}")).JsonAsync();
         Assert.Equal("active", listed.Str("status"));
     }
 
@@ -52,17 +60,23 @@ public sealed class TenantIsolationTests(TenancyApp app) : IClassFixture<Tenancy
     {
         var a = await app.CreateTenantAsync("Alpine", scopes: Scopes.Admin);
         var b = await app.CreateTenantAsync("Boreal", scopes: Scopes.Admin);
-        a.Http.DefaultRequestHeaders.Add("x-tenant-id", b.Id);
-
-        var read = await (await a.Http.GetAsync($"/api/v1/tenant?tenant_id={b.Id}&tenant={b.Tenant.Slug}")).JsonAsync(HttpStatusCode.OK);
+        var read = await a.Scenario(s =>
+        {
+            s.WithRequestHeader("x-tenant-id", b.Id);
+            s.Get.Url($"/api/v1/tenant?tenant_id={b.Id}&tenant={b.Tenant.Slug}");
+        }).JsonAsync();
         Assert.Equal(a.Id, read.Str("id"));
 
-        var changed = await (await a.Http.PatchJsonAsync($"/api/v1/tenant?tenant_id={b.Id}",
-            new { name = "Renamed by A", tenant_id = b.Id, id = b.Id, currency = "EUR" })).JsonAsync(HttpStatusCode.OK);
+        var changed = await a.Scenario(s =>
+        {
+            s.WithRequestHeader("x-tenant-id", b.Id);
+            s.Patch.Json(new { name = "Renamed by A", tenant_id = b.Id, id = b.Id, currency = "EUR" })
+                .ToUrl("/api/v1/tenant").QueryString("tenant_id", b.Id); // ToUrl takes a path; the query goes here
+        }).JsonAsync();
         Assert.Equal(a.Id, changed.Str("id"));
         Assert.Equal("Renamed by A", changed.Str("name"));
 
-        var bAfter = await (await b.Http.GetAsync("/api/v1/tenant")).JsonAsync(HttpStatusCode.OK);
+        var bAfter = await app.ReadTenantAsync(b.ApiKey).JsonAsync();
         Assert.Equal(b.Tenant.Name, bAfter.Str("name"));
         Assert.Equal("USD", bAfter.Str("currency"));
     }
@@ -73,11 +87,9 @@ public sealed class TenantIsolationTests(TenancyApp app) : IClassFixture<Tenancy
         var a = await app.CreateTenantAsync("Anchor", scopes: Scopes.Admin);
         var b = await app.CreateTenantAsync("Buoy", scopes: Scopes.Admin);
 
-        var created = await (await a.Http.PostJsonAsync("/api/v1/keys",
-            new { scopes = new[] { "admin" }, tenant_id = b.Id })).JsonAsync(HttpStatusCode.Created);
-        var key = app.ClientWithKey(created.Str("key"));
+        var created = await a.CreateKeyAsync(new { scopes = new[] { "admin" }, tenant_id = b.Id });
 
-        Assert.Equal(a.Id, (await (await key.GetAsync("/api/v1/tenant")).JsonAsync(HttpStatusCode.OK)).Str("id"));
-        Assert.DoesNotContain(created.Str("id"), await KeyIdsAsync(b.Http));
+        Assert.Equal(a.Id, (await app.ReadTenantAsync(created.Str("key")).JsonAsync()).Str("id"));
+        Assert.DoesNotContain(created.Str("id"), await KeyIdsAsync(b));
     }
 }

@@ -11,12 +11,11 @@ public sealed class TenantSettingsTests(TenancyApp app) : IClassFixture<TenancyA
     {
         var tenant = await app.CreateTenantAsync("Settler", scopes: Scopes.Admin);
 
-        var changed = await (await tenant.Http.PatchJsonAsync("/api/v1/tenant",
-            new { name = "Settler Coffee", time_zone = "europe/berlin", currency = "eur" })).JsonAsync(HttpStatusCode.OK);
+        var changed = await tenant.PatchTenantAsync(new { name = "Settler Coffee", time_zone = "europe/berlin", currency = "eur" }).JsonAsync();
         Assert.Equal("Europe/Berlin", changed.Str("time_zone"));
         Assert.Equal("EUR", changed.Str("currency"));
 
-        var read = await (await tenant.Http.GetAsync("/api/v1/tenant")).JsonAsync(HttpStatusCode.OK);
+        var read = await app.ReadTenantAsync(tenant.ApiKey).JsonAsync();
         Assert.Equal("Settler Coffee", read.Str("name"));
         Assert.Equal("Europe/Berlin", read.Str("time_zone"));
         Assert.Equal("EUR", read.Str("currency"));
@@ -27,7 +26,7 @@ public sealed class TenantSettingsTests(TenancyApp app) : IClassFixture<TenancyA
     public async Task a_patch_with_only_one_field_leaves_the_others_as_they_were()
     {
         var tenant = await app.CreateTenantAsync("Partial", "Asia/Tokyo", "JPY", Scopes.Admin);
-        var changed = await (await tenant.Http.PatchJsonAsync("/api/v1/tenant", new { currency = "GBP" })).JsonAsync(HttpStatusCode.OK);
+        var changed = await tenant.PatchTenantAsync(new { currency = "GBP" }).JsonAsync();
         Assert.Equal("GBP", changed.Str("currency"));
         Assert.Equal("Asia/Tokyo", changed.Str("time_zone"));
         Assert.Equal(tenant.Tenant.Name, changed.Str("name"));
@@ -38,14 +37,14 @@ public sealed class TenantSettingsTests(TenancyApp app) : IClassFixture<TenancyA
     {
         var tenant = await app.CreateTenantAsync("Strict", scopes: Scopes.Admin);
 
-        var response = await tenant.Http.PatchJsonAsync("/api/v1/tenant", new { name = "Half Done", time_zone = "Mars/Olympus_Mons", currency = "XYZ" });
-        var problem = await response.JsonAsync(HttpStatusCode.BadRequest);
+        var problem = await tenant.PatchTenantAsync(new { name = "Half Done", time_zone = "Mars/Olympus_Mons", currency = "XYZ" },
+            HttpStatusCode.BadRequest).JsonAsync();
         var errors = problem.GetProperty("errors");
         Assert.Contains("Mars/Olympus_Mons", errors.GetProperty("time_zone")[0].GetString());
         Assert.Contains("Europe/Berlin", errors.GetProperty("time_zone")[0].GetString());
         Assert.Contains("ISO 4217", errors.GetProperty("currency")[0].GetString());
 
-        var read = await (await tenant.Http.GetAsync("/api/v1/tenant")).JsonAsync(HttpStatusCode.OK);
+        var read = await app.ReadTenantAsync(tenant.ApiKey).JsonAsync();
         Assert.Equal(tenant.Tenant.Name, read.Str("name"));
         Assert.Equal("UTC", read.Str("time_zone"));
         Assert.Equal("USD", read.Str("currency"));
@@ -55,7 +54,7 @@ public sealed class TenantSettingsTests(TenancyApp app) : IClassFixture<TenancyA
     public async Task a_windows_time_zone_name_is_refused_with_its_iana_name_as_the_fix()
     {
         var tenant = await app.CreateTenantAsync("Windowsy", scopes: Scopes.Admin);
-        var problem = await (await tenant.Http.PatchJsonAsync("/api/v1/tenant", new { time_zone = "Pacific Standard Time" })).JsonAsync(HttpStatusCode.BadRequest);
+        var problem = await tenant.PatchTenantAsync(new { time_zone = "Pacific Standard Time" }, HttpStatusCode.BadRequest).JsonAsync();
         Assert.Contains("America/Los_Angeles", problem.GetProperty("errors").GetProperty("time_zone")[0].GetString());
     }
 
@@ -63,7 +62,7 @@ public sealed class TenantSettingsTests(TenancyApp app) : IClassFixture<TenancyA
     public async Task an_empty_name_is_refused()
     {
         var tenant = await app.CreateTenantAsync("Named", scopes: Scopes.Admin);
-        var problem = await (await tenant.Http.PatchJsonAsync("/api/v1/tenant", new { name = "   " })).JsonAsync(HttpStatusCode.BadRequest);
+        var problem = await tenant.PatchTenantAsync(new { name = "   " }, HttpStatusCode.BadRequest).JsonAsync();
         Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _));
     }
 }
