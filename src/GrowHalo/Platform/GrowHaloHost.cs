@@ -71,7 +71,7 @@ public static class GrowHaloHost
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
         });
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.ExplainBareStatus);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddTenancy(builder.Configuration);
         builder.Services.AddGrowHaloOpenApi();

@@ -31,6 +31,9 @@ public static class Logging
             .MinimumLevel.Override("Serilog.AspNetCore.RequestLoggingMiddleware", Level(forCli))
             .MinimumLevel.Override("GrowHalo", Level(forCli))
             .Enrich.FromLogContext()
+            // Wolverine logs a body that is not valid JSON as an error with its stack trace: it is the client's mistake,
+            // answered with a 400 problem, and the request line already records it.
+            .Filter.ByExcluding(e => e.MessageTemplate.Text.StartsWith("Error trying to deserialize JSON from incoming HTTP body", StringComparison.Ordinal))
             .ReadFrom.Configuration(configuration);
         var json = string.Equals(configuration["log-format"] ?? configuration["GROWHALO_LOG_FORMAT"], "json", StringComparison.OrdinalIgnoreCase);
         LogEventLevel? toStderr = forCli ? LogEventLevel.Verbose : null;

@@ -27,6 +27,24 @@ public static class Problems
     public static ValidationProblem Invalid(string detail, IDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, detail, title: "Bad request");
 
+    /// <summary>
+    /// A status answered without a body (by routing, or Wolverine's JSON reading: 404, 405, 406, 415) gets problem
+    /// details from UseStatusCodePages; this gives it a detail that says what to change.
+    /// </summary>
+    public static void ExplainBareStatus(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Detail is not null) return;
+        problem.Detail = problem.Status switch
+        {
+            StatusCodes.Status404NotFound => $"Nothing is served at {context.HttpContext.Request.Path}. The API is described at /openapi/v1.json.",
+            StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}. See /openapi/v1.json for its methods.",
+            StatusCodes.Status406NotAcceptable => "This endpoint answers JSON: send Accept: application/json (or leave Accept out).",
+            StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with the header Content-Type: application/json.",
+            _ => null,
+        };
+    }
+
     /// <summary>Maps exceptions that escape endpoints to problem details; anything unexpected is a 500 without internals.</summary>
     public static async ValueTask<bool> HandleException(HttpContext context, Exception exception)
     {
