@@ -82,6 +82,28 @@ public sealed class OpenApiContractTests(GrowHaloApp app) : IClassFixture<GrowHa
         Assert.Equal(Operations.Select(o => (string)o[0]).Order(), described);
     }
 
+    [Theory]
+    [InlineData("POST /api/v1/ingest/batch", "source events connection_id")]
+    [InlineData("POST /api/v1/ingest/connections", "source external_account_id webhook_secret polling_interval_seconds")]
+    [InlineData("PATCH /api/v1/ingest/connections/{id}", "display_name enabled access_token")]
+    [InlineData("POST /api/v1/keys", "scopes label expires_at")]
+    public async Task each_body_an_endpoint_takes_is_described_with_its_fields(string operation, string fields)
+    {
+        var body = (await OperationAsync(operation)).GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        var document = await DocumentAsync();
+        if (body.TryGetProperty("$ref", out var reference)) // a named schema in components
+            body = document.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1]);
+        var properties = body.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToList();
+        foreach (var field in fields.Split(' ')) Assert.Contains(field, properties);
+    }
+
+    [Fact]
+    public async Task a_webhook_body_is_described_as_the_platforms_json()
+    {
+        var op = await OperationAsync("POST /api/v1/ingest/webhook/{source}");
+        Assert.True(op.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+    }
+
     [Fact]
     public async Task each_operation_says_how_its_caller_proves_who_it_is()
     {

@@ -19,7 +19,7 @@ namespace GrowHalo.Ingestion.Batches;
 /// </summary>
 public static class IngestBatchEndpoint
 {
-    [WolverinePost("/api/v1/ingest/batch", OperationId = "IngestBatch"), RequireScope(Scopes.Ingest)]
+    [WolverinePost("/api/v1/ingest/batch", OperationId = "IngestBatch"), RequireScope(Scopes.Ingest), DocumentsBody(typeof(BatchUploadBody))]
     [ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType,
         StatusCodes.Status422UnprocessableEntity)]
     public static async Task<Results<Created<IngestBatch>, ProblemHttpResult>> Ingest(HttpContext context, RequestTenant tenant,

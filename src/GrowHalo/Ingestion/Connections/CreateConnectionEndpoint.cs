@@ -13,7 +13,7 @@ namespace GrowHalo.Ingestion.Connections;
 /// </summary>
 public static class CreateConnectionEndpoint
 {
-    [WolverinePost("/api/v1/ingest/connections", OperationId = "CreateConnection"), RequireScope(Scopes.Admin)]
+    [WolverinePost("/api/v1/ingest/connections", OperationId = "CreateConnection"), RequireScope(Scopes.Admin), DocumentsBody(typeof(CreateConnectionBody))]
     [ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge,
         StatusCodes.Status415UnsupportedMediaType)]
     public static async Task<Results<Created<IngestConnection>, ProblemHttpResult>> Create(HttpContext context, RequestTenant tenant,

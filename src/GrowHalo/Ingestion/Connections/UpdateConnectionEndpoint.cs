@@ -13,7 +13,7 @@ namespace GrowHalo.Ingestion.Connections;
 /// </summary>
 public static class UpdateConnectionEndpoint
 {
-    [WolverinePatch("/api/v1/ingest/connections/{id}", OperationId = "UpdateConnection"), RequireScope(Scopes.Admin)]
+    [WolverinePatch("/api/v1/ingest/connections/{id}", OperationId = "UpdateConnection"), RequireScope(Scopes.Admin), DocumentsBody(typeof(UpdateConnectionBody))]
     [ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict,
         StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType)]
     public static async Task<Results<Ok<IngestConnection>, ProblemHttpResult>> Update(string id, HttpContext context, RequestTenant tenant,

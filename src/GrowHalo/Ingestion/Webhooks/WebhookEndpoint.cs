@@ -22,7 +22,7 @@ namespace GrowHalo.Ingestion.Webhooks;
 /// </summary>
 public static class WebhookEndpoint
 {
-    [WolverinePost("/api/v1/ingest/webhook/{source}", OperationId = "ReceiveWebhook"), AllowAnonymous]
+    [WolverinePost("/api/v1/ingest/webhook/{source}", OperationId = "ReceiveWebhook"), AllowAnonymous, DocumentsBody(typeof(System.Text.Json.JsonElement))]
     [ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden,
         StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType,
         StatusCodes.Status429TooManyRequests, StatusCodes.Status503ServiceUnavailable)]

@@ -42,9 +42,18 @@ public static class OpenApiSetup
             }
             return Task.CompletedTask;
         });
-        options.AddOperationTransformer((operation, context, _) =>
+        options.AddOperationTransformer(async (operation, context, ct) =>
         {
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+            if (metadata.OfType<DocumentedBody>().FirstOrDefault() is { } body)
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(body.Type, null, ct) },
+                    },
+                };
             var route = "/" + context.Description.RelativePath?.TrimStart('/');
             List<OpenApiSecurityRequirement> security = [];
             if (metadata.OfType<RequiredScope>().FirstOrDefault() is { } scope)
@@ -61,7 +70,6 @@ public static class OpenApiSetup
                 security.Add(Requirement(context.Document, ApiKey, [Scopes.Ingest]));
             }
             if (security.Count > 0) operation.Security = security;
-            return Task.CompletedTask;
         });
     });
 
