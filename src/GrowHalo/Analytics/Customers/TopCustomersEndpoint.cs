@@ -27,20 +27,7 @@ public static class TopCustomersEndpoint
 
     // An amount without an exchange rate is left out of window_revenue (and the row says missing_fx_rates).
     private const string Windowed = $"""
-        with win as (
-            select o.customer_key,
-                   sum(o.total_price * fx.rate - coalesce(rf.amount, 0)) as revenue,
-                   bool_or(fx.rate is null or coalesce(rf.missing, false)) as missing
-            from orders o
-            cross join lateral (select case when coalesce(o.currency, $5) = $5 then 1
-                                            else fx_rate($1, o.placed_day, o.currency, $5) end as rate) fx
-            left join lateral (
-                select sum(x.amount * x.rate) as amount, bool_or(x.rate is null) as missing
-                from (select r.amount, case when coalesce(o.currency, $5) = $5 then 1
-                                            else fx_rate($1, r.refund_day, o.currency, $5) end as rate
-                      from order_refunds r where r.tenant_id = o.tenant_id and r.order_id = o.order_id) x) rf on true
-            where o.tenant_id = $1 and o.counted and o.customer_key is not null and o.placed_day between $3 and $4
-            group by o.customer_key)
+        with win as ({OrderNetRevenue.PerCustomer})
         select {CustomerRow.Columns}, w.revenue, w.missing
         from win w join customers c on c.tenant_id = $1 and c.customer_key = w.customer_key
         order by w.revenue desc nulls last, c.customer_key
@@ -59,7 +46,7 @@ public static class TopCustomersEndpoint
         await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
         await using var cmd = range is null
             ? db.Command(Lifetime, tenant.Id, limit ?? 5)
-            : db.Command(Windowed, tenant.Id, limit ?? 5, range.Start, range.End, tenant.Tenant.Currency);
+            : db.Command(Windowed, tenant.Id, limit ?? 5, range.Start, range.End, tenant.Tenant.Currency, DateOnly.MaxValue);
         var rows = new List<CustomerRow>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct))

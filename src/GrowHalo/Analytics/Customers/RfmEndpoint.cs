@@ -1,0 +1,87 @@
+using GrowHalo.Analytics.Metrics;
+using GrowHalo.Modeling.Commerce;
+using GrowHalo.Platform.Http;
+using GrowHalo.Platform.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Wolverine.Http;
+
+namespace GrowHalo.Analytics.Customers;
+
+/// <summary>
+/// GET /api/v1/analytics/rfm[?as_of=]: the customers with a counted order up to <c>as_of</c> (default today in the
+/// tenant's time zone), scored 1–5 on recency (days from the last counted order to as_of; fewer is better),
+/// frequency (counted orders) and monetary value (their net revenue, refunds up to as_of): score = 1 + ⌊5 × w ÷ n⌋,
+/// w the customers strictly worse on that measure, n all of them, so equal values score equally. Answers the R×F grid
+/// (25 cells) and the segments of <see cref="RfmSegments"/>.
+/// </summary>
+public static class RfmEndpoint
+{
+    public sealed record Cell(int R, int F, long Customers, decimal Revenue);
+
+    public sealed record Segment(string Name, long Customers, decimal Revenue, decimal? Share, string Rule);
+
+    public sealed record Rfm(DateOnly AsOf, long Customers, IReadOnlyList<Cell> Grid, IReadOnlyList<Segment> Segments, string Currency,
+        DateTimeOffset? DataAsOf);
+
+    // rank() − 1 over an ordering from worse to better is the number of customers strictly worse.
+    private const string Sql = $"""
+        with facts as ({OrderNetRevenue.PerCustomer}),
+        scored as (
+            select coalesce(revenue, 0) as revenue,
+                   1 + floor(5.0 * (rank() over (order by last_day) - 1) / count(*) over ())::int as r,
+                   1 + floor(5.0 * (rank() over (order by orders) - 1) / count(*) over ())::int as f
+            from facts)
+        select r, f, count(*), sum(revenue) from scored group by r, f
+        """;
+
+    [WolverineGet("/api/v1/analytics/rfm", OperationId = "AnalyticsRfm"), RequireScope(Scopes.Read), Tags("Analytics")]
+    public static async Task<Results<Ok<Rfm>, ValidationProblem>> Get([Microsoft.AspNetCore.Mvc.FromQuery(Name = "as_of")] string? asOf,
+        RequestTenant tenant, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new Validation();
+        var day = tenant.Tenant.LocalDate(clock.GetUtcNow());
+        if (asOf is not null && !DateOnly.TryParseExact(asOf, "yyyy-MM-dd", out day))
+            errors.Add("as_of", $"\"{asOf}\" is not a date: use YYYY-MM-DD (default: today in the tenant's time zone).");
+        if (!errors.IsValid) return errors.Problem();
+
+        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var cmd = db.Command(Sql, tenant.Id, 0, DateOnly.MinValue, day, tenant.Tenant.Currency, day);
+        var cells = new Dictionary<(int R, int F), Cell>();
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                cells[(r.GetInt32(0), r.GetInt32(1))] = new Cell(r.GetInt32(0), r.GetInt32(1), r.GetInt64(2), Rounding.Money(r.GetDecimal(3)));
+        var grid = (from rScore in Enumerable.Range(1, 5).Reverse() from fScore in Enumerable.Range(1, 5)
+                    select cells.GetValueOrDefault((rScore, fScore), new Cell(rScore, fScore, 0, 0))).ToList();
+        var total = grid.Sum(c => c.Customers);
+        var segments = RfmSegments.All.Select(s =>
+        {
+            var members = grid.Where(c => s.Contains(c.R, c.F)).ToList();
+            var count = members.Sum(c => c.Customers);
+            return new Segment(s.Name, count, members.Sum(c => c.Revenue), total == 0 ? null : Rounding.Ratio((decimal)count / total), s.Rule);
+        }).ToList();
+        return TypedResults.Ok(new Rfm(day, total, grid, segments, tenant.Tenant.Currency, await Freshness.AsOfAsync(db, ct)));
+    }
+}
+
+/// <summary>
+/// The segment map over the R×F grid: every one of the 25 cells belongs to exactly one segment (a test checks it).
+/// </summary>
+public static class RfmSegments
+{
+    public sealed record Definition(string Name, string Rule, Func<int, int, bool> Contains);
+
+    public static readonly IReadOnlyList<Definition> All =
+    [
+        new("Champions", "R 4–5, F 4–5", (r, f) => r >= 4 && f >= 4),
+        new("Loyal", "R 3, F 3–5; R 4–5, F 3", (r, f) => (r == 3 && f >= 3) || (r >= 4 && f == 3)),
+        new("Potential loyalists", "R 4–5, F 2", (r, f) => r >= 4 && f == 2),
+        new("New", "R 5, F 1", (r, f) => r == 5 && f == 1),
+        new("Promising", "R 4, F 1", (r, f) => r == 4 && f == 1),
+        new("Needs attention", "R 3, F 1–2", (r, f) => r == 3 && f <= 2),
+        new("At risk", "R 1–2, F 3–4", (r, f) => r <= 2 && f is 3 or 4),
+        new("Can't lose them", "R 1–2, F 5", (r, f) => r <= 2 && f == 5),
+        new("Hibernating", "R 2, F 1–2", (r, f) => r == 2 && f <= 2),
+        new("Lost", "R 1, F 1–2", (r, f) => r == 1 && f <= 2),
+    ];
+}
