@@ -4,7 +4,8 @@ using GrowHalo.Ingestion.Parsing;
 namespace GrowHalo.Ingestion.Shopify;
 
 public sealed record ShopifyCustomer(
-    string Id, string? Email, string? FirstName, string? LastName, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    string Id, string? Email, string? FirstName, string? LastName, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    string? City = null, string? Country = null)
 {
     public string StreamId => $"shopify:customer:{Id}";
     public string Key => KeyOf(Id, Email)!;
@@ -23,8 +24,10 @@ public sealed record ShopifyCustomer(
         var updated = f.Timestamp("updated_at|updatedAt") ?? created;
         var email = f.String("email|defaultEmailAddress.emailAddress");
         if (f.Errors.Count > 0 || id is null || created is null) return ParseResult<ShopifyCustomer>.Invalid(f.Errors);
+        // The default address's city and country (ISO code where the record has one): where the customer is.
         return ParseResult<ShopifyCustomer>.Ok(new ShopifyCustomer(id, email, f.String("first_name|firstName"),
-            f.String("last_name|lastName"), created.Value, updated!.Value));
+            f.String("last_name|lastName"), created.Value, updated!.Value, f.String("default_address.city|defaultAddress.city"),
+            f.String("default_address.country_code|defaultAddress.countryCodeV2|default_address.country|defaultAddress.country")));
     }
 }
 

@@ -4,15 +4,18 @@ using GrowHalo.Platform.Database;
 
 namespace GrowHalo.Modeling.Customers;
 
-/// <summary>Upserts Shopify customer records (name, e-mail, created_at); the newest updated_at wins.</summary>
+/// <summary>Upserts Shopify customer records (name, e-mail, created_at, city and country); the newest updated_at wins.</summary>
 internal static class CustomerRecordWriter
 {
     private const string Sql = """
-        insert into customers as c (tenant_id, customer_key, customer_id, record_email, first_name, last_name, created_at, record_updated_at)
-        select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[])
+        insert into customers as c (tenant_id, customer_key, customer_id, record_email, first_name, last_name, created_at, record_updated_at,
+            city, country)
+        select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[],
+            $9::text[], $10::text[])
         on conflict (tenant_id, customer_key) do update set
             customer_id = excluded.customer_id, record_email = excluded.record_email, first_name = excluded.first_name,
-            last_name = excluded.last_name, created_at = excluded.created_at, record_updated_at = excluded.record_updated_at
+            last_name = excluded.last_name, created_at = excluded.created_at, record_updated_at = excluded.record_updated_at,
+            city = excluded.city, country = excluded.country
         where c.record_updated_at is null or excluded.record_updated_at > c.record_updated_at
         """;
 
@@ -26,7 +29,8 @@ internal static class CustomerRecordWriter
             .WithTexts(list.Select(x => x.Tenant)).WithTexts(list.Select(x => x.Customer.Key)).WithTexts(list.Select(x => x.Customer.Id))
             .WithTexts(list.Select(x => x.Customer.Email)).WithTexts(list.Select(x => x.Customer.FirstName))
             .WithTexts(list.Select(x => x.Customer.LastName)).WithTimestamps(list.Select(x => x.Customer.CreatedAt))
-            .WithTimestamps(list.Select(x => x.Customer.UpdatedAt));
+            .WithTimestamps(list.Select(x => x.Customer.UpdatedAt))
+            .WithTexts(list.Select(x => x.Customer.City)).WithTexts(list.Select(x => x.Customer.Country));
         await cmd.ExecuteNonQueryAsync(ct);
     }
 }
