@@ -49,8 +49,8 @@ public sealed class QueriesScenario : IScenario
 
     private async Task<IEnumerable<Measurement>> MeasureAsync(HttpClient http, string summary, string series, int requests, string tenants, CancellationToken ct)
     {
-        var s = await LatenciesAsync(http, summary, requests, ct);
-        var t = await LatenciesAsync(http, series, Math.Max(20, requests / 4), ct);
+        var s = await HttpLatencies.MeasureAsync(http, summary, requests, ct);
+        var t = await HttpLatencies.MeasureAsync(http, series, Math.Max(20, requests / 4), ct);
         return
         [
             new(Name, $"summary last_30_days, {tenants}", s.Percentile(99), "ms p99",
@@ -58,30 +58,6 @@ public sealed class QueriesScenario : IScenario
             new(Name, $"2-year daily series, {tenants}", t.Percentile(99), "ms p99",
                 $"p50 {t.Percentile(50):0.0} ms over {t.Operations} requests, {t.Items / t.Operations:N0} bytes each"),
         ];
-    }
-
-    private static async Task<Measure.Run> LatenciesAsync(HttpClient http, string url, int requests, CancellationToken ct)
-    {
-        for (var i = 0; i < 10; i++) await GetAsync(http, url, ct);
-        var latencies = new List<double>(requests);
-        long bytes = 0;
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < requests; i++)
-        {
-            var one = Stopwatch.StartNew();
-            bytes += await GetAsync(http, url, ct);
-            latencies.Add(one.Elapsed.TotalMilliseconds);
-        }
-        return new Measure.Run(bytes, requests, clock.Elapsed, latencies);
-    }
-
-    private static async Task<int> GetAsync(HttpClient http, string url, CancellationToken ct)
-    {
-        using var response = await http.GetAsync(url, ct);
-        var body = await response.Content.ReadAsByteArrayAsync(ct);
-        if (response.StatusCode != HttpStatusCode.OK)
-            throw new InvalidOperationException($"GET {url} answered {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(body)}");
-        return body.Length;
     }
 
     private static async Task AddTenantsAsync(Npgsql.NpgsqlDataSource db, string bigTenant, CancellationToken ct)
