@@ -1,4 +1,3 @@
-using JasperFx;
 using System.Text.Json;
 using GrowHalo.Analytics;
 using GrowHalo.Dashboard;
@@ -55,16 +54,8 @@ public static class GrowHaloHost
             wolverine.MessageStorageSchemaName = "wolverine";
             wolverine.AutoCreate = JasperFx.AutoCreate.CreateOrUpdate;
         }));
-        builder.Host.UseWolverine(wolverine => wolverine.UseGrowHaloCodeGeneration(builder.Configuration));
-        builder.Services.CritterStackDefaults(critters =>
-        {
-            // Everywhere but Development (tests, the demo, the bench, production) the server runs the endpoint code
-            // `growhalo codegen write` generated into Internal/Generated, and refuses to start if any is missing:
-            // nothing is compiled at start-up. Development generates it at run time (Roslyn), as endpoints change.
-            critters.Production.GeneratedCodeMode = JasperFx.CodeGeneration.TypeLoadMode.Static;
-            critters.Production.AssertAllPreGeneratedTypesExist = true;
-            critters.Development.GeneratedCodeMode = JasperFx.CodeGeneration.TypeLoadMode.Dynamic;
-        });
+        builder.Host.UseWolverine(wolverine => wolverine.UseGrowHaloDiscovery());
+        builder.Services.AddGrowHaloGeneratedCode();
         builder.Services.AddWolverineHttp();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {

@@ -16,13 +16,26 @@ namespace GrowHalo.Platform.Http;
 /// </summary>
 public static class WolverineSetup
 {
-    public static WolverineOptions UseGrowHaloCodeGeneration(this WolverineOptions wolverine, IConfiguration configuration)
+    /// <summary>Wolverine finds GrowHalo's endpoints in this assembly; there are no message handlers to find by convention.</summary>
+    public static WolverineOptions UseGrowHaloDiscovery(this WolverineOptions wolverine)
     {
         wolverine.ApplicationAssembly = typeof(WolverineSetup).Assembly;
-        // GrowHalo has HTTP endpoints and no message handlers of its own: nothing to find by naming convention.
         wolverine.Discovery.DisableConventionalDiscovery();
         return wolverine;
     }
+
+    /// <summary>
+    /// Everywhere but Development (tests, the demo, the bench, production) the server runs the endpoint code
+    /// `growhalo codegen write` generated into Internal/Generated, and refuses to start if any is missing: nothing is
+    /// compiled at start-up. Development generates it at run time (Roslyn), as endpoints change.
+    /// </summary>
+    public static IServiceCollection AddGrowHaloGeneratedCode(this IServiceCollection services) =>
+        services.CritterStackDefaults(critters =>
+        {
+            critters.Production.GeneratedCodeMode = JasperFx.CodeGeneration.TypeLoadMode.Static;
+            critters.Production.AssertAllPreGeneratedTypesExist = true;
+            critters.Development.GeneratedCodeMode = JasperFx.CodeGeneration.TypeLoadMode.Dynamic;
+        });
 
     public static void UseGrowHaloConventions(this WolverineHttpOptions http)
     {
