@@ -1,3 +1,4 @@
+using Alba;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
@@ -63,6 +64,18 @@ public static class MetricsHttp
         });
         var text = await result.ReadAsTextAsync();
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>GET <paramref name="url"/>, which must answer a 400 problem; its JSON (errors names the fields).</summary>
+    public static async Task<JsonElement> BadRequestAsync(this TenantClient client, string url)
+    {
+        var result = await client.Scenario(s =>
+        {
+            s.Get.Url(url);
+            s.StatusCodeShouldBe(HttpStatusCode.BadRequest);
+            s.ContentTypeShouldBe("application/problem+json");
+        });
+        return JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement.Clone();
     }
 
     /// <summary>The daily series of one metric over a range, as date → value.</summary>

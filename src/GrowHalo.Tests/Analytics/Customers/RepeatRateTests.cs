@@ -85,12 +85,7 @@ public sealed class RepeatRateTests(MetricsApp app) : IClassFixture<MetricsApp>
     public async Task an_unusable_window_is_a_400_naming_the_field(string query, string field)
     {
         var shop = await app.CreateTenantAsync();
-        var result = await shop.Scenario(s =>
-        {
-            s.Get.Url("/api/v1/analytics/repeat-rate" + query);
-            s.StatusCodeShouldBe(HttpStatusCode.BadRequest);
-        });
-        var problem = JsonDocument.Parse(await result.ReadAsTextAsync()).RootElement;
+        var problem = await shop.BadRequestAsync("/api/v1/analytics/repeat-rate" + query);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
     }
 
