@@ -17,11 +17,7 @@ namespace GrowHalo.Analytics.Customers;
 /// </summary>
 public static class CustomersEndpoint
 {
-    public sealed record CustomerListRow(string CustomerKey, string? ShopifyCustomerId, string? Email, string? Name, string? City,
-        string? Country, DateOnly? FirstOrderDate, DateOnly? LastOrderDate, int OrdersCount, decimal LifetimeRevenue,
-        decimal? AvgOrderValue, bool MissingFxRates);
-
-    public sealed record CustomerPage(IReadOnlyList<CustomerListRow> Data, string? NextCursor, string Currency, DateTimeOffset? AsOf);
+    public sealed record CustomerPage(IReadOnlyList<CustomerRow> Data, string? NextCursor, string Currency, DateTimeOffset? AsOf);
 
     /// <summary>Each sort: its column, with nulls (customers without a counted order) placed last either way.</summary>
     private static readonly IReadOnlyDictionary<string, (string Column, string Type)> Sorts = new Dictionary<string, (string, string)>
@@ -51,7 +47,7 @@ public static class CustomersEndpoint
         var value = $"coalesce({by.Column}, {far})";
         var (dir, cmp) = order == "desc" ? ("desc", "<") : ("asc", ">");
         var sql = $"""
-            select {CustomerRow.Columns}, c.city, c.country, {value}::text
+            select {CustomerRow.Columns}, {value}::text
             from customers c
             where c.tenant_id = $1
               and ($2::text is null or lower(c.email) like $2 or lower(concat_ws(' ', c.first_name, c.last_name)) like $2
@@ -64,15 +60,9 @@ public static class CustomersEndpoint
         await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
         await using var cmd = db.Command(sql, tenant.Id, search is { Length: > 0 } ? EscapeLike(search.Trim().ToLowerInvariant()) + "%" : null,
             after?.Value, after?.Key, size + 1);
-        var rows = new List<(CustomerListRow Row, string SortValue)>();
+        var rows = new List<(CustomerRow Row, string SortValue)>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct))
-            {
-                var c = CustomerRow.Read(r);
-                rows.Add((new CustomerListRow(c.CustomerKey, c.ShopifyCustomerId, c.Email, c.Name, r.IsDBNull(9) ? null : r.GetString(9),
-                    r.IsDBNull(10) ? null : r.GetString(10), c.FirstOrderDate, c.LastOrderDate, c.OrdersCount, c.LifetimeRevenue,
-                    c.AvgOrderValue, c.MissingFxRates), r.GetString(11)));
-            }
+            while (await r.ReadAsync(ct)) rows.Add((CustomerRow.Read(r), r.GetString(CustomerRow.ColumnCount)));
         var next = rows.Count > size ? Cursor.Write(rows[size - 1].SortValue, rows[size - 1].Row.CustomerKey) : null;
         return TypedResults.Ok(new CustomerPage(rows.Take(size).Select(x => x.Row).ToList(), next, tenant.Tenant.Currency,
             await Freshness.AsOfAsync(db, ct)));

@@ -54,8 +54,8 @@ public static class TopCustomersEndpoint
                 var row = CustomerRow.Read(r);
                 rows.Add(range is null ? row : row with
                 {
-                    WindowRevenue = r.IsDBNull(9) ? 0m : Rounding.Money(r.GetDecimal(9)),
-                    MissingFxRates = row.MissingFxRates || r.GetBoolean(10),
+                    WindowRevenue = r.IsDBNull(CustomerRow.ColumnCount) ? 0m : Rounding.Money(r.GetDecimal(CustomerRow.ColumnCount)),
+                    MissingFxRates = row.MissingFxRates || r.GetBoolean(CustomerRow.ColumnCount + 1),
                 });
             }
         return TypedResults.Ok(new TopCustomers(rows, range?.Start, range?.End, tenant.Tenant.Currency, await Freshness.AsOfAsync(db, ct)));

@@ -1,3 +1,4 @@
+using GrowHalo.Platform.Http;
 using Npgsql;
 using GrowHalo.Platform.Tenancy;
 using Microsoft.AspNetCore.Authorization;
@@ -30,7 +31,7 @@ public static class SignInEndpoint
         DashboardSessionStore sessions, TenantStore tenants, NpgsqlDataSource events, TimeProvider clock, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body.Request?.ApiKey))
-            return TypedResults.Problem("Send your API key as JSON: {\"api_key\": \"ghk_…\"}.", statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
+            return Problems.BadRequest("Send your API key as JSON: {\"api_key\": \"ghk_…\"}.");
         var result = await sessions.SignInWithKeyAsync(body.Request.ApiKey, ct);
         if (result.Failure is { } failure)
             return TypedResults.Problem(failure.Detail, statusCode: failure.Status, title: failure.Status == 403 ? "Forbidden" : "Unauthorized");

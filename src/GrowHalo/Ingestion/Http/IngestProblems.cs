@@ -1,3 +1,4 @@
+using GrowHalo.Platform.Http;
 using GrowHalo.Ingestion.Parsing;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,7 +13,7 @@ internal static class IngestProblems
     public static ProblemHttpResult Status(int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail, statusCode: status, title: title, extensions: extensions);
 
-    public static ProblemHttpResult BadRequest(string detail) => Status(StatusCodes.Status400BadRequest, "Bad request", detail);
+    public static ProblemHttpResult BadRequest(string detail) => Problems.BadRequest(detail);
 
     /// <summary>
     /// 400 naming each bad field in <c>errors: [{field, reason}]</c>, the shape batch errors have too. A list rather than

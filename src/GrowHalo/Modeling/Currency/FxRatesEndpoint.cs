@@ -23,9 +23,9 @@ public static class FxRatesEndpoint
     {
         // A JSON null body reaches a Wolverine endpoint as null (the minimal API answered 400 for it): the same 400 as no rates.
         if (request?.Rates is null || request.Rates.Count == 0)
-            return BadRequest("Send {\"rates\": [{\"date\": \"2026-01-31\", \"from\": \"EUR\", \"to\": \"USD\", \"rate\": 1.0842}, …]}: 1 from = rate to on that date.");
+            return Problems.BadRequest("Send {\"rates\": [{\"date\": \"2026-01-31\", \"from\": \"EUR\", \"to\": \"USD\", \"rate\": 1.0842}, …]}: 1 from = rate to on that date.");
         if (request.Rates.Count > MaxRates)
-            return BadRequest($"At most {MaxRates:N0} rates per request; split the file.");
+            return Problems.BadRequest($"At most {MaxRates:N0} rates per request; split the file.");
         var errors = new List<(string Field, string Message)>();
         var rates = request.Rates.Select((r, i) => FxRateValidation.Parse(Text(r.Date), Text(r.From), Text(r.To), Text(r.Rate), $"rates[{i}]", errors)).ToList();
         if (errors.Count > 0)
@@ -34,10 +34,6 @@ public static class FxRatesEndpoint
         var result = await store.ImportAsync(tenant.Id, rates.Select(r => r!).ToList(), ct);
         return TypedResults.Ok(new FxRatesResponse(result.Imported, result.DaysRecomputed, result.CustomersRecomputed, tenant.Tenant.Currency));
     }
-
-    /// <summary>400 without field errors, as <see cref="Problems.BadRequest"/> builds it.</summary>
-    private static ProblemHttpResult BadRequest(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
 
     private static string? Text(JsonElement? e) => e switch
     {

@@ -17,11 +17,9 @@ public static class Problems
             .WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
     }
 
-    /// <summary>400 for a request that cannot be used as sent; <paramref name="errors"/> maps a field to what is wrong with it.</summary>
-    public static IResult BadRequest(string detail, IDictionary<string, string[]>? errors = null) =>
-        errors is null
-            ? TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request")
-            : Invalid(detail, errors);
+    /// <summary>400 for a request that cannot be used as sent, without field errors.</summary>
+    public static ProblemHttpResult BadRequest(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
 
     /// <summary>400 listing what is wrong with each field (<paramref name="errors"/> maps a field to its messages).</summary>
     public static ValidationProblem Invalid(string detail, IDictionary<string, string[]> errors) =>

@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace GrowHalo.Platform.Tenancy;
 
 /// <summary>
@@ -8,9 +6,6 @@ namespace GrowHalo.Platform.Tenancy;
 public sealed record RequestTenant(Tenant Tenant)
 {
     public string Id => Tenant.Id;
-
-    public static async ValueTask<RequestTenant?> BindAsync(HttpContext context, ParameterInfo parameter) =>
-        await LoadAsync(context, context.RequestServices.GetRequiredService<TenantStore>(), context.RequestAborted);
 
     /// <summary>The tenant of the request's key; Wolverine calls it for an endpoint's RequestTenant parameter.</summary>
     public static async Task<RequestTenant> LoadAsync(HttpContext context, TenantStore tenants, CancellationToken ct)
