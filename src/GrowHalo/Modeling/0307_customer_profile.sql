@@ -5,3 +5,9 @@ alter table customers add column if not exists tags text[] not null default '{}'
 alter table customers add column if not exists accepts_marketing boolean;
 alter table customers add column if not exists addresses jsonb not null default '[]';
 alter table customers add column if not exists phone text;
+
+-- Which checkout and cart an order came from (Shopify's checkout_token and cart_token): how an abandoned checkout is
+-- matched to the order that recovered it. Checkouts keep their cart token too.
+alter table orders add column if not exists checkout_token text;
+alter table orders add column if not exists cart_token text;
+alter table checkouts add column if not exists cart_token text;
