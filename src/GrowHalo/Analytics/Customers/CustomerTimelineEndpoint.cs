@@ -32,7 +32,7 @@ public static class CustomerTimelineEndpoint
 
     /// <summary>The kinds, in the order entries at the same instant are listed.</summary>
     public static readonly IReadOnlyList<string> Kinds =
-        ["customer_created", "customer_updated", "checkout_started", "order_created", "checkout_completed", "order_edited", "order_cancelled", "refund"];
+        ["customer_created", "customer_updated", "checkout_started", "checkout_completed", "order_created", "order_edited", "order_cancelled", "refund"];
 
     private const string OrdersSql = """
         select o.order_id, o.name, o.placed_at, o.total_price, coalesce(o.currency, $3), o.placed_day, o.financial_status
