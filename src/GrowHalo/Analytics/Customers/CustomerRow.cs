@@ -6,9 +6,10 @@ namespace GrowHalo.Analytics.Customers;
 /// <summary>
 /// A customer as the customer answers show one: who (key, Shopify id, e-mail, name, city, country), when (first and last counted
 /// order, tenant days) and how much (counted orders, lifetime net revenue in the reporting currency, its average per
-/// order). <see cref="WindowRevenue"/> is set by answers about a window.
+/// order). <see cref="WindowRevenue"/> is set by answers about a window. Not sealed: the one customer's answer
+/// (<see cref="CustomerDetailEndpoint.CustomerDetail"/>) is this row plus its profile, copied whole.
 /// </summary>
-public sealed record CustomerRow(string CustomerKey, string? ShopifyCustomerId, string? Email, string? Name, string? City, string? Country,
+public record CustomerRow(string CustomerKey, string? ShopifyCustomerId, string? Email, string? Name, string? City, string? Country,
     DateOnly? FirstOrderDate, DateOnly? LastOrderDate, int OrdersCount, decimal LifetimeRevenue, decimal? AvgOrderValue,
     bool MissingFxRates, decimal? WindowRevenue = null)
 {

@@ -3,10 +3,26 @@ using GrowHalo.Ingestion.Parsing;
 
 namespace GrowHalo.Ingestion.Shopify;
 
+/// <summary>
+/// One of a customer's addresses, in the shape GrowHalo stores and answers (customers.addresses): REST and GraphQL
+/// spellings made one; <see cref="Default"/> marks the customer's default address.
+/// </summary>
+public sealed record ShopifyAddress(string? Address1, string? Address2, string? City, string? Province, string? CountryCode,
+    string? Zip, bool Default);
+
 public sealed record ShopifyCustomer(
     string Id, string? Email, string? FirstName, string? LastName, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     string? City = null, string? Country = null)
 {
+    /// <summary>Tags as Shopify lists them (REST: one comma-separated string; GraphQL: an array), trimmed, without blanks.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>E-mail marketing consent: subscribed or not; null when the record does not say.</summary>
+    public bool? AcceptsMarketing { get; init; }
+
+    public IReadOnlyList<ShopifyAddress> Addresses { get; init; } = [];
+    public string? Phone { get; init; }
+
     public string StreamId => $"shopify:customer:{Id}";
     public string Key => KeyOf(Id, Email)!;
 
@@ -24,10 +40,50 @@ public sealed record ShopifyCustomer(
         var updated = f.Timestamp("updated_at|updatedAt") ?? created;
         var email = f.String("email|defaultEmailAddress.emailAddress");
         if (f.Errors.Count > 0 || id is null || created is null) return ParseResult<ShopifyCustomer>.Invalid(f.Errors);
+        var tags = ParseTags(f);
+        var consent = ParseConsent(f);
+        var addresses = ParseAddresses(f);
+        var phone = f.String("phone|defaultPhoneNumber.phoneNumber");
         // The default address's city and country (ISO code where the record has one): where the customer is.
         return ParseResult<ShopifyCustomer>.Ok(new ShopifyCustomer(id, email, f.String("first_name|firstName"),
             f.String("last_name|lastName"), created.Value, updated!.Value, f.String("default_address.city|defaultAddress.city"),
-            f.String("default_address.country_code|defaultAddress.countryCodeV2|default_address.country|defaultAddress.country")));
+            f.String("default_address.country_code|defaultAddress.countryCodeV2|default_address.country|defaultAddress.country"))
+        {
+            Tags = tags, AcceptsMarketing = consent, Addresses = addresses, Phone = string.IsNullOrWhiteSpace(phone) ? null : phone.Trim(),
+        });
+    }
+
+    /// <summary>Lenient: tags of another shape are no tags, not a rejected record.</summary>
+    private static List<string> ParseTags(JsonFields f)
+    {
+        if (!f.TryGet("tags", out var tags)) return [];
+        IEnumerable<string?> raw = tags.ValueKind switch
+        {
+            JsonValueKind.String => tags.GetString()!.Split(','),
+            JsonValueKind.Array => tags.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.String ? t.GetString() : null),
+            _ => [],
+        };
+        return raw.Select(t => t?.Trim()).Where(t => !string.IsNullOrEmpty(t)).Distinct(StringComparer.Ordinal).ToList()!;
+    }
+
+    /// <summary>The consent object when the record has one (REST email_marketing_consent, GraphQL emailMarketingConsent), else the legacy flag.</summary>
+    private static bool? ParseConsent(JsonFields f)
+    {
+        var state = f.String("email_marketing_consent.state|emailMarketingConsent.marketingState");
+        return state is not null ? string.Equals(state, "subscribed", StringComparison.OrdinalIgnoreCase) : f.Bool("accepts_marketing|acceptsMarketing");
+    }
+
+    private static List<ShopifyAddress> ParseAddresses(JsonFields f)
+    {
+        var defaultId = f.Id("default_address.id|defaultAddress.id");
+        return f.Array("addresses").Where(a => a.ValueKind == JsonValueKind.Object).Select(a =>
+        {
+            using var x = new JsonFields(a);
+            var id = x.Id("id");
+            return new ShopifyAddress(x.String("address1"), x.String("address2"), x.String("city"), x.String("province|provinceCode"),
+                x.String("country_code|countryCodeV2|countryCode")?.ToUpperInvariant(),
+                x.String("zip"), x.Bool("default") ?? (id is not null && id == defaultId));
+        }).ToList();
     }
 }
 

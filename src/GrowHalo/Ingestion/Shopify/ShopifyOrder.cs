@@ -15,6 +15,10 @@ public sealed record ShopifyOrder(
     string? FinancialStatus, DateTimeOffset? CancelledAt, bool Test, string? CustomerId, string? Email,
     IReadOnlyList<ShopifyLineItem> LineItems, IReadOnlyList<ShopifyRefund> Refunds)
 {
+    /// <summary>The checkout and cart the order came from (REST checkout_token, cart_token; GraphQL orders have neither).</summary>
+    public string? CheckoutToken { get; init; }
+    public string? CartToken { get; init; }
+
     /// <summary>Counted orders: not a test, not cancelled, not voided.</summary>
     public bool IsCounted => !Test && CancelledAt is null && !string.Equals(FinancialStatus, "voided", StringComparison.OrdinalIgnoreCase);
 
@@ -53,7 +57,10 @@ public sealed record ShopifyOrder(
         if (errors.Count > 0 || id is null || created is null || total is null) return ParseResult<ShopifyOrder>.Invalid(errors);
         return ParseResult<ShopifyOrder>.Ok(new ShopifyOrder(id, f.String("name"), created.Value, placed!.Value, updated!.Value,
             currency?.ToUpperInvariant(), total.Value, subtotal!.Value, discounts, tax, shipping, financial, cancelled, test,
-            customerId, email, lines, refunds.Select(r => r.Value!).ToList()));
+            customerId, email, lines, refunds.Select(r => r.Value!).ToList())
+        {
+            CheckoutToken = f.String("checkout_token"), CartToken = f.String("cart_token"),
+        });
     }
 
     private static ShopifyLineItem ParseLine(JsonElement json)

@@ -21,6 +21,10 @@ public static class Problems
     public static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
 
+    /// <summary>404 for an id the tenant does not have (another tenant's id included); the detail says how ids look.</summary>
+    public static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
     /// <summary>400 listing what is wrong with each field (<paramref name="errors"/> maps a field to its messages).</summary>
     public static ValidationProblem Invalid(string detail, IDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, detail, title: "Bad request");
