@@ -27,10 +27,11 @@ internal static class OrderWriter
             select i.*, (i.placed_at at time zone coalesce(t.time_zone, 'UTC'))::date as placed_day
             from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[],
                         $7::text[], $8::numeric[], $9::numeric[], $10::numeric[], $11::numeric[], $12::numeric[],
-                        $13::text[], $14::timestamptz[], $15::boolean[], $16::boolean[], $17::text[], $18::text[], $19::jsonb[])
+                        $13::text[], $14::timestamptz[], $15::boolean[], $16::boolean[], $17::text[], $18::text[], $19::jsonb[],
+                        $20::text[], $21::text[])
                  as i(tenant_id, order_id, name, created_at, placed_at, updated_at, currency, total_price, subtotal_price,
                       total_discounts, total_tax, total_shipping, financial_status, cancelled_at, test, counted,
-                      customer_key, email, line_items)
+                      customer_key, email, line_items, checkout_token, cart_token)
             left join tenants t on t.id = i.tenant_id),
         -- One index lookup per input row: as a plain join the planner hashes the whole orders table while it is small.
         before as (
@@ -41,10 +42,10 @@ internal static class OrderWriter
         written as (
             insert into orders as o (tenant_id, order_id, name, created_at, placed_at, placed_day, updated_at, currency,
                 total_price, subtotal_price, total_discounts, total_tax, total_shipping, financial_status, cancelled_at,
-                test, counted, customer_key, email, line_items)
+                test, counted, customer_key, email, line_items, checkout_token, cart_token)
             select tenant_id, order_id, name, created_at, placed_at, placed_day, updated_at, currency,
                 total_price, subtotal_price, total_discounts, total_tax, total_shipping, financial_status, cancelled_at,
-                test, counted, customer_key, email, line_items
+                test, counted, customer_key, email, line_items, checkout_token, cart_token
             from input
             on conflict (tenant_id, order_id) do update set
                 name = excluded.name, created_at = excluded.created_at, placed_at = excluded.placed_at,
@@ -53,7 +54,8 @@ internal static class OrderWriter
                 total_discounts = excluded.total_discounts, total_tax = excluded.total_tax,
                 total_shipping = excluded.total_shipping, financial_status = excluded.financial_status,
                 cancelled_at = excluded.cancelled_at, test = excluded.test, counted = excluded.counted,
-                customer_key = excluded.customer_key, email = excluded.email, line_items = excluded.line_items
+                customer_key = excluded.customer_key, email = excluded.email, line_items = excluded.line_items,
+                checkout_token = excluded.checkout_token, cart_token = excluded.cart_token
             where excluded.updated_at > o.updated_at
             returning o.tenant_id, o.order_id, o.placed_day, o.customer_key, o.placed_at, o.counted, o.total_price, o.currency, o.email)
         select w.tenant_id, w.order_id, w.placed_day, w.customer_key, b.placed_day, b.customer_key,
@@ -79,7 +81,8 @@ internal static class OrderWriter
             .WithTimestamps(list.Select(x => x.Order.CancelledAt)).With(list.Select(x => x.Order.Test).ToArray())
             .With(list.Select(x => x.Order.IsCounted).ToArray()).WithTexts(list.Select(x => x.Order.CustomerKey))
             .WithTexts(list.Select(x => x.Order.Email))
-            .WithJsonArray(list.Select(x => batch.LineItemsJson[(x.Tenant, x.Order.Id)]));
+            .WithJsonArray(list.Select(x => batch.LineItemsJson[(x.Tenant, x.Order.Id)]))
+            .WithTexts(list.Select(x => x.Order.CheckoutToken)).WithTexts(list.Select(x => x.Order.CartToken));
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
             changes.Add(new Change(r.GetString(0), r.GetString(1), r.GetFieldValue<DateOnly>(2), r.IsDBNull(3) ? null : r.GetString(3),
