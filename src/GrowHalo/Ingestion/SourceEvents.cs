@@ -15,11 +15,12 @@ public static class SourceEventTypes
     public const string ShopifyCustomer = "shopify_customer_received";
     public const string ShopifyProduct = "shopify_product_received";
     public const string ShopifyCheckout = "shopify_checkout_received";
+    public const string ShopifyCart = "shopify_cart_received";
     public const string MetaInsightsRow = "meta_insights_row_received";
     public const string GoogleAdsRow = "google_ads_row_received";
 
     public static readonly IReadOnlyList<string> All =
-        [ShopifyOrder, ShopifyRefund, ShopifyCustomer, ShopifyProduct, ShopifyCheckout, MetaInsightsRow, GoogleAdsRow];
+        [ShopifyOrder, ShopifyRefund, ShopifyCustomer, ShopifyProduct, ShopifyCheckout, ShopifyCart, MetaInsightsRow, GoogleAdsRow];
 }
 
 /// <summary>How a record reached GrowHalo.</summary>
@@ -57,6 +58,7 @@ public abstract record SourceRecordReceived
         [SourceEventTypes.ShopifyCustomer] = typeof(ShopifyCustomerReceived),
         [SourceEventTypes.ShopifyProduct] = typeof(ShopifyProductReceived),
         [SourceEventTypes.ShopifyCheckout] = typeof(ShopifyCheckoutReceived),
+        [SourceEventTypes.ShopifyCart] = typeof(ShopifyCartReceived),
         [SourceEventTypes.MetaInsightsRow] = typeof(MetaInsightsRowReceived),
         [SourceEventTypes.GoogleAdsRow] = typeof(GoogleAdsRowReceived),
     };
@@ -70,6 +72,7 @@ public abstract record SourceRecordReceived
         SourceEventTypes.ShopifyCustomer => new ShopifyCustomerReceived { Source = source, Channel = channel, Topic = topic, ReceivedAt = receivedAt, ConnectionId = connectionId, Payload = payload },
         SourceEventTypes.ShopifyProduct => new ShopifyProductReceived { Source = source, Channel = channel, Topic = topic, ReceivedAt = receivedAt, ConnectionId = connectionId, Payload = payload },
         SourceEventTypes.ShopifyCheckout => new ShopifyCheckoutReceived { Source = source, Channel = channel, Topic = topic, ReceivedAt = receivedAt, ConnectionId = connectionId, Payload = payload },
+        SourceEventTypes.ShopifyCart => new ShopifyCartReceived { Source = source, Channel = channel, Topic = topic, ReceivedAt = receivedAt, ConnectionId = connectionId, Payload = payload },
         SourceEventTypes.MetaInsightsRow => new MetaInsightsRowReceived { Source = source, Channel = channel, Topic = topic, ReceivedAt = receivedAt, ConnectionId = connectionId, Payload = payload },
         SourceEventTypes.GoogleAdsRow => new GoogleAdsRowReceived { Source = source, Channel = channel, Topic = topic, ReceivedAt = receivedAt, ConnectionId = connectionId, Payload = payload },
         _ => throw new ArgumentOutOfRangeException(nameof(eventType), eventType, "not a source event type"),
@@ -81,5 +84,6 @@ public sealed record ShopifyRefundReceived : SourceRecordReceived { [JsonIgnore]
 public sealed record ShopifyCustomerReceived : SourceRecordReceived { [JsonIgnore] public override string EventType => SourceEventTypes.ShopifyCustomer; }
 public sealed record ShopifyProductReceived : SourceRecordReceived { [JsonIgnore] public override string EventType => SourceEventTypes.ShopifyProduct; }
 public sealed record ShopifyCheckoutReceived : SourceRecordReceived { [JsonIgnore] public override string EventType => SourceEventTypes.ShopifyCheckout; }
+public sealed record ShopifyCartReceived : SourceRecordReceived { [JsonIgnore] public override string EventType => SourceEventTypes.ShopifyCart; }
 public sealed record MetaInsightsRowReceived : SourceRecordReceived { [JsonIgnore] public override string EventType => SourceEventTypes.MetaInsightsRow; }
 public sealed record GoogleAdsRowReceived : SourceRecordReceived { [JsonIgnore] public override string EventType => SourceEventTypes.GoogleAdsRow; }

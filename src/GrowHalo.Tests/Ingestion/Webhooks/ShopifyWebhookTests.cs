@@ -23,7 +23,8 @@ public sealed class ShopifyWebhookTests(IngestionApp app)
         { "refunds/create", "refund", "shopify_refund_received" }, { "customers/create", "customer", "shopify_customer_received" },
         { "customers/update", "customer", "shopify_customer_received" }, { "products/create", "product", "shopify_product_received" },
         { "products/update", "product", "shopify_product_received" }, { "checkouts/create", "checkout", "shopify_checkout_received" },
-        { "checkouts/update", "checkout", "shopify_checkout_received" },
+        { "checkouts/update", "checkout", "shopify_checkout_received" }, { "carts/create", "cart", "shopify_cart_received" },
+        { "carts/update", "cart", "shopify_cart_received" },
     };
 
     [Theory]
@@ -34,13 +35,13 @@ public sealed class ShopifyWebhookTests(IngestionApp app)
         JsonObject payload = resource switch
         {
             "order" => Samples.Order(77), "refund" => Samples.Refund(77, 5), "customer" => Samples.Customer(77),
-            "product" => Samples.Product(77), _ => Samples.Checkout(77),
+            "product" => Samples.Product(77), "cart" => Carts.CartSamples.Cart("cart77"), _ => Samples.Checkout(77),
         };
         var response = await app.SendAsync(ShopifyWebhook(shop, topic, payload.ToJsonString(), "shpss_test_secret", Guid.NewGuid().ToString()), HttpStatusCode.Created);
 
         var receipt = await JsonOf(response);
         Assert.Equal("accepted", receipt.GetProperty("status").GetString());
-        var stream = resource == "checkout" ? "shopify:checkout:tok77" : $"shopify:{resource}:77";
+        var stream = resource switch { "checkout" => "shopify:checkout:tok77", "cart" => "shopify:cart:cart77", _ => $"shopify:{resource}:77" };
         var stored = (await app.DataSource.ReadStreamAsync(tenant.Id, stream)).Single();
         Assert.Equal(type, stored.Type);
         Assert.Equal(topic, stored.Data.GetProperty("topic").GetString());

@@ -65,4 +65,56 @@ public sealed class TenantSettingsTests(TenancyApp app) : IClassFixture<TenancyA
         var problem = await tenant.PatchTenantAsync(new { name = "   " }, HttpStatusCode.BadRequest).JsonAsync();
         Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _));
     }
+
+    [Fact]
+    public async Task checkout_settings_default_to_an_hour_and_a_week_and_change_by_patch()
+    {
+        var tenant = await app.CreateTenantAsync("Checkouts", scopes: Scopes.Admin);
+        var before = await app.ReadTenantAsync(tenant.ApiKey).JsonAsync();
+        Assert.Equal(60, before.GetProperty("abandoned_checkout_minutes").GetInt32());
+        Assert.Equal(7, before.GetProperty("recovery_window_days").GetInt32());
+
+        var changed = await tenant.PatchTenantAsync(new { abandoned_checkout_minutes = 180 }).JsonAsync();
+        Assert.Equal(180, changed.GetProperty("abandoned_checkout_minutes").GetInt32());
+        Assert.Equal(7, changed.GetProperty("recovery_window_days").GetInt32());
+
+        await tenant.PatchTenantAsync(new { recovery_window_days = 30, currency = "EUR" });
+        var read = await app.ReadTenantAsync(tenant.ApiKey).JsonAsync();
+        Assert.Equal(180, read.GetProperty("abandoned_checkout_minutes").GetInt32());
+        Assert.Equal(30, read.GetProperty("recovery_window_days").GetInt32());
+        Assert.Equal("EUR", read.Str("currency"));
+    }
+
+    [Theory]
+    [InlineData(4, 7, "abandoned_checkout_minutes")]
+    [InlineData(10081, 7, "abandoned_checkout_minutes")]
+    [InlineData(60, 0, "recovery_window_days")]
+    [InlineData(60, 91, "recovery_window_days")]
+    public async Task checkout_settings_out_of_bounds_are_a_400_naming_the_field_and_nothing_changes(int minutes, int days, string field)
+    {
+        var tenant = await app.CreateTenantAsync("Bounded", scopes: Scopes.Admin);
+
+        var problem = await tenant.PatchTenantAsync(new { name = "Half Done", abandoned_checkout_minutes = minutes, recovery_window_days = days },
+            HttpStatusCode.BadRequest).JsonAsync();
+        var errors = problem.GetProperty("errors");
+        Assert.Single(errors.EnumerateObject());
+        var message = errors.GetProperty(field)[0].GetString()!;
+        Assert.Contains(field == "recovery_window_days" ? "from 1 to 90" : "from 5 to 10080", message);
+
+        var read = await app.ReadTenantAsync(tenant.ApiKey).JsonAsync();
+        Assert.Equal(tenant.Tenant.Name, read.Str("name"));
+        Assert.Equal(60, read.GetProperty("abandoned_checkout_minutes").GetInt32());
+        Assert.Equal(7, read.GetProperty("recovery_window_days").GetInt32());
+    }
+
+    [Fact]
+    public async Task a_checkout_setting_that_is_not_a_whole_number_is_a_400()
+    {
+        var tenant = await app.CreateTenantAsync("Wholly", scopes: Scopes.Admin);
+        await tenant.PatchTenantAsync(new { abandoned_checkout_minutes = "an hour" }, HttpStatusCode.BadRequest);
+        await tenant.PatchTenantAsync(new { recovery_window_days = 1.5 }, HttpStatusCode.BadRequest);
+        var read = await app.ReadTenantAsync(tenant.ApiKey).JsonAsync();
+        Assert.Equal(60, read.GetProperty("abandoned_checkout_minutes").GetInt32());
+        Assert.Equal(7, read.GetProperty("recovery_window_days").GetInt32());
+    }
 }

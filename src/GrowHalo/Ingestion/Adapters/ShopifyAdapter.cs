@@ -22,6 +22,7 @@ internal static class ShopifyAdapter
             Resources.Customer => Of(ShopifyCustomer.Parse(payload), c => (c.Id, c.UpdatedAt)),
             Resources.Product => Of(ShopifyProduct.Parse(payload), p => (p.Id, p.UpdatedAt)),
             Resources.Checkout => Of(ShopifyCheckout.Parse(payload), c => (c.Id, c.UpdatedAt)),
+            Resources.Cart => Of(ShopifyCart.Parse(payload), c => (c.Token, c.UpdatedAt)),
             _ => throw new ArgumentOutOfRangeException(nameof(resource), resource, "not a Shopify resource"),
         };
         if (id is null) return (null, errors);
@@ -42,7 +43,9 @@ internal static class ShopifyAdapter
         Resources.Refund => SourceEventTypes.ShopifyRefund,
         Resources.Customer => SourceEventTypes.ShopifyCustomer,
         Resources.Product => SourceEventTypes.ShopifyProduct,
-        _ => SourceEventTypes.ShopifyCheckout,
+        Resources.Checkout => SourceEventTypes.ShopifyCheckout,
+        Resources.Cart => SourceEventTypes.ShopifyCart,
+        _ => throw new ArgumentOutOfRangeException(nameof(resource), resource, "not a Shopify resource"),
     };
 
     private static (string?, DateTimeOffset, IReadOnlyList<FieldError>) Of<T>(ParseResult<T> parsed, Func<T, (string Id, DateTimeOffset Version)> identity)

@@ -26,8 +26,9 @@ public static class Resources
     public const string Customer = "customer";
     public const string Product = "product";
     public const string Checkout = "checkout";
+    public const string Cart = "cart";
     public const string AdSpend = "ad_spend";
-    public static readonly IReadOnlyList<string> Shopify = [Order, Refund, Customer, Product, Checkout];
+    public static readonly IReadOnlyList<string> Shopify = [Order, Refund, Customer, Product, Checkout, Cart];
 }
 
 /// <summary>Shopify webhook topics GrowHalo takes, and the resource each one carries.</summary>
@@ -48,6 +49,8 @@ public static class ShopifyTopics
         ["products/update"] = Resources.Product,
         ["checkouts/create"] = Resources.Checkout,
         ["checkouts/update"] = Resources.Checkout,
+        ["carts/create"] = Resources.Cart,
+        ["carts/update"] = Resources.Cart,
     };
 
     public static IEnumerable<string> All => ResourceByTopic.Keys;

@@ -11,7 +11,7 @@ namespace GrowHalo.Ingestion.Http;
 /// <param name="Events">The records, up to 64 MB in all.</param>
 public sealed record BatchUploadBody(string Source, string? ConnectionId, IReadOnlyList<BatchEventBody> Events);
 
-/// <param name="EventType">order, refund, customer, product, checkout (shopify); ad_spend (meta, google).</param>
+/// <param name="EventType">order, refund, customer, product, checkout, cart (shopify); ad_spend (meta, google).</param>
 /// <param name="Payload">The platform's record, as its API returns it.</param>
 /// <param name="SourceTimestamp">When the platform produced it (optional).</param>
 /// <param name="ExternalId">The platform's id, when the payload does not carry it (optional).</param>

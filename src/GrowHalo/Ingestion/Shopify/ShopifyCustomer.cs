@@ -108,9 +108,12 @@ public sealed record ShopifyProduct(string Id, string Title, string? ProductType
     }
 }
 
-/// <summary>A checkout; one with no completed_at after a while is an abandoned checkout.</summary>
+/// <summary>
+/// A checkout; one with no completed_at after a while is an abandoned checkout. Its id is its token (what an order's
+/// checkout_token names), else its numeric id; <see cref="CartToken"/> is the cart it was started from.
+/// </summary>
 public sealed record ShopifyCheckout(string Id, string? Email, string? CustomerId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    DateTimeOffset? CompletedAt, decimal TotalPrice, string? Currency, string? RecoveryUrl)
+    DateTimeOffset? CompletedAt, decimal TotalPrice, string? Currency, string? RecoveryUrl, string? CartToken = null)
 {
     public string StreamId => $"shopify:checkout:{Id}";
     public string? CustomerKey => ShopifyCustomer.KeyOf(CustomerId, Email);
@@ -125,6 +128,6 @@ public sealed record ShopifyCheckout(string Id, string? Email, string? CustomerI
         if (f.Errors.Count > 0 || id is null || created is null) return ParseResult<ShopifyCheckout>.Invalid(f.Errors);
         return ParseResult<ShopifyCheckout>.Ok(new ShopifyCheckout(id, f.String("email"), f.Object("customer")?.Id("id"),
             created.Value, updated!.Value, f.Timestamp("completed_at|completedAt"), total,
-            f.String("currency|presentment_currency")?.ToUpperInvariant(), f.String("abandoned_checkout_url")));
+            f.String("currency|presentment_currency")?.ToUpperInvariant(), f.String("abandoned_checkout_url"), f.String("cart_token")));
     }
 }

@@ -13,12 +13,8 @@ public sealed record ShopifyOrder(
     string Id, string? Name, DateTimeOffset CreatedAt, DateTimeOffset PlacedAt, DateTimeOffset UpdatedAt, string? Currency,
     decimal TotalPrice, decimal SubtotalPrice, decimal TotalDiscounts, decimal TotalTax, decimal TotalShipping,
     string? FinancialStatus, DateTimeOffset? CancelledAt, bool Test, string? CustomerId, string? Email,
-    IReadOnlyList<ShopifyLineItem> LineItems, IReadOnlyList<ShopifyRefund> Refunds)
+    IReadOnlyList<ShopifyLineItem> LineItems, IReadOnlyList<ShopifyRefund> Refunds, string? CheckoutToken = null, string? CartToken = null)
 {
-    /// <summary>The checkout and cart the order came from (REST checkout_token, cart_token; GraphQL orders have neither).</summary>
-    public string? CheckoutToken { get; init; }
-    public string? CartToken { get; init; }
-
     /// <summary>Counted orders: not a test, not cancelled, not voided.</summary>
     public bool IsCounted => !Test && CancelledAt is null && !string.Equals(FinancialStatus, "voided", StringComparison.OrdinalIgnoreCase);
 
@@ -57,10 +53,7 @@ public sealed record ShopifyOrder(
         if (errors.Count > 0 || id is null || created is null || total is null) return ParseResult<ShopifyOrder>.Invalid(errors);
         return ParseResult<ShopifyOrder>.Ok(new ShopifyOrder(id, f.String("name"), created.Value, placed!.Value, updated!.Value,
             currency?.ToUpperInvariant(), total.Value, subtotal!.Value, discounts, tax, shipping, financial, cancelled, test,
-            customerId, email, lines, refunds.Select(r => r.Value!).ToList())
-        {
-            CheckoutToken = f.String("checkout_token"), CartToken = f.String("cart_token"),
-        });
+            customerId, email, lines, refunds.Select(r => r.Value!).ToList(), f.String("checkout_token"), f.String("cart_token")));
     }
 
     private static ShopifyLineItem ParseLine(JsonElement json)

@@ -20,13 +20,13 @@ internal static class CatalogWriter
 
     private const string CheckoutsSql = """
         insert into checkouts as c (tenant_id, checkout_id, customer_key, email, created_at, updated_at, completed_at,
-            total_price, currency, recovery_url)
+            total_price, currency, recovery_url, cart_token)
         select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[],
-            $7::timestamptz[], $8::numeric[], $9::text[], $10::text[])
+            $7::timestamptz[], $8::numeric[], $9::text[], $10::text[], $11::text[])
         on conflict (tenant_id, checkout_id) do update set
             customer_key = excluded.customer_key, email = excluded.email, created_at = excluded.created_at,
             updated_at = excluded.updated_at, completed_at = excluded.completed_at, total_price = excluded.total_price,
-            currency = excluded.currency, recovery_url = excluded.recovery_url
+            currency = excluded.currency, recovery_url = excluded.recovery_url, cart_token = excluded.cart_token
         where excluded.updated_at > c.updated_at
         """;
 
@@ -51,7 +51,7 @@ internal static class CatalogWriter
             .WithTexts(list.Select(x => x.Checkout.Email)).WithTimestamps(list.Select(x => x.Checkout.CreatedAt))
             .WithTimestamps(list.Select(x => x.Checkout.UpdatedAt)).WithTimestamps(list.Select(x => x.Checkout.CompletedAt))
             .With(list.Select(x => x.Checkout.TotalPrice).ToArray()).WithTexts(list.Select(x => x.Checkout.Currency))
-            .WithTexts(list.Select(x => x.Checkout.RecoveryUrl));
+            .WithTexts(list.Select(x => x.Checkout.RecoveryUrl)).WithTexts(list.Select(x => x.Checkout.CartToken));
         await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -10,7 +10,7 @@ namespace GrowHalo.Modeling.Commerce;
 
 /// <summary>
 /// One batch of source events parsed and reduced to what the read models need: the newest version of each order,
-/// customer, product and checkout in the batch (ties: the first to arrive, as across batches), every refund once,
+/// customer, product, checkout and cart in the batch (ties: the first to arrive, as across batches), every refund once,
 /// and the last-arrived row of each ad day. Reducing first keeps each write one set-based statement. It is the commerce
 /// projection's reducer: the feed hands it each event as the page is read, and it keeps only what it parsed.
 /// </summary>
@@ -21,6 +21,7 @@ internal sealed class CommerceBatch
     public Dictionary<(string Tenant, string Id), ShopifyCustomer> Customers { get; } = [];
     public Dictionary<(string Tenant, string Id), ShopifyProduct> Products { get; } = [];
     public Dictionary<(string Tenant, string Id), ShopifyCheckout> Checkouts { get; } = [];
+    public Dictionary<(string Tenant, string Id), ShopifyCart> Carts { get; } = [];
     public Dictionary<(string Tenant, string Platform, string Account, string Campaign, DateOnly Day), AdSpendRow> AdRows { get; } = [];
     public Dictionary<string, (DateTimeOffset LastEventAt, long Events)> Freshness { get; } = [];
 
@@ -74,6 +75,10 @@ internal sealed class CommerceBatch
             case SourceEventTypes.ShopifyCheckout:
                 var checkout = ShopifyCheckout.Parse(payload).ValueOrThrow();
                 KeepNewest(Checkouts, (tenant, checkout.Id), checkout, c => c.UpdatedAt);
+                break;
+            case SourceEventTypes.ShopifyCart:
+                var cart = ShopifyCart.Parse(payload).ValueOrThrow();
+                KeepNewest(Carts, (tenant, cart.Token), cart, c => c.UpdatedAt);
                 break;
             case SourceEventTypes.MetaInsightsRow:
                 AddAdRow(tenant, MetaInsightsRow.Parse(payload).ValueOrThrow());

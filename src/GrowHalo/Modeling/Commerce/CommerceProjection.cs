@@ -12,7 +12,7 @@ namespace GrowHalo.Modeling.Commerce;
 
 /// <summary>
 /// The projection behind the numbers: applies a batch of source events to orders, refunds, customer records, ad
-/// spend, products and checkouts with set-based upserts, then — in the same transaction, so these read models stand
+/// spend, products, checkouts and carts with set-based upserts, then — in the same transaction, so these read models stand
 /// at one progress position — recomputes daily_summaries for exactly the (tenant, day)s the batch touched: old and new
 /// days of changed orders, the days of their refunds, new refunds' days, and ad days. Late, updated and out-of-order
 /// records therefore correct every day they touch. The customers whose orders or refunds changed are recomputed in
@@ -24,7 +24,7 @@ public sealed class CommerceProjection : ISqlProjection
     public string Name => "commerce";
 
     private static readonly string[] Tables =
-        ["daily_summaries", "order_day_totals", "first_order_days", "customer_fact_queue", "orders", "order_refunds", "customers", "ad_spend", "products", "checkouts", "read_model_freshness"];
+        ["daily_summaries", "order_day_totals", "first_order_days", "customer_fact_queue", "orders", "order_refunds", "customers", "ad_spend", "products", "checkouts", "carts", "read_model_freshness"];
 
     public async Task ApplyAsync(IReadOnlyList<IEvent> events, ProjectionContext context, CancellationToken ct)
     {
@@ -53,6 +53,7 @@ public sealed class CommerceProjection : ISqlProjection
         days.UnionWith(await AdSpendWriter.WriteAsync(context, batch.AdRows, ct));
         await CatalogWriter.WriteProductsAsync(context, batch.Products, ct);
         await CatalogWriter.WriteCheckoutsAsync(context, batch.Checkouts, ct);
+        await CartWriter.WriteAsync(context, batch.Carts, ct);
         await Freshness.WriteAsync(context, batch.Freshness, ct);
 
         // Customers' facts take turns with fx loads (the customer-facts lock), then move their first-order days.

@@ -1,7 +1,12 @@
 namespace GrowHalo.Platform.Tenancy;
 
-/// <summary>A brand. Days are calendar days in <see cref="TimeZone"/>; money is reported in <see cref="Currency"/>.</summary>
-public sealed record Tenant(string Id, string Name, string Slug, string TimeZone, string Currency, DateTimeOffset CreatedAt)
+/// <summary>
+/// A brand. Days are calendar days in <see cref="TimeZone"/>; money is reported in <see cref="Currency"/>. A checkout not
+/// completed within <see cref="AbandonedCheckoutMinutes"/> of its creation is abandoned; an order within
+/// <see cref="RecoveryWindowDays"/> after that can recover it.
+/// </summary>
+public sealed record Tenant(string Id, string Name, string Slug, string TimeZone, string Currency, DateTimeOffset CreatedAt,
+    int AbandonedCheckoutMinutes = TenantRules.DefaultAbandonedCheckoutMinutes, int RecoveryWindowDays = TenantRules.DefaultRecoveryWindowDays)
 {
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 

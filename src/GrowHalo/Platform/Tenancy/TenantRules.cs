@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 namespace GrowHalo.Platform.Tenancy;
 
 /// <summary>Given settings, normalised; a null field was not given (keep the current value, or the default).</summary>
-public sealed record TenantSettings(string? Name = null, string? Slug = null, string? TimeZone = null, string? Currency = null);
+public sealed record TenantSettings(string? Name = null, string? Slug = null, string? TimeZone = null, string? Currency = null,
+    int? AbandonedCheckoutMinutes = null, int? RecoveryWindowDays = null);
 
 /// <summary>Unusable settings of a tenant or key: <see cref="Errors"/> maps each field (snake_case, as in the API) to what to send instead.</summary>
 public sealed class InvalidSettingsException(IReadOnlyDictionary<string, string[]> errors)
@@ -12,11 +13,20 @@ public sealed class InvalidSettingsException(IReadOnlyDictionary<string, string[
     public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
 }
 
-/// <summary>What a tenant's name, slug, time zone and reporting currency may be. All checks run before anything is stored.</summary>
+/// <summary>
+/// What a tenant's name, slug, time zone, reporting currency and checkout settings may be. All checks run before
+/// anything is stored.
+/// </summary>
 public static partial class TenantRules
 {
     public const string DefaultTimeZone = "UTC";
     public const string DefaultCurrency = "USD";
+    public const int DefaultAbandonedCheckoutMinutes = 60;
+    public const int DefaultRecoveryWindowDays = 7;
+
+    /// <summary>Five minutes to a week: shorter calls a checkout still being typed abandoned; longer never calls one abandoned.</summary>
+    public const int MinAbandonedCheckoutMinutes = 5, MaxAbandonedCheckoutMinutes = 10080;
+    public const int MinRecoveryWindowDays = 1, MaxRecoveryWindowDays = 90;
 
     /// <summary>Checks every given field; throws <see cref="InvalidSettingsException"/> naming each bad one.</summary>
     public static TenantSettings Validate(TenantSettings given)
@@ -29,9 +39,17 @@ public static partial class TenantRules
             if (ok is null) errors[field] = [error];
             return ok;
         }
+        int? Between(string field, int? value, int min, int max, string unit)
+        {
+            if (value is null || (value >= min && value <= max)) return value;
+            errors[field] = [$"{field} must be a whole number of {unit} from {min} to {max}, got {value}."];
+            return null;
+        }
         var settings = new TenantSettings(
             Check("name", given.Name, Name), Check("slug", given.Slug, Slug),
-            Check("time_zone", given.TimeZone, TimeZone), Check("currency", given.Currency, Currency));
+            Check("time_zone", given.TimeZone, TimeZone), Check("currency", given.Currency, Currency),
+            Between("abandoned_checkout_minutes", given.AbandonedCheckoutMinutes, MinAbandonedCheckoutMinutes, MaxAbandonedCheckoutMinutes, "minutes"),
+            Between("recovery_window_days", given.RecoveryWindowDays, MinRecoveryWindowDays, MaxRecoveryWindowDays, "days"));
         return errors.Count == 0 ? settings : throw new InvalidSettingsException(errors);
     }
 

@@ -13,7 +13,7 @@ public sealed class TenantSlugTakenException(string slug)
 /// <summary>Tenants (brands). Writes and tenant-scoped reads run in a <see cref="TenantDb"/> of the tenant concerned.</summary>
 public sealed class TenantStore(NpgsqlDataSource dataSource, TimeProvider clock)
 {
-    private const string Columns = "id, name, slug, time_zone, currency, created_at";
+    private const string Columns = "id, name, slug, time_zone, currency, created_at, abandoned_checkout_minutes, recovery_window_days";
 
     /// <summary>Validates and creates a tenant (time zone UTC and currency USD unless given).</summary>
     /// <exception cref="InvalidSettingsException">a setting is not usable; nothing is stored</exception>
@@ -40,8 +40,9 @@ public sealed class TenantStore(NpgsqlDataSource dataSource, TimeProvider clock)
     /// <summary>Stores a tenant made by <see cref="New"/> in <paramref name="db"/> (a TenantDb of that tenant's id).</summary>
     public static async Task InsertAsync(TenantDb db, Tenant tenant, CancellationToken ct = default)
     {
-        await using var cmd = db.Command($"insert into tenants ({Columns}) values ($1, $2, $3, $4, $5, $6)",
-            tenant.Id, tenant.Name, tenant.Slug, tenant.TimeZone, tenant.Currency, tenant.CreatedAt);
+        await using var cmd = db.Command($"insert into tenants ({Columns}) values ($1, $2, $3, $4, $5, $6, $7, $8)",
+            tenant.Id, tenant.Name, tenant.Slug, tenant.TimeZone, tenant.Currency, tenant.CreatedAt,
+            tenant.AbandonedCheckoutMinutes, tenant.RecoveryWindowDays);
         try
         {
             await cmd.ExecuteNonQueryAsync(ct);
@@ -59,10 +60,12 @@ public sealed class TenantStore(NpgsqlDataSource dataSource, TimeProvider clock)
         var valid = TenantRules.Validate(changes with { Slug = null });
         await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
         await using var cmd = db.Command($"""
-            update tenants set name = coalesce($2, name), time_zone = coalesce($3, time_zone), currency = coalesce($4, currency)
+            update tenants set name = coalesce($2, name), time_zone = coalesce($3, time_zone), currency = coalesce($4, currency),
+                abandoned_checkout_minutes = coalesce($5::integer, abandoned_checkout_minutes),
+                recovery_window_days = coalesce($6::integer, recovery_window_days)
             where id = $1
             returning {Columns}
-            """, tenantId, valid.Name, valid.TimeZone, valid.Currency);
+            """, tenantId, valid.Name, valid.TimeZone, valid.Currency, valid.AbandonedCheckoutMinutes, valid.RecoveryWindowDays);
         Tenant? tenant;
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             tenant = await r.ReadAsync(ct) ? Read(r) : null;
@@ -98,5 +101,6 @@ public sealed class TenantStore(NpgsqlDataSource dataSource, TimeProvider clock)
     }
 
     private static Tenant Read(NpgsqlDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetFieldValue<DateTimeOffset>(5));
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetFieldValue<DateTimeOffset>(5),
+            r.GetInt32(6), r.GetInt32(7));
 }

@@ -4,10 +4,13 @@ using Wolverine.Http;
 
 namespace GrowHalo.Platform.Tenancy.Settings;
 
-/// <summary>PATCH /api/v1/tenant (admin): change name, time zone or reporting currency; absent fields stay as they are.</summary>
+/// <summary>
+/// PATCH /api/v1/tenant (admin): change name, time zone, reporting currency, or the abandoned-checkout settings
+/// (abandoned_checkout_minutes 5–10080, recovery_window_days 1–90); absent fields stay as they are.
+/// </summary>
 public static class ChangeTenantSettings
 {
-    public sealed record Request(string? Name, string? TimeZone, string? Currency);
+    public sealed record Request(string? Name, string? TimeZone, string? Currency, int? AbandonedCheckoutMinutes = null, int? RecoveryWindowDays = null);
 
     [WolverinePatch("/api/v1/tenant", OperationId = "ChangeTenantSettings"), RequireScope(Scopes.Admin), Tags("Tenant")]
     [ProducesProblems(StatusCodes.Status404NotFound)]
@@ -18,7 +21,8 @@ public static class ChangeTenantSettings
         if (body is null) return Problems.Invalid("Nothing was changed: the body is null.", new Dictionary<string, string[]> { ["body"] = ["Send a JSON object."] });
         try
         {
-            var changed = await tenants.UpdateAsync(tenant.Id, new TenantSettings(body.Name, null, body.TimeZone, body.Currency), ct);
+            var changed = await tenants.UpdateAsync(tenant.Id, new TenantSettings(body.Name, null, body.TimeZone, body.Currency,
+                body.AbandonedCheckoutMinutes, body.RecoveryWindowDays), ct);
             return changed is null ? TenantResponse.Gone(tenant.Id) : TypedResults.Ok(TenantResponse.From(changed));
         }
         catch (InvalidSettingsException e)

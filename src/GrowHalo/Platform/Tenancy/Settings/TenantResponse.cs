@@ -1,9 +1,11 @@
 namespace GrowHalo.Platform.Tenancy.Settings;
 
 /// <summary>A tenant's settings as the API shows them.</summary>
-public sealed record TenantResponse(string Id, string Name, string Slug, string TimeZone, string Currency, DateTimeOffset CreatedAt)
+public sealed record TenantResponse(string Id, string Name, string Slug, string TimeZone, string Currency, DateTimeOffset CreatedAt,
+    int AbandonedCheckoutMinutes, int RecoveryWindowDays)
 {
-    public static TenantResponse From(Tenant t) => new(t.Id, t.Name, t.Slug, t.TimeZone, t.Currency, t.CreatedAt);
+    public static TenantResponse From(Tenant t) =>
+        new(t.Id, t.Name, t.Slug, t.TimeZone, t.Currency, t.CreatedAt, t.AbandonedCheckoutMinutes, t.RecoveryWindowDays);
 
     /// <summary>404 for a key whose tenant was deleted after the request was authenticated.</summary>
     public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Gone(string tenantId) =>
