@@ -30,6 +30,7 @@ public sealed class OpenApiContractTests(GrowHaloApp app) : IClassFixture<GrowHa
         { "GET /api/v1/analytics/top-customers", $"200 400 {Key}" },
         { "GET /api/v1/analytics/rfm", $"200 400 {Key}" },
         { "GET /api/v1/analytics/cohorts", $"200 400 {Key}" },
+        { "GET /api/v1/analytics/churn", $"200 400 {Key}" },
         { "GET /api/v1/customers", $"200 400 {Key}" },
         { "POST /api/v1/ingest/webhook/{source}", $"200 201 400 404 413 415 503 {Key}" },
         { "POST /api/v1/keys", $"201 400 {Key}" },

@@ -37,6 +37,8 @@ public static class BgNbd
     /// </summary>
     public static BgNbdFit? Fit(IReadOnlyList<BgNbdHistory> histories)
     {
+        // In one order, so that the same histories give the same parameters to the last bit, however they were read.
+        histories = [.. histories.OrderBy(h => h.X).ThenBy(h => h.Tx).ThenBy(h => h.T).ThenBy(h => h.Customers)];
         var customers = histories.Sum(h => h.Customers);
         if (customers == 0) return null;
         // The mean log-likelihood per customer, negated: the same optimum for any number of customers.

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GrowHalo.Analytics.Customers.Scoring;
 using GrowHalo.Analytics.Metrics;
-using GrowHalo.Modeling.Commerce;
 using GrowHalo.Platform.Http;
 using GrowHalo.Platform.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,7 +15,7 @@ namespace GrowHalo.Analytics.Customers.Churn;
 /// scoring (scored first when there is none for today): the BG/NBD parameters and log-likelihood, whether the fit is
 /// trusted (else the lapse rule decided), the customers per status, the lifetime revenue of those at risk, and the
 /// customers — at risk first, then lost, then active, each by lifetime revenue, largest first — with p_alive and the
-/// orders to expect in the next 90 days.
+/// orders to expect in the next 90 days. data_as_of: the read models' freshness the scores were computed from.
 /// </summary>
 public static class ChurnEndpoint
 {
@@ -88,7 +87,7 @@ public static class ChurnEndpoint
             new Distribution(counts.GetValueOrDefault(ChurnStatus.Active).Customers, counts.GetValueOrDefault(ChurnStatus.AtRisk).Customers,
                 counts.GetValueOrDefault(ChurnStatus.Lost).Customers),
             Rounding.Money(counts.GetValueOrDefault(ChurnStatus.AtRisk).Revenue), rows, asOf, scoredAt, tenant.Tenant.Currency,
-            await Freshness.AsOfAsync(db, ct)));
+            model.DataAsOf));
     }
 
     /// <summary>A probability or expected count, to 4 decimals like every ratio.</summary>

@@ -3,9 +3,12 @@ namespace GrowHalo.Analytics.Customers.Churn;
 /// <summary>
 /// The churn model a scoring run used, as customer_score_runs.churn_model keeps it: the BG/NBD parameters and
 /// log-likelihood (null when there was too little to fit), whether the fit is trusted, the repeat customers it saw,
-/// and the rule that decided the statuses.
+/// and the rule that decided the statuses; and <see cref="DataAsOf"/>, the read models' freshness (last_event_at) the
+/// scoring read, so that a later change of the read models shows as last_event_at &gt; data_as_of (one clock, the
+/// store's: comparing it with scored_at would miss events appended before the scoring but projected after it).
 /// </summary>
-public sealed record ChurnModel(double? R, double? Alpha, double? A, double? B, double? LogLikelihood, bool Trusted, long RepeatCustomers, string Rule)
+public sealed record ChurnModel(double? R, double? Alpha, double? A, double? B, double? LogLikelihood, bool Trusted, long RepeatCustomers, string Rule,
+    DateTimeOffset? DataAsOf = null)
 {
     public static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web)
     {

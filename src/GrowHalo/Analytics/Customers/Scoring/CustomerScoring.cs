@@ -11,7 +11,7 @@ public enum ScoreWhen
     Always,
     NoneForToday,
 
-    /// <summary>None for today, or the read models changed since (last_event_at &gt; scored_at) and MinInterval has passed.</summary>
+    /// <summary>None for today, or the read models changed since (last_event_at &gt; the data_as_of scored) and MinInterval has passed.</summary>
     Stale,
 }
 
@@ -20,7 +20,8 @@ public enum ScoreWhen
 /// their RFM scores and segment (<see cref="RfmScores"/>, <see cref="RfmSegments"/>) and their churn estimate
 /// (<see cref="ChurnModel"/>: a BG/NBD fit over the distinct histories, or the lapse rule) into customer_scores, and the
 /// run into customer_score_runs. The heavy part is set-based SQL; C# sees one row per distinct (x, tₓ, T).
-/// scored_at is the database's clock, like read_model_freshness.last_event_at, so the two compare.
+/// The run keeps the read models' freshness it read first (churn_model.data_as_of): whatever the projection commits
+/// later moves last_event_at past it, and the tenant is stale.
 /// </summary>
 public sealed class CustomerScoring(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<CustomerScoringOptions> options,
     ILogger<CustomerScoring> logger)
@@ -60,12 +61,14 @@ public sealed class CustomerScoring(NpgsqlDataSource dataSource, TimeProvider cl
         await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
         await CustomerScoreLocks.TakeAsync(db, ct);
         if (!await IsDueAsync(db, when, today, ct)) return false;
+        var dataAsOf = await Modeling.Commerce.Freshness.AsOfAsync(db, ct); // first: the reads below see at least this
 
         var histories = new List<BgNbdHistory>();
         await using (var cmd = db.Command($"select x, tx, t, count(*) from ({Histories}) h group by x, tx, t", tenant.Id, today))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct)) histories.Add(new BgNbdHistory(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), r.GetInt64(3)));
-        var (model, score) = ChurnModel.Fit(histories, HorizonDays);
+        var (fitted, score) = ChurnModel.Fit(histories, HorizonDays);
+        var model = fitted with { DataAsOf = dataAsOf };
         var scores = histories.Select(h => score(h)).ToList();
         var cells = (from rScore in Enumerable.Range(1, 5) from fScore in Enumerable.Range(1, 5) select (R: rScore, F: fScore)).ToList();
 
@@ -106,7 +109,8 @@ public sealed class CustomerScoring(NpgsqlDataSource dataSource, TimeProvider cl
         if (when == ScoreWhen.Always) return true;
         await using var cmd = db.Command("""
             select s.as_of,
-                   f.last_event_at > s.scored_at and s.scored_at <= now() - $2::interval
+                   f.last_event_at > coalesce((s.churn_model->>'data_as_of')::timestamptz, '-infinity')
+                   and s.scored_at <= now() - $2::interval
             from customer_score_runs s
             left join read_model_freshness f on f.tenant_id = s.tenant_id
             where s.tenant_id = $1

@@ -7,7 +7,7 @@ namespace GrowHalo.Analytics.Customers.Scoring;
 /// <summary>
 /// Keeps every tenant's customer scores current: each tick it finds the tenants with read models but no scores, with
 /// scores of an earlier day (their local day changed), or whose read models changed since they were scored
-/// (last_event_at &gt; scored_at) at least <see cref="CustomerScoringOptions.MinInterval"/> ago, and rescores them one
+/// (last_event_at &gt; the data_as_of of their run) and were scored at least <see cref="CustomerScoringOptions.MinInterval"/> ago, and rescores them one
 /// by one. The scoring checks again under the tenant's lock, so several servers never score a tenant twice over.
 /// </summary>
 public sealed class CustomerScoringService(NpgsqlDataSource dataSource, CustomerScoring scoring, TenantStore tenants, TimeProvider clock,
@@ -48,7 +48,8 @@ public sealed class CustomerScoringService(NpgsqlDataSource dataSource, Customer
             left join customer_score_runs s on s.tenant_id = t.id
             where s.tenant_id is null
                or s.as_of <> ($1::timestamptz at time zone t.time_zone)::date
-               or (f.last_event_at > s.scored_at and s.scored_at <= now() - $2::interval)
+               or (f.last_event_at > coalesce((s.churn_model->>'data_as_of')::timestamptz, '-infinity')
+                   and s.scored_at <= now() - $2::interval)
             order by s.scored_at nulls first
             """);
         cmd.Parameters.Add(new() { Value = clock.GetUtcNow() });
