@@ -24,37 +24,34 @@ public sealed record BgNbdFit(BgNbdParameters Parameters, double LogLikelihood, 
 public static class BgNbd
 {
     /// <summary>Σ over customers of the log-likelihood of their history.</summary>
-    public static double LogLikelihood(BgNbdParameters p, IReadOnlyList<BgNbdHistory> histories)
-    {
-        var (value, _) = Evaluate([Math.Log(p.R), Math.Log(p.Alpha), Math.Log(p.A), Math.Log(p.B)], histories, gradient: false);
-        return value;
-    }
+    public static double LogLikelihood(BgNbdParameters p, IReadOnlyList<BgNbdHistory> histories) =>
+        Evaluate([Math.Log(p.R), Math.Log(p.Alpha), Math.Log(p.A), Math.Log(p.B)], new Data(histories), gradient: false).Value;
 
     /// <summary>
     /// The maximum-likelihood parameters, searched over their logarithms (so they stay positive): Nelder–Mead from
-    /// r = a = b = 1 and α = the mean age, then BFGS with the exact gradient to settle on the optimum. Null when there
-    /// is nothing to fit. <see cref="BgNbdFit.Converged"/>: the gradient vanished at finite parameters.
+    /// r = a = b = 1 and α = the mean age to near the optimum (it is robust far from it), then BFGS with the exact
+    /// gradient to settle on it (fast near it): about half a second for 100,000 customers in 35,000 distinct histories.
+    /// Null when there is nothing to fit. <see cref="BgNbdFit.Converged"/>: the gradient vanished at finite parameters.
     /// </summary>
     public static BgNbdFit? Fit(IReadOnlyList<BgNbdHistory> histories)
     {
-        // In one order, so that the same histories give the same parameters to the last bit, however they were read.
-        histories = [.. histories.OrderBy(h => h.X).ThenBy(h => h.Tx).ThenBy(h => h.T).ThenBy(h => h.Customers)];
-        var customers = histories.Sum(h => h.Customers);
+        var data = new Data(histories);
+        var customers = data.Customers;
         if (customers == 0) return null;
         // The mean log-likelihood per customer, negated: the same optimum for any number of customers.
         double Objective(Vector<double> u)
         {
-            var v = -Evaluate([.. u], histories, gradient: false).Value / customers;
+            var v = -Evaluate([.. u], data, gradient: false).Value / customers;
             return double.IsFinite(v) ? v : double.MaxValue;
         }
-        Vector<double> Gradient(Vector<double> u) => Vector<double>.Build.DenseOfArray(Evaluate([.. u], histories, gradient: true).Gradient!) / -customers;
+        Vector<double> Gradient(Vector<double> u) => Vector<double>.Build.DenseOfArray(Evaluate([.. u], data, gradient: true).Gradient!) / -customers;
 
-        var meanAge = Math.Max(1, histories.Sum(h => (double)h.T * h.Customers) / customers);
+        var meanAge = Math.Max(1, data.MeanAge);
         var start = Vector<double>.Build.DenseOfArray([0, Math.Log(meanAge), 0, 0]);
         var best = start;
         try
         {
-            best = new NelderMeadSimplex(1e-12, 20_000).FindMinimum(ObjectiveFunction.Value(Objective), start).MinimizingPoint;
+            best = new NelderMeadSimplex(1e-6, 20_000).FindMinimum(ObjectiveFunction.Value(Objective), start).MinimizingPoint;
         }
         catch (Exception e) when (IsNumericalFailure(e)) { }
         try
@@ -68,7 +65,7 @@ public static class BgNbd
         var parameters = new BgNbdParameters(Math.Exp(best[0]), Math.Exp(best[1]), Math.Exp(best[2]), Math.Exp(best[3]));
         var gradient = Gradient(best);
         var converged = best.All(u => Math.Abs(u) < 25) && gradient.All(g => Math.Abs(g) < 1e-5);
-        return new BgNbdFit(parameters, LogLikelihood(parameters, histories), converged);
+        return new BgNbdFit(parameters, Evaluate([.. best], data, gradient: false).Value, converged);
     }
 
     private static bool IsNumericalFailure(Exception e) =>
@@ -95,35 +92,86 @@ public static class BgNbd
     }
 
     /// <summary>
+    /// The histories sorted (so that the same histories sum in the same order, to the last bit, however they were read)
+    /// and grouped by x: the gamma terms depend on x alone, so they are computed once per x, not once per history.
+    /// </summary>
+    private sealed class Data
+    {
+        public readonly (double X, double Weight, int Start, int End)[] Groups;
+        public readonly double[] Tx, T, W;
+        public readonly long Customers;
+        public readonly double MeanAge;
+
+        public Data(IReadOnlyList<BgNbdHistory> histories)
+        {
+            var sorted = histories.Where(h => h.Customers > 0).OrderBy(h => h.X).ThenBy(h => h.Tx).ThenBy(h => h.T).ToList();
+            (Tx, T, W) = (sorted.Select(h => (double)h.Tx).ToArray(), sorted.Select(h => (double)h.T).ToArray(), sorted.Select(h => (double)h.Customers).ToArray());
+            var groups = new List<(double, double, int, int)>();
+            for (var i = 0; i < sorted.Count;)
+            {
+                var j = i;
+                while (j < sorted.Count && sorted[j].X == sorted[i].X) j++;
+                groups.Add((sorted[i].X, W[i..j].Sum(), i, j));
+                i = j;
+            }
+            Groups = [.. groups];
+            Customers = sorted.Sum(h => h.Customers);
+            MeanAge = Customers == 0 ? 0 : sorted.Sum(h => (double)h.T * h.Customers) / Customers;
+        }
+    }
+
+    /// <summary>
     /// The log-likelihood at log-parameters u = ln(r, α, a, b) and, if asked, its gradient in u:
     /// ℓ = A₁ + A₂ + ln(e^A₃ + [x &gt; 0] e^A₄) with A₁ = lnΓ(r+x) − lnΓ(r) + r ln α,
     /// A₂ = lnΓ(a+b) + lnΓ(b+x) − lnΓ(b) − lnΓ(a+b+x), A₃ = −(r+x) ln(α+T), A₄ = ln a − ln(b+x−1) − (r+x) ln(α+tₓ).
     /// </summary>
-    private static (double Value, double[]? Gradient) Evaluate(double[] u, IReadOnlyList<BgNbdHistory> histories, bool gradient)
+    private static (double Value, double[]? Gradient) Evaluate(double[] u, Data data, bool gradient)
     {
         var (r, alpha, a, b) = (Math.Exp(u[0]), Math.Exp(u[1]), Math.Exp(u[2]), Math.Exp(u[3]));
         double lnGammaR = SpecialFunctions.GammaLn(r), lnGammaAb = SpecialFunctions.GammaLn(a + b), lnGammaB = SpecialFunctions.GammaLn(b);
         double psiR = gradient ? SpecialFunctions.DiGamma(r) : 0, psiAb = gradient ? SpecialFunctions.DiGamma(a + b) : 0,
             psiB = gradient ? SpecialFunctions.DiGamma(b) : 0;
+        double lnAlpha = Math.Log(alpha), lnA = Math.Log(a);
         double total = 0, dr = 0, dAlpha = 0, da = 0, db = 0;
-        foreach (var h in histories)
+        foreach (var (x, weight, start, end) in data.Groups)
         {
-            double x = h.X, w = h.Customers;
-            var a1 = SpecialFunctions.GammaLn(r + x) - lnGammaR + r * Math.Log(alpha);
-            var a2 = lnGammaAb + SpecialFunctions.GammaLn(b + x) - lnGammaB - SpecialFunctions.GammaLn(a + b + x);
-            var a3 = -(r + x) * Math.Log(alpha + h.T);
-            var a4 = h.X > 0 ? Math.Log(a) - Math.Log(b + x - 1) - (r + x) * Math.Log(alpha + h.Tx) : double.NegativeInfinity;
-            var top = Math.Max(a3, a4);
-            var mix = top + Math.Log(Math.Exp(a3 - top) + Math.Exp(a4 - top));
-            total += w * (a1 + a2 + mix);
-            if (!gradient) continue;
-            // The weights of the two ways to the data: still alive at T (A₃) or dropped out after tₓ (A₄).
-            double w3 = Math.Exp(a3 - mix), w4 = Math.Exp(a4 - mix);
-            dr += w * (SpecialFunctions.DiGamma(r + x) - psiR + Math.Log(alpha) - w3 * Math.Log(alpha + h.T) - w4 * Math.Log(alpha + h.Tx));
-            dAlpha += w * (r / alpha - w3 * (r + x) / (alpha + h.T) - w4 * (r + x) / (alpha + h.Tx));
-            var psiAbx = SpecialFunctions.DiGamma(a + b + x);
-            da += w * (psiAb - psiAbx + w4 / a);
-            db += w * (psiAb + SpecialFunctions.DiGamma(b + x) - psiB - psiAbx - (h.X > 0 ? w4 / (b + x - 1) : 0));
+            // A₁ and A₂, and their derivatives, for every history with this x at once.
+            total += weight * (SpecialFunctions.GammaLn(r + x) - lnGammaR + r * lnAlpha
+                               + lnGammaAb + SpecialFunctions.GammaLn(b + x) - lnGammaB - SpecialFunctions.GammaLn(a + b + x));
+            var psiAbx = gradient ? SpecialFunctions.DiGamma(a + b + x) : 0;
+            if (gradient)
+            {
+                dr += weight * (SpecialFunctions.DiGamma(r + x) - psiR + lnAlpha);
+                dAlpha += weight * r / alpha;
+                da += weight * (psiAb - psiAbx);
+                db += weight * (psiAb + SpecialFunctions.DiGamma(b + x) - psiB - psiAbx);
+            }
+            var dropOut = x > 0 ? lnA - Math.Log(b + x - 1) : double.NegativeInfinity;
+            for (var i = start; i < end; i++)
+            {
+                var w = data.W[i];
+                var lnT = Math.Log(alpha + data.T[i]);
+                var a3 = -(r + x) * lnT;
+                if (x == 0)
+                {
+                    // Alive at T is the only way to no repeat purchase: w₃ = 1.
+                    total += w * a3;
+                    if (gradient) { dr -= w * lnT; dAlpha -= w * r / (alpha + data.T[i]); }
+                    continue;
+                }
+                var lnTx = Math.Log(alpha + data.Tx[i]);
+                var a4 = dropOut - (r + x) * lnTx;
+                var top = Math.Max(a3, a4);
+                var mix = top + Math.Log(Math.Exp(a3 - top) + Math.Exp(a4 - top));
+                total += w * mix;
+                if (!gradient) continue;
+                // The weights of the two ways to the data: still alive at T (A₃) or dropped out after tₓ (A₄).
+                double w3 = Math.Exp(a3 - mix), w4 = Math.Exp(a4 - mix);
+                dr -= w * (w3 * lnT + w4 * lnTx);
+                dAlpha -= w * (r + x) * (w3 / (alpha + data.T[i]) + w4 / (alpha + data.Tx[i]));
+                da += w * w4 / a;
+                db -= w * w4 / (b + x - 1);
+            }
         }
         // d/du = p · d/dp for each parameter p = e^u.
         return (total, gradient ? [r * dr, alpha * dAlpha, a * da, b * db] : null);
