@@ -31,6 +31,7 @@ public sealed class OpenApiContractTests(GrowHaloApp app) : IClassFixture<GrowHa
         { "GET /api/v1/analytics/rfm", $"200 400 {Key}" },
         { "GET /api/v1/analytics/cohorts", $"200 400 {Key}" },
         { "GET /api/v1/analytics/checkouts", $"200 400 {Key}" },
+        { "GET /api/v1/analytics/churn", $"200 400 {Key}" },
         { "GET /api/v1/customers", $"200 400 {Key}" },
         { "GET /api/v1/customers/{customer_key}", $"200 404 {Key}" },
         { "GET /api/v1/customers/{customer_key}/timeline", $"200 404 {Key}" },

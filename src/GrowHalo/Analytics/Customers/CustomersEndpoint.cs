@@ -13,7 +13,8 @@ namespace GrowHalo.Analytics.Customers;
 /// GET /api/v1/customers?search=&amp;sort=lifetime_revenue|orders_count|last_order_date|first_order_date&amp;order=desc&amp;limit=50&amp;cursor=:
 /// the tenant's customers (with a customer record or an order), searched by e-mail or name prefix (case-insensitive),
 /// a page at a time. The cursor is the last row's place in the order (keyset pagination): rows added meanwhile do not
-/// shift the pages, and a customer is never listed twice.
+/// shift the pages, and a customer is never listed twice. Rows carry their RFM and churn scores (scored first when the
+/// tenant has none for today).
 /// </summary>
 public static class CustomersEndpoint
 {
@@ -30,7 +31,7 @@ public static class CustomersEndpoint
 
     [WolverineGet("/api/v1/customers", OperationId = "ListCustomers"), RequireScope(Scopes.Read), Tags("Customers")]
     public static async Task<Results<Ok<CustomerPage>, ValidationProblem>> Get(string? search, string? sort, string? order, int? limit,
-        string? cursor, RequestTenant tenant, NpgsqlDataSource dataSource, CancellationToken ct)
+        string? cursor, RequestTenant tenant, NpgsqlDataSource dataSource, Scoring.CustomerScoring scoring, CancellationToken ct)
     {
         var errors = new Validation();
         sort ??= "lifetime_revenue";
@@ -58,6 +59,7 @@ public static class CustomersEndpoint
             """;
         var size = limit ?? 50;
         await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await scoring.EnsureTodayAsync(db, tenant.Tenant, ct);
         await using var cmd = db.Command(sql, tenant.Id, search is { Length: > 0 } ? EscapeLike(search.Trim().ToLowerInvariant()) + "%" : null,
             after?.Value, after?.Key, size + 1);
         var rows = new List<(CustomerRow Row, string SortValue)>();

@@ -11,8 +11,9 @@ namespace GrowHalo.Analytics.Customers;
 /// <summary>
 /// GET /api/v1/analytics/rfm[?as_of=]: the customers with a counted order up to <c>as_of</c> (default today in the
 /// tenant's time zone), scored 1–5 on recency (days from the last counted order to as_of; fewer is better),
-/// frequency (counted orders) and monetary value (their net revenue, refunds up to as_of): score = 1 + ⌊5 × w ÷ n⌋,
-/// w the customers strictly worse on that measure, n all of them, so equal values score equally. Answers the R×F grid
+/// frequency (counted orders) and monetary value (their net revenue, refunds up to as_of), as <see cref="RfmScores"/>
+/// defines them: score = 1 + ⌊5 × w ÷ n⌋, w the customers strictly worse on that measure, n all of them, so equal values
+/// score equally. Answers the R×F grid
 /// (25 cells) and the segments of <see cref="RfmSegments"/>.
 /// </summary>
 public static class RfmEndpoint
@@ -24,14 +25,9 @@ public static class RfmEndpoint
     public sealed record Rfm(DateOnly AsOf, long Customers, IReadOnlyList<Cell> Grid, IReadOnlyList<Segment> Segments, string Currency,
         DateTimeOffset? DataAsOf);
 
-    // rank() − 1 over an ordering from worse to better is the number of customers strictly worse.
     private const string Sql = $"""
         with facts as ({OrderNetRevenue.PerCustomer}),
-        scored as (
-            select coalesce(revenue, 0) as revenue,
-                   1 + floor(5.0 * (rank() over (order by last_day) - 1) / count(*) over ())::int as r,
-                   1 + floor(5.0 * (rank() over (order by orders) - 1) / count(*) over ())::int as f
-            from facts)
+        scored as ({RfmScores.OverFacts})
         select r, f, count(*), sum(revenue) from scored group by r, f
         """;
 
@@ -84,4 +80,6 @@ public static class RfmSegments
         new("Hibernating", "R 2, F 1–2", (r, f) => r == 2 && f <= 2),
         new("Lost", "R 1, F 1–2", (r, f) => r == 1 && f <= 2),
     ];
+
+    public static string NameOf(int r, int f) => All.First(s => s.Contains(r, f)).Name;
 }

@@ -11,7 +11,7 @@ namespace GrowHalo.Analytics.Customers;
 /// <summary>
 /// GET /api/v1/analytics/top-customers?limit=5[&amp;start=&amp;end=]: customers by lifetime net revenue, or, with a
 /// window, by the net revenue of their counted orders placed in it (<c>window_revenue</c>: each order's total minus
-/// its refunds, at its own days' rates); ties by customer key.
+/// its refunds, at its own days' rates); ties by customer key. Rows carry their RFM and churn scores, as in /customers.
 /// </summary>
 public static class TopCustomersEndpoint
 {
@@ -36,7 +36,7 @@ public static class TopCustomersEndpoint
 
     [WolverineGet("/api/v1/analytics/top-customers", OperationId = "AnalyticsTopCustomers"), RequireScope(Scopes.Read), Tags("Analytics")]
     public static async Task<Results<Ok<TopCustomers>, ValidationProblem>> Get(int? limit, string? start, string? end,
-        RequestTenant tenant, NpgsqlDataSource dataSource, CancellationToken ct)
+        RequestTenant tenant, NpgsqlDataSource dataSource, Scoring.CustomerScoring scoring, CancellationToken ct)
     {
         var errors = new Validation();
         if (limit is < 1 or > 100) errors.Add("limit", $"must be between 1 and 100 (default 5), got {limit}.");
@@ -44,6 +44,7 @@ public static class TopCustomersEndpoint
         if (!errors.IsValid) return errors.Problem();
 
         await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await scoring.EnsureTodayAsync(db, tenant.Tenant, ct);
         await using var cmd = range is null
             ? db.Command(Lifetime, tenant.Id, limit ?? 5)
             : db.Command(Windowed, tenant.Id, limit ?? 5, range.Start, range.End, tenant.Tenant.Currency, DateOnly.MaxValue);

@@ -17,9 +17,10 @@ public sealed record RebuildProgress(string Projection, long Processed, long Tot
 /// the progress row and the projection's lock (<see cref="ProjectionRun.LockAsync"/>): a daemon page in flight commits
 /// first, and the next one finds the progress moved (Marten's optimistic progress update) and starts again from
 /// there: nothing applied twice, nothing skipped.</para>
+/// <para>Each <see cref="IRebuildFollower"/> is told when a projection's replay has ended.</para>
 /// </summary>
 public sealed class ProjectionRebuilder(IDocumentStore store, NpgsqlDataSource dataSource, IEnumerable<ISqlProjection> projections,
-    ProjectionFailures failures)
+    ProjectionFailures failures, IEnumerable<IRebuildFollower>? followers = null)
 {
     public const int PageSize = 4000;
 
@@ -30,7 +31,11 @@ public sealed class ProjectionRebuilder(IDocumentStore store, NpgsqlDataSource d
         var selected = projections.Where(p => projectionName is null || p.Name == projectionName).ToList();
         if (selected.Count == 0)
             throw new ArgumentException($"There is no projection named '{projectionName}'. Projections: {string.Join(", ", projections.Select(p => p.Name))}.");
-        foreach (var projection in selected) await RebuildOneAsync(projection, tenantId, progress, ct);
+        foreach (var projection in selected)
+        {
+            await RebuildOneAsync(projection, tenantId, progress, ct);
+            foreach (var follower in followers ?? []) await follower.RebuiltAsync(projection.Name, tenantId, ct);
+        }
     }
 
     private async Task RebuildOneAsync(ISqlProjection projection, string? tenantId, IProgress<RebuildProgress>? progress, CancellationToken ct)
