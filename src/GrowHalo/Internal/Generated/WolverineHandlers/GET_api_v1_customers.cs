@@ -16,12 +16,14 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly GrowHalo.Platform.Tenancy.TenantStore _tenantStore;
         private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
+        private readonly System.TimeProvider _timeProvider;
 
-        public GET_api_v1_customers(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Npgsql.NpgsqlDataSource npgsqlDataSource) : base(wolverineHttpOptions)
+        public GET_api_v1_customers(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Npgsql.NpgsqlDataSource npgsqlDataSource, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _tenantStore = tenantStore;
             _npgsqlDataSource = npgsqlDataSource;
+            _timeProvider = timeProvider;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -44,12 +46,13 @@ namespace Internal.Generated.WolverineHandlers
             }
 
             var cursor = httpContext.Request.Query["cursor"];
+            var segment = httpContext.Request.Query["segment"];
             var requestTenant = await GrowHalo.Platform.Tenancy.RequestTenant.LoadAsync(httpContext, _tenantStore, httpContext.RequestAborted).ConfigureAwait(false);
             
             // The actual HTTP request handler execution
-            var resultsOfOkOfCustomerPageAndValidationProblem = await GrowHalo.Analytics.Customers.CustomersEndpoint.Get(search, sort, order, limit, cursor, requestTenant, _npgsqlDataSource, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfCustomerPageAndValidationProblemAndProblemHttpResult = await GrowHalo.Analytics.Customers.CustomersEndpoint.Get(search, sort, order, limit, cursor, segment, requestTenant, _npgsqlDataSource, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
-            await resultsOfOkOfCustomerPageAndValidationProblem.ExecuteAsync(httpContext).ConfigureAwait(false);
+            await resultsOfOkOfCustomerPageAndValidationProblemAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 
