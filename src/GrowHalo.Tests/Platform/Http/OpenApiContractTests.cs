@@ -30,7 +30,14 @@ public sealed class OpenApiContractTests(GrowHaloApp app) : IClassFixture<GrowHa
         { "GET /api/v1/analytics/top-customers", $"200 400 {Key}" },
         { "GET /api/v1/analytics/rfm", $"200 400 {Key}" },
         { "GET /api/v1/analytics/cohorts", $"200 400 {Key}" },
-        { "GET /api/v1/customers", $"200 400 {Key}" },
+        { "GET /api/v1/customers", $"200 400 404 {Key}" },
+        { "POST /api/v1/segments", $"201 400 409 {Key}" },
+        { "GET /api/v1/segments", $"200 {Key}" },
+        { "GET /api/v1/segments/{id}", $"200 404 {Key}" },
+        { "PUT /api/v1/segments/{id}", $"200 400 404 409 {Key}" },
+        { "DELETE /api/v1/segments/{id}", $"204 404 {Key}" },
+        { "GET /api/v1/segments/{id}/members", $"200 400 404 {Key}" },
+        { "POST /api/v1/segments/{id}/refresh", $"200 404 {Key}" },
         { "POST /api/v1/ingest/webhook/{source}", $"200 201 400 404 413 415 503 {Key}" },
         { "POST /api/v1/keys", $"201 400 {Key}" },
         { "GET /api/v1/keys", $"200 {Key}" },
@@ -92,6 +99,8 @@ public sealed class OpenApiContractTests(GrowHaloApp app) : IClassFixture<GrowHa
     [InlineData("POST /api/v1/ingest/connections", "source external_account_id webhook_secret polling_interval_seconds")]
     [InlineData("PATCH /api/v1/ingest/connections/{id}", "display_name enabled access_token")]
     [InlineData("POST /api/v1/keys", "scopes label expires_at")]
+    [InlineData("POST /api/v1/segments", "name rules")]
+    [InlineData("PUT /api/v1/segments/{id}", "name rules")]
     public async Task each_body_an_endpoint_takes_is_described_with_its_fields(string operation, string fields)
     {
         var body = (await OperationAsync(operation)).GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");

@@ -4,7 +4,7 @@ create table if not exists segments (
     tenant_id   text        not null,
     segment_id  uuid        not null,
     name        text        not null,
-    rules       jsonb       not null,          -- {all:[…]} or {any:[…]}, as validated on create/update
+    rules       json        not null,          -- {all:[…]} or {any:[…]} as sent (json keeps its order), once validated
     created_at  timestamptz not null,
     updated_at  timestamptz not null,
     primary key (tenant_id, segment_id)

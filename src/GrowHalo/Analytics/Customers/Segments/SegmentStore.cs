@@ -32,7 +32,7 @@ public static class SegmentStore
     public static async Task<Segment?> InsertAsync(TenantDb db, string name, JsonElement rules, DateTimeOffset now, CancellationToken ct) =>
         await WriteAsync(db, $"""
             insert into segments (tenant_id, segment_id, name, rules, created_at, updated_at)
-            values ($1, $2, $3, $4::jsonb, $5, $5)
+            values ($1, $2, $3, $4::json, $5, $5)
             on conflict (tenant_id, lower(name)) do nothing
             returning {Columns}
             """, ct, db.TenantId, Guid.CreateVersion7(now), name, rules.GetRawText(), now);
@@ -45,7 +45,7 @@ public static class SegmentStore
         try
         {
             var updated = await WriteAsync(db, $"""
-                update segments set name = $3, rules = $4::jsonb, updated_at = $5
+                update segments set name = $3, rules = $4::json, updated_at = $5
                 where tenant_id = $1 and segment_id = $2
                 returning {Columns}
                 """, ct, db.TenantId, id, name, rules.GetRawText(), now);
