@@ -112,6 +112,14 @@ public sealed class OpenApiContractTests(GrowHaloApp app) : IClassFixture<GrowHa
     }
 
     [Fact]
+    public async Task segment_members_are_described_as_json_and_as_csv()
+    {
+        var ok = (await OperationAsync("GET /api/v1/segments/{id}/members")).GetProperty("responses").GetProperty("200").GetProperty("content");
+        Assert.True(ok.TryGetProperty("application/json", out _), ok.ToString());
+        Assert.True(ok.GetProperty("text/csv").TryGetProperty("schema", out _), ok.ToString());
+    }
+
+    [Fact]
     public async Task a_webhook_body_is_described_as_the_platforms_json()
     {
         var op = await OperationAsync("POST /api/v1/ingest/webhook/{source}");

@@ -3,6 +3,7 @@ using System.Reflection;
 using CsvHelper;
 using GrowHalo.Modeling.Commerce;
 using GrowHalo.Platform.Tenancy;
+using GrowHalo.Platform.Http;
 using Microsoft.AspNetCore.Http.Metadata;
 using Npgsql;
 
@@ -64,5 +65,5 @@ public sealed class MembersCsv(Segment segment, CustomerList.Options list, Reque
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), ["text/csv"]));
+        builder.Metadata.Add(new AlsoAnswers(StatusCodes.Status200OK, "text/csv"));
 }
