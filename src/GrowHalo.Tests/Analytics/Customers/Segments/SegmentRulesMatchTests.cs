@@ -35,8 +35,9 @@ public sealed class SegmentRulesMatchTests(MetricsApp app) : IClassFixture<Metri
         { All(C("last_order_date", "lte", "\"2026-02-01\"")), [Grace] },
         { All(C("last_order_date", "between", "[\"2026-03-01\", \"2026-03-17\"]")), [Ada, Guest] },
         { All(C("last_order_date", "within_last_days", "2")), [Bob, Guest] },     // today and yesterday
-        { All(C("first_order_date", "within_last_days", "18")), [Ada, Bob, Guest] }, // 03-01 … 03-18
-        { All(C("days_since_last_order", "gt", "30")), [Grace] },
+        { All(C("last_order_date", "within_last_days", "9")), [Bob, Guest] },     // 03-10 … 03-18: Ada's 03-09 is the 10th day
+        { All(C("last_order_date", "within_last_days", "10")), [Ada, Bob, Guest] },
+        { All(C("days_since_last_order", "gt", "9")), [Grace] },                  // Ada's is exactly 9
         { All(C("days_since_last_order", "gte", "9")), [Ada, Grace] },
         { All(C("days_since_last_order", "lt", "9")), [Bob, Guest] },
         { All(C("days_since_last_order", "lte", "1")), [Bob, Guest] },
