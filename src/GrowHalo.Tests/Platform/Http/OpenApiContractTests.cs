@@ -32,12 +32,19 @@ public sealed class OpenApiContractTests(GrowHaloApp app) : IClassFixture<GrowHa
         { "GET /api/v1/analytics/cohorts", $"200 400 {Key}" },
         { "GET /api/v1/analytics/checkouts", $"200 400 {Key}" },
         { "GET /api/v1/analytics/churn", $"200 400 {Key}" },
-        { "GET /api/v1/customers", $"200 400 {Key}" },
-        { "GET /api/v1/customers/{customer_key}", $"200 404 {Key}" },
+                { "GET /api/v1/customers/{customer_key}", $"200 404 {Key}" },
         { "GET /api/v1/customers/{customer_key}/timeline", $"200 404 {Key}" },
         { "GET /api/v1/orders", $"200 400 {Key}" },
         { "GET /api/v1/orders/{id}", $"200 404 {Key}" },
         { "GET /api/v1/products", $"200 400 {Key}" },
+        { "GET /api/v1/customers", $"200 400 404 {Key}" },
+        { "POST /api/v1/segments", $"201 400 409 {Key}" },
+        { "GET /api/v1/segments", $"200 {Key}" },
+        { "GET /api/v1/segments/{id}", $"200 404 {Key}" },
+        { "PUT /api/v1/segments/{id}", $"200 400 404 409 {Key}" },
+        { "DELETE /api/v1/segments/{id}", $"204 404 {Key}" },
+        { "GET /api/v1/segments/{id}/members", $"200 400 404 {Key}" },
+        { "POST /api/v1/segments/{id}/refresh", $"200 404 {Key}" },
         { "POST /api/v1/ingest/webhook/{source}", $"200 201 400 404 413 415 503 {Key}" },
         { "POST /api/v1/keys", $"201 400 {Key}" },
         { "GET /api/v1/keys", $"200 {Key}" },
@@ -99,6 +106,8 @@ public sealed class OpenApiContractTests(GrowHaloApp app) : IClassFixture<GrowHa
     [InlineData("POST /api/v1/ingest/connections", "source external_account_id webhook_secret polling_interval_seconds")]
     [InlineData("PATCH /api/v1/ingest/connections/{id}", "display_name enabled access_token")]
     [InlineData("POST /api/v1/keys", "scopes label expires_at")]
+    [InlineData("POST /api/v1/segments", "name rules")]
+    [InlineData("PUT /api/v1/segments/{id}", "name rules")]
     public async Task each_body_an_endpoint_takes_is_described_with_its_fields(string operation, string fields)
     {
         var body = (await OperationAsync(operation)).GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
@@ -107,6 +116,14 @@ public sealed class OpenApiContractTests(GrowHaloApp app) : IClassFixture<GrowHa
             body = document.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1]);
         var properties = body.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToList();
         foreach (var field in fields.Split(' ')) Assert.Contains(field, properties);
+    }
+
+    [Fact]
+    public async Task segment_members_are_described_as_json_and_as_csv()
+    {
+        var ok = (await OperationAsync("GET /api/v1/segments/{id}/members")).GetProperty("responses").GetProperty("200").GetProperty("content");
+        Assert.True(ok.TryGetProperty("application/json", out _), ok.ToString());
+        Assert.True(ok.GetProperty("text/csv").TryGetProperty("schema", out _), ok.ToString());
     }
 
     [Fact]

@@ -54,6 +54,10 @@ public static class OpenApiSetup
                         ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(body.Type, null, ct) },
                     },
                 };
+            // A second media type for a status the typed result already describes (one response per status code).
+            foreach (var also in metadata.OfType<AlsoAnswers>())
+                if (operation.Responses?.TryGetValue(also.Status.ToString(System.Globalization.CultureInfo.InvariantCulture), out var response) == true)
+                    response.Content?.TryAdd(also.ContentType, new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
             var route = "/" + context.Description.RelativePath?.TrimStart('/');
             List<OpenApiSecurityRequirement> security = [];
             if (metadata.OfType<RequiredScope>().FirstOrDefault() is { } scope)
@@ -81,3 +85,9 @@ public static class OpenApiSetup
     private static OpenApiSecurityRequirement Requirement(OpenApiDocument? document, string scheme, IEnumerable<string> scopes) =>
         new() { [new OpenApiSecuritySchemeReference(scheme, document)] = scopes.ToList() };
 }
+
+/// <summary>
+/// Endpoint metadata: besides its JSON, the endpoint answers <paramref name="Status"/> as <paramref name="ContentType"/>
+/// text when the client asks for it (Accept), e.g. CSV.
+/// </summary>
+public sealed record AlsoAnswers(int Status, string ContentType);
