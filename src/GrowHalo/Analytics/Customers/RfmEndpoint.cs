@@ -24,15 +24,37 @@ public static class RfmEndpoint
     public sealed record Rfm(DateOnly AsOf, long Customers, IReadOnlyList<Cell> Grid, IReadOnlyList<Segment> Segments, string Currency,
         DateTimeOffset? DataAsOf);
 
-    // rank() − 1 over an ordering from worse to better is the number of customers strictly worse.
-    private const string Sql = $"""
-        with facts as ({OrderNetRevenue.PerCustomer}),
-        scored as (
-            select coalesce(revenue, 0) as revenue,
-                   1 + floor(5.0 * (rank() over (order by last_day) - 1) / count(*) over ())::int as r,
-                   1 + floor(5.0 * (rank() over (order by orders) - 1) / count(*) over ())::int as f
-            from facts)
-        select r, f, count(*), sum(revenue) from scored group by r, f
+    // Customers with equal last day and equal count score alike, so they are scored a (last day, count) pair at a time:
+    // the customers strictly worse on a measure (rank() − 1 over an ordering from worse to better) are the running sum
+    // of the pairs before its value. FACTS yields customer_key, orders, last_day, revenue.
+    private const string Scored = """
+        pairs as (select last_day, orders, count(*) as n, coalesce(sum(revenue), 0) as revenue from facts group by 1, 2),
+        total as (select sum(n) as n from pairs),
+        by_day as (select last_day, sum(n) as n from pairs group by 1),
+        recency as (select d.last_day, 1 + floor(5.0 * (sum(d.n) over (order by d.last_day) - d.n) / t.n)::int as r from by_day d, total t),
+        by_orders as (select orders, sum(n) as n from pairs group by 1),
+        frequency as (select o.orders, 1 + floor(5.0 * (sum(o.n) over (order by o.orders) - o.n) / t.n)::int as f from by_orders o, total t)
+        select r, f, sum(p.n)::bigint, sum(p.revenue)
+        from pairs p join recency using (last_day) join frequency using (orders)
+        group by r, f
+        """;
+
+    // As of a past day, from the orders placed and refunds made up to it.
+    private const string FromOrders = $"with facts as ({OrderNetRevenue.PerCustomer}),\n{Scored}";
+
+    // As of a day no counted order is placed after and no refund made after (today, as a rule): every customer's
+    // counted orders, last day and net revenue are the customers' facts, which the commerce projection keeps.
+    private const string FromFacts = $"""
+        with facts as (
+            select customer_key, orders_count as orders, last_order_day as last_day, lifetime_spend as revenue
+            from customers where tenant_id = $1 and orders_count > 0),
+        {Scored}
+        """;
+
+    // $1 tenant, $2 as_of: does anything counted happen after it?
+    private const string AnythingLater = """
+        select exists (select 1 from customers where tenant_id = $1 and last_order_day > $2)
+            or exists (select 1 from order_refunds where tenant_id = $1 and refund_day > $2)
         """;
 
     [WolverineGet("/api/v1/analytics/rfm", OperationId = "AnalyticsRfm"), RequireScope(Scopes.Read), Tags("Analytics")]
@@ -46,7 +68,12 @@ public static class RfmEndpoint
         if (!errors.IsValid) return errors.Problem();
 
         await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
-        await using var cmd = db.Command(Sql, tenant.Id, 0, DateOnly.MinValue, day, tenant.Tenant.Currency, day);
+        bool later;
+        await using (var check = db.Command(AnythingLater, tenant.Id, day))
+            later = (bool)(await check.ExecuteScalarAsync(ct))!;
+        await using var cmd = later
+            ? db.Command(FromOrders, tenant.Id, 0, DateOnly.MinValue, day, tenant.Tenant.Currency, day)
+            : db.Command(FromFacts, tenant.Id);
         var cells = new Dictionary<(int R, int F), Cell>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct))

@@ -17,14 +17,15 @@ namespace GrowHalo.Modeling.Commerce;
 /// days of changed orders, the days of their refunds, new refunds' days, and ad days. Late, updated and out-of-order
 /// records therefore correct every day they touch. The customers whose orders or refunds changed are recomputed in
 /// the same transaction (<see cref="CustomerOrderFacts"/>): their order facts and the first-order days that
-/// new_customers counts, so customers and CAC stand at the same position as revenue.
+/// new_customers counts, so customers and CAC stand at the same position as revenue; and their months and weeks, which
+/// the cohorts answer sums (<see cref="CustomerPeriods"/>).
 /// </summary>
 public sealed class CommerceProjection : ISqlProjection
 {
     public string Name => "commerce";
 
     private static readonly string[] Tables =
-        ["daily_summaries", "order_day_totals", "first_order_days", "customer_fact_queue", "orders", "order_refunds", "customers", "ad_spend", "products", "checkouts", "read_model_freshness"];
+        ["daily_summaries", "order_day_totals", "first_order_days", "customer_fact_queue", "customer_periods", "cohort_periods", "orders", "order_refunds", "customers", "ad_spend", "products", "checkouts", "read_model_freshness"];
 
     public async Task ApplyAsync(IReadOnlyList<IEvent> events, ProjectionContext context, CancellationToken ct)
     {
@@ -58,6 +59,7 @@ public sealed class CommerceProjection : ISqlProjection
         // Customers' facts take turns with fx loads (the customer-facts lock), then move their first-order days.
         await CustomerOrderFacts.LockAsync(context, ct);
         var moves = await CustomerOrderFacts.RecomputeAsync(context, customers, ct);
+        await CustomerPeriods.RecomputeAsync(context, customers, ct);
         days.UnionWith(await DayTotals.MoveFirstDaysAsync(context, moves, ct));
 
         // The read-model lock guards the recompute alone: fx loads take it too.
