@@ -34,7 +34,7 @@ public static class RfmEndpoint
         recency as (select d.last_day, 1 + floor(5.0 * (sum(d.n) over (order by d.last_day) - d.n) / t.n)::int as r from by_day d, total t),
         by_orders as (select orders, sum(n) as n from pairs group by 1),
         frequency as (select o.orders, 1 + floor(5.0 * (sum(o.n) over (order by o.orders) - o.n) / t.n)::int as f from by_orders o, total t)
-        select r, f, sum(p.n)::bigint, sum(p.revenue)
+        select r, f, sum(p.n)::bigint, sum(p.revenue), (select max(last_day) from pairs)
         from pairs p join recency using (last_day) join frequency using (orders)
         group by r, f
         """;
@@ -43,7 +43,8 @@ public static class RfmEndpoint
     private const string FromOrders = $"with facts as ({OrderNetRevenue.PerCustomer}),\n{Scored}";
 
     // As of a day no counted order is placed after and no refund made after (today, as a rule): every customer's
-    // counted orders, last day and net revenue are the customers' facts, which the commerce projection keeps.
+    // counted orders, last day and net revenue are the customers' facts, which the commerce projection keeps. Whether
+    // an order is later shows in the answer (its last column, the latest last day); whether a refund is, beforehand.
     private const string FromFacts = $"""
         with facts as (
             select customer_key, orders_count as orders, last_order_day as last_day, lifetime_spend as revenue
@@ -51,11 +52,7 @@ public static class RfmEndpoint
         {Scored}
         """;
 
-    // $1 tenant, $2 as_of: does anything counted happen after it?
-    private const string AnythingLater = """
-        select exists (select 1 from customers where tenant_id = $1 and last_order_day > $2)
-            or exists (select 1 from order_refunds where tenant_id = $1 and refund_day > $2)
-        """;
+    private const string RefundsLater = "select exists (select 1 from order_refunds where tenant_id = $1 and refund_day > $2)";
 
     [WolverineGet("/api/v1/analytics/rfm", OperationId = "AnalyticsRfm"), RequireScope(Scopes.Read), Tags("Analytics")]
     public static async Task<Results<Ok<Rfm>, ValidationProblem>> Get([Microsoft.AspNetCore.Mvc.FromQuery(Name = "as_of")] string? asOf,
@@ -68,16 +65,8 @@ public static class RfmEndpoint
         if (!errors.IsValid) return errors.Problem();
 
         await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
-        bool later;
-        await using (var check = db.Command(AnythingLater, tenant.Id, day))
-            later = (bool)(await check.ExecuteScalarAsync(ct))!;
-        await using var cmd = later
-            ? db.Command(FromOrders, tenant.Id, 0, DateOnly.MinValue, day, tenant.Tenant.Currency, day)
-            : db.Command(FromFacts, tenant.Id);
-        var cells = new Dictionary<(int R, int F), Cell>();
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct))
-                cells[(r.GetInt32(0), r.GetInt32(1))] = new Cell(r.GetInt32(0), r.GetInt32(1), r.GetInt64(2), Rounding.Money(r.GetDecimal(3)));
+        var cells = await CellsFromFactsAsync(db, tenant.Id, day, ct)
+            ?? (await CellsAsync(db.Command(FromOrders, tenant.Id, 0, DateOnly.MinValue, day, tenant.Tenant.Currency, day), ct)).Cells;
         var grid = (from rScore in Enumerable.Range(1, 5).Reverse() from fScore in Enumerable.Range(1, 5)
                     select cells.GetValueOrDefault((rScore, fScore), new Cell(rScore, fScore, 0, 0))).ToList();
         var total = grid.Sum(c => c.Customers);
@@ -88,6 +77,29 @@ public static class RfmEndpoint
             return new Segment(s.Name, count, members.Sum(c => c.Revenue), total == 0 ? null : Rounding.Ratio((decimal)count / total), s.Rule);
         }).ToList();
         return TypedResults.Ok(new Rfm(day, total, grid, segments, tenant.Tenant.Currency, await Freshness.AsOfAsync(db, ct)));
+    }
+
+    /// <summary>The grid from the customers' facts, or null when something counted happened after <paramref name="day"/>.</summary>
+    private static async Task<Dictionary<(int R, int F), Cell>?> CellsFromFactsAsync(TenantDb db, string tenantId, DateOnly day, CancellationToken ct)
+    {
+        await using (var refunds = db.Command(RefundsLater, tenantId, day))
+            if ((bool)(await refunds.ExecuteScalarAsync(ct))!) return null;
+        var (cells, lastDay) = await CellsAsync(db.Command(FromFacts, tenantId), ct);
+        return lastDay > day ? null : cells;
+    }
+
+    private static async Task<(Dictionary<(int R, int F), Cell> Cells, DateOnly? LastDay)> CellsAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        await using var cmd = command;
+        var cells = new Dictionary<(int R, int F), Cell>();
+        DateOnly? lastDay = null;
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            cells[(r.GetInt32(0), r.GetInt32(1))] = new Cell(r.GetInt32(0), r.GetInt32(1), r.GetInt64(2), Rounding.Money(r.GetDecimal(3)));
+            lastDay = r.GetFieldValue<DateOnly>(4);
+        }
+        return (cells, lastDay);
     }
 }
 
