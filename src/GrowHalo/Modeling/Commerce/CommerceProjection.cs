@@ -32,6 +32,12 @@ public sealed class CommerceProjection : ISqlProjection
         var batch = CommerceBatch.Reduce(events);
         if (batch.Freshness.Count == 0) return;
 
+        // Customers' facts and periods take turns with fx loads (the customer-facts lock), from before the periods'
+        // "before" is read until commit, so no rate changes in between.
+        await CustomerOrderFacts.LockAsync(context, ct);
+        var touchedOrders = batch.Orders.Keys.Concat(batch.Refunds.Select(r => (r.Key.Tenant, r.Value.OrderId))).Distinct().ToList();
+        var periodsBefore = await CustomerPeriods.BeforeAsync(context, touchedOrders, ct);
+
         await CustomerRecordWriter.WriteAsync(context, batch.Customers, ct);
         var orders = await OrderWriter.WriteAsync(context, batch, ct);
         await DayTotals.AddOrdersAsync(context, orders, ct);
@@ -56,10 +62,9 @@ public sealed class CommerceProjection : ISqlProjection
         await CatalogWriter.WriteCheckoutsAsync(context, batch.Checkouts, ct);
         await Freshness.WriteAsync(context, batch.Freshness, ct);
 
-        // Customers' facts take turns with fx loads (the customer-facts lock), then move their first-order days.
-        await CustomerOrderFacts.LockAsync(context, ct);
+        // Customers' facts, then their first-order days and periods.
         var moves = await CustomerOrderFacts.RecomputeAsync(context, customers, ct);
-        await CustomerPeriods.RecomputeAsync(context, customers, ct);
+        await CustomerPeriods.ApplyAsync(context, periodsBefore, touchedOrders, moves, ct);
         days.UnionWith(await DayTotals.MoveFirstDaysAsync(context, moves, ct));
 
         // The read-model lock guards the recompute alone: fx loads take it too.
