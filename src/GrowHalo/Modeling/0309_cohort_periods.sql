@@ -2,8 +2,8 @@
 -- projection in its transaction (Modeling/Customers/CustomerPeriods): per customer and per month and per week
 -- (Monday), the counted orders placed in it and its net revenue (those orders' total prices minus the refunds of the
 -- customer's counted orders made in it, each at its own day's rate; an amount without a rate is left out), with the
--- customer's cohort (the period of the first counted order). cohort_periods sums those rows per cohort and period:
--- active customers (with a counted order placed in it) and revenue. A cohort's size is its first period's active
+-- customer's cohort being the period of customers.first_order_day (the first counted order). cohort_periods sums those
+-- rows per cohort and period: active customers (with a counted order placed in it) and revenue. A cohort's size is its first period's active
 -- customers (every member placed the first order then). Customers whose orders, refunds or rates change are
 -- recomputed, and only the rows that changed move the sums (exact decimals: the sums always equal summing afresh).
 create table if not exists customer_periods (
@@ -11,7 +11,6 @@ create table if not exists customer_periods (
     customer_key  text    not null,
     granularity   text    not null,   -- month | week
     period        date    not null,   -- the month's first day, or the week's Monday
-    cohort        date    not null,   -- the period of the customer's first counted order
     orders        integer not null,   -- counted orders placed in the period (0: only refunds in it)
     revenue       numeric not null,   -- reporting currency
     primary key (tenant_id, customer_key, granularity, period)
@@ -31,9 +30,9 @@ select growhalo_enable_tenant_rls('customer_periods');
 select growhalo_enable_tenant_rls('cohort_periods');
 
 -- Databases that already hold orders start from them.
-insert into customer_periods (tenant_id, customer_key, granularity, period, cohort, orders, revenue)
+insert into customer_periods (tenant_id, customer_key, granularity, period, orders, revenue)
 select a.tenant_id, a.customer_key, g.granularity, date_trunc(g.granularity, a.day::timestamp)::date,
-       date_trunc(g.granularity, a.first_order_day::timestamp)::date, sum(a.orders), coalesce(sum(a.amount), 0)
+       sum(a.orders), coalesce(sum(a.amount), 0)
 from (
     select o.tenant_id, o.customer_key, c.first_order_day, o.placed_day as day, 1 as orders,
            o.total_price * case when coalesce(o.currency, x.reporting) = x.reporting then 1
@@ -53,10 +52,12 @@ from (
     left join tenants t on t.id = o.tenant_id
     cross join lateral (select coalesce(t.currency, 'USD') as reporting) x
 ) a cross join (values ('month'), ('week')) g(granularity)
-group by 1, 2, 3, 4, 5
+group by 1, 2, 3, 4
 on conflict do nothing;
 
 insert into cohort_periods (tenant_id, granularity, cohort, period, active, revenue)
-select tenant_id, granularity, cohort, period, count(*) filter (where orders > 0), sum(revenue)
-from customer_periods group by 1, 2, 3, 4
+select p.tenant_id, p.granularity, date_trunc(p.granularity, c.first_order_day::timestamp)::date, p.period,
+       count(*) filter (where p.orders > 0), sum(p.revenue)
+from customer_periods p join customers c on c.tenant_id = p.tenant_id and c.customer_key = p.customer_key
+group by 1, 2, 3, 4
 on conflict do nothing;
