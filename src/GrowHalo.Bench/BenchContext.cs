@@ -32,7 +32,7 @@ public sealed class BenchContext : IAsyncDisposable
 
     public string Server { get; }
 
-    /// <summary>Multiplies the scenarios' sizes (--scale); 1 is the size the issue asks for (1,000,000 events).</summary>
+    /// <summary>Multiplies the scenarios' sizes (--scale); 1 is the size the issue asks for (1,000,000 orders or events).</summary>
     public double Scale { get; }
 
     public void Log(string message) => _log(message);
@@ -51,8 +51,8 @@ public sealed class BenchContext : IAsyncDisposable
     private Task<Setup.HistoryBacklog>? _history;
 
     /// <summary>
-    /// The two-year, one-million-event history (at scale 1) that the projections, rebuild, queries and memory scenarios
-    /// share: built once per run, on first use.
+    /// The two-year history of 1,000,000 orders from 100,000 customers, with its ad rows (at scale 1), that the
+    /// projections, rebuild, queries, customers and memory scenarios share: built once per run, on first use.
     /// </summary>
     public Task<Setup.HistoryBacklog> HistoryAsync(CancellationToken ct) =>
         _history ??= Setup.HistoryBacklog.BuildAsync(this, (long)(1_000_000 * Scale), ct);

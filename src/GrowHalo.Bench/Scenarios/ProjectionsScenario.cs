@@ -9,7 +9,7 @@ namespace GrowHalo.Bench.Scenarios;
 /// <summary>
 /// The projection daemon of a GrowHalo server process (every projection the server has: ingest activity, and the
 /// commerce projection to orders, customers, ad spend and daily summaries where present). First, catch-up: the server
-/// starts over a backlog of 1,000,000 events (two years of orders and ad rows, see <see cref="HistoryBacklog"/>) and
+/// starts over a backlog of 1,000,000 orders and their ad rows (two years of 100,000 customers, see <see cref="HistoryBacklog"/>) and
 /// the figure is events/s until every projection has applied the last one. Then live lag: orders arrive through the
 /// batch API at 1,000 events/s (100 every 100 ms), and each request's lag is the time from its answer (after commit)
 /// until every projection's progress has passed its last event.
@@ -18,7 +18,7 @@ public sealed class ProjectionsScenario : IScenario
 {
     private const int LiveSeconds = 20;
     public string Name => "projections";
-    public string Description => "events/s catching up from a 1,000,000-event backlog; live lag while ingesting 1,000 events/s";
+    public string Description => "events/s catching up from a backlog of 1,000,000 orders; live lag while ingesting 1,000 events/s";
 
     public async Task<IReadOnlyList<Measurement>> RunAsync(BenchContext context, CancellationToken ct)
     {

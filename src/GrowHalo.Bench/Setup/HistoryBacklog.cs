@@ -15,20 +15,26 @@ namespace GrowHalo.Bench.Setup;
 /// into mt_streams and mt_events, sequences drawn from mt_events_sequence and the high-water mark moved, one
 /// transaction per 10,000 events) — as fast as setup can honestly be, and made for a backlog loaded before the server
 /// starts: the same events the batch API would store (ids, streams, bodies, headers): every Meta and Google
-/// campaign-day of the simulator world, and orders up to the requested total.
+/// campaign-day of the simulator world, and the requested number of orders (1,000,000 at scale 1).
 ///
 /// Rendering a million orders with the simulator takes minutes, so the world renders a pool of orders spread over
-/// the two years (each with its own customer, lines, discounts, refunds, cancellations, test flags) and each pool
-/// order is then repeated under other ids: replica r moves the order id and customer id into a range of its own and
-/// tags the e-mail addresses (+r), so every replica is another order of another customer on the same day.
+/// the two years (each with its own lines, discounts, refunds, cancellations, test flags, and the world's customers,
+/// a third of them returning) and each pool order is then repeated under other ids: replica r moves the order id into
+/// a range of its own. Its buyer becomes one of 100,000 customers (at scale 1; <see cref="CustomerOf"/>): everything a
+/// pool customer bought in one replica goes to one bench customer, picked with a skew so that a bench customer holds
+/// the pool histories of a few pool customers on other days — a median of about 8 counted orders over the two years,
+/// a long tail of loyal customers with hundreds, a few per cent with one — as a brand with 1,000,000 orders from
+/// 100,000 customers has.
 /// </summary>
 public sealed record HistoryBacklog(BenchDatabase Database, BenchTenant Tenant, long Events, long Orders, TimeSpan SetupTime)
 {
     public const int Days = 730;
     private const int PoolPerDay = 40;
     private const long ReplicaIdStride = 10_000_000_000_000;
+    private const long BenchCustomerIds = 8_000_000_000; // above every simulator customer id (6,000,000,000 + day × 1,000 + n)
 
-    public static async Task<HistoryBacklog> BuildAsync(BenchContext context, long totalEvents, CancellationToken ct)
+    /// <param name="orders">Orders in the history; customers are a tenth of them.</param>
+    public static async Task<HistoryBacklog> BuildAsync(BenchContext context, long orders, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var db = await context.CreateDatabaseAsync(ct, shared: true);
@@ -44,16 +50,17 @@ public sealed record HistoryBacklog(BenchDatabase Database, BenchTenant Tenant, 
         var ads = world.Ads.Days("meta", world.FirstDay, today, asOf).Select(d => (Sources.Meta, AdRowJson.Meta(d, world.Options).ToJsonString()))
             .Concat(world.Ads.Days("google", world.FirstDay, today, asOf).Select(d => (Sources.Google, AdRowJson.Google(d, world.Options).ToJsonString())))
             .ToList();
-        var pool = world.Orders(asOf).Select(o => (o.Id, o.Customer?.Id, Json: o.Render(asOf, world.Clock).ToJsonString())).ToList();
+        var pool = world.Orders(asOf).Select(o => (o.Id, o.Customer?.Id, o.Email, Json: o.Render(asOf, world.Clock).ToJsonString())).ToList();
         context.Log($"history: {pool.Count:N0} pool orders and {ads.Count:N0} ad rows rendered in {clock.Elapsed.TotalSeconds:0} s");
 
-        var orderCount = Math.Max(0, totalEvents - ads.Count);
+        var orderCount = Math.Max(0, orders);
+        var customers = Math.Max(10, orderCount / 10);
         IEnumerable<(string Source, string Resource, string Json)> Orders()
         {
             for (long n = 0; n < orderCount; n++)
             {
-                var (id, customer, json) = pool[(int)(n % pool.Count)];
-                yield return (Sources.Shopify, Resources.Order, Replica(json, id, customer, n / pool.Count));
+                var (id, customer, email, json) = pool[(int)(n % pool.Count)];
+                yield return (Sources.Shopify, Resources.Order, Replica(json, id, customer, email, n / pool.Count, customers));
             }
         }
 
@@ -108,13 +115,36 @@ public sealed record HistoryBacklog(BenchDatabase Database, BenchTenant Tenant, 
             ?? throw new InvalidOperationException($"a simulator {record.Resource} record did not validate: {record.Json[..200]}");
     }
 
-    /// <summary>The pool order as another order of another customer (replica 0 is the order itself).</summary>
-    private static string Replica(string json, long orderId, long? customerId, long replica)
+    /// <summary>The pool order as another order (replica 0 keeps its id) of a bench customer (<see cref="CustomerOf"/>).</summary>
+    private static string Replica(string json, long orderId, long? customerId, string email, long replica, long customers)
     {
-        if (replica == 0) return json;
-        var offset = replica * ReplicaIdStride;
-        json = json.Replace(orderId.ToString(CultureInfo.InvariantCulture), (orderId + offset).ToString(CultureInfo.InvariantCulture));
-        if (customerId is { } c) json = json.Replace(c.ToString(CultureInfo.InvariantCulture), (c + offset).ToString(CultureInfo.InvariantCulture));
-        return json.Replace("@", $"+r{replica}@");
+        if (replica > 0)
+            json = json.Replace(orderId.ToString(CultureInfo.InvariantCulture), (orderId + replica * ReplicaIdStride).ToString(CultureInfo.InvariantCulture));
+        var (slot, registered) = CustomerOf(customerId, email, replica, customers);
+        if (registered)
+            json = json.Replace(customerId!.Value.ToString(CultureInfo.InvariantCulture), (BenchCustomerIds + slot).ToString(CultureInfo.InvariantCulture));
+        return json.Replace($"\"{email}\"", registered ? $"\"customer{slot}@example.com\"" : $"\"guest{slot}@example.com\"");
+    }
+
+    /// <summary>
+    /// Which bench customer buys what a pool customer (or guest e-mail) bought in a replica: registered buyers go to
+    /// 92 % of the slots, skewed towards the low ones (slot = ⌊n × u^1.5⌋, u uniform from a hash of buyer and replica),
+    /// guests evenly to the rest. Deterministic, so every run builds the same history.
+    /// </summary>
+    private static (long Slot, bool Registered) CustomerOf(long? customerId, string email, long replica, long customers)
+    {
+        var registeredSlots = customers * 92 / 100;
+        var buyer = customerId is { } id ? (ulong)id : email.Aggregate(14695981039346656037UL, (h, c) => (h ^ c) * 1099511628211UL); // FNV-1a
+        var u = (Mix(buyer * 31 + (ulong)replica) >> 11) * (1.0 / (1UL << 53));
+        return customerId is null
+            ? (registeredSlots + (long)(u * (customers - registeredSlots)), false)
+            : ((long)(registeredSlots * Math.Pow(u, 1.5)), true);
+    }
+
+    private static ulong Mix(ulong x) // SplitMix64's finaliser
+    {
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EB;
+        return x ^ (x >> 31);
     }
 }

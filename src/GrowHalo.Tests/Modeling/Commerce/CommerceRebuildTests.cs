@@ -11,13 +11,14 @@ public sealed class CommerceRebuildTests(ScenarioApp app) : IClassFixture<Scenar
 {
     private static readonly string[] Tables =
         ["orders", "order_refunds", "customers", "ad_spend", "products", "checkouts", "daily_summaries", "read_model_freshness",
-         "order_day_totals", "first_order_days"];
+         "order_day_totals", "first_order_days", "customer_periods", "cohort_periods"];
 
     /// <summary>The running totals keep a row that a change brought back to zero; a replay never writes one.</summary>
     private static readonly Dictionary<string, string> NonZero = new()
     {
         ["order_day_totals"] = "and (orders <> 0 or gross <> 0)",
         ["first_order_days"] = "and customers <> 0",
+        ["cohort_periods"] = "and (active <> 0 or revenue <> 0)",
     };
 
     private async Task<Dictionary<string, string>> SnapshotAsync()

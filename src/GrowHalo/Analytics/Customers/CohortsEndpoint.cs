@@ -27,45 +27,23 @@ public static class CohortsEndpoint
 
     private static readonly IReadOnlyList<string> Granularities = ["month", "week"];
 
-    // $1 tenant, $2/$3 first and last cohort start, $4 'month' or 'week', $5 reporting currency.
+    // $1 tenant, $2/$3 first and last cohort start, $4 'month' or 'week'. The cells are kept by the commerce projection
+    // (Modeling/0309_cohort_periods.sql); a cohort's size is the active customers of its first period, where every
+    // member placed the first counted order.
     private const string Sql = """
-        with members as (
-            select customer_key, date_trunc($4, first_order_day)::date as cohort
-            from customers
-            where tenant_id = $1 and first_order_day is not null
-              and date_trunc($4, first_order_day)::date between $2 and $3),
-        sized as (select cohort, count(*) as size from members group by cohort),
-        placed as (
-            select m.cohort, date_trunc($4, o.placed_day)::date as period, count(distinct o.customer_key) as active,
-                   sum(o.total_price * case when coalesce(o.currency, $5) = $5 then 1
-                                            else fx_rate($1, o.placed_day, o.currency, $5) end) as gross
-            from orders o join members m on m.customer_key = o.customer_key
-            where o.tenant_id = $1 and o.counted
-            group by 1, 2),
-        refunded as (
-            select m.cohort, date_trunc($4, r.refund_day)::date as period,
-                   sum(r.amount * case when coalesce(o.currency, $5) = $5 then 1
-                                       else fx_rate($1, r.refund_day, o.currency, $5) end) as refunds
-            from order_refunds r
-            join orders o on o.tenant_id = r.tenant_id and o.order_id = r.order_id and o.counted
-            join members m on m.customer_key = o.customer_key
-            where r.tenant_id = $1
-            group by 1, 2),
+        with cells as (
+            select cohort, period, active, revenue from cohort_periods
+            where tenant_id = $1 and granularity = $4 and cohort between $2 and $3),
+        sized as (select cohort, active as size from cells where period = cohort and active > 0),
         spend as (
-            select s.cohort, coalesce(sum(d.ad_spend), 0) as ad_spend
-            from sized s
-            left join daily_summaries d on d.tenant_id = $1 and date_trunc($4, d.day)::date = s.cohort
-            group by s.cohort),
-        periods as (
-            select cohort, period, sum(active) as active, sum(gross) as gross, sum(refunds) as refunds
-            from (select cohort, period, active, gross, 0 as refunds from placed
-                  union all
-                  select cohort, period, 0, 0, refunds from refunded) u
-            group by 1, 2)
-        select s.cohort, s.size, sp.ad_spend, p.period, coalesce(p.active, 0), coalesce(p.gross, 0) - coalesce(p.refunds, 0)
+            select date_trunc($4, d.day::timestamp)::date as cohort, sum(d.ad_spend) as ad_spend
+            from daily_summaries d
+            where d.tenant_id = $1 and d.day >= $2
+            group by 1)
+        select s.cohort, s.size, coalesce(sp.ad_spend, 0), c.period, c.active, c.revenue
         from sized s
-        join spend sp on sp.cohort = s.cohort
-        left join periods p on p.cohort = s.cohort
+        left join spend sp on sp.cohort = s.cohort
+        join cells c on c.cohort = s.cohort
         order by 1, 4
         """;
 
@@ -83,7 +61,7 @@ public static class CohortsEndpoint
         var bucket = granularity == "week" ? "weekly" : "monthly";
         var (first, last) = (Metrics.Granularity.BucketOf(bucket, range.Start), Metrics.Granularity.BucketOf(bucket, range.End));
         await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
-        await using var cmd = db.Command(Sql, tenant.Id, first, last, granularity, tenant.Tenant.Currency);
+        await using var cmd = db.Command(Sql, tenant.Id, first, last, granularity);
         var rows = new List<(DateOnly Cohort, long Size, decimal AdSpend, DateOnly? Period, long Active, decimal Revenue)>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct))

@@ -17,19 +17,26 @@ namespace GrowHalo.Modeling.Commerce;
 /// days of changed orders, the days of their refunds, new refunds' days, and ad days. Late, updated and out-of-order
 /// records therefore correct every day they touch. The customers whose orders or refunds changed are recomputed in
 /// the same transaction (<see cref="CustomerOrderFacts"/>): their order facts and the first-order days that
-/// new_customers counts, so customers and CAC stand at the same position as revenue.
+/// new_customers counts, so customers and CAC stand at the same position as revenue; and their months and weeks, which
+/// the cohorts answer sums (<see cref="CustomerPeriods"/>).
 /// </summary>
 public sealed class CommerceProjection : ISqlProjection
 {
     public string Name => "commerce";
 
     private static readonly string[] Tables =
-        ["daily_summaries", "order_day_totals", "first_order_days", "customer_fact_queue", "orders", "order_refunds", "customers", "ad_spend", "products", "checkouts", "carts", "read_model_freshness"];
+        ["daily_summaries", "order_day_totals", "first_order_days", "customer_fact_queue", "customer_periods", "cohort_periods", "orders", "order_refunds", "customers", "ad_spend", "products", "checkouts", "carts", "read_model_freshness"];
 
     public async Task ApplyAsync(IReadOnlyList<IEvent> events, ProjectionContext context, CancellationToken ct)
     {
         var batch = CommerceBatch.Reduce(events);
         if (batch.Freshness.Count == 0) return;
+
+        // Customers' facts and periods take turns with fx loads (the customer-facts lock), from before the periods'
+        // "before" is read until commit, so no rate changes in between.
+        await CustomerOrderFacts.LockAsync(context, ct);
+        var touchedOrders = batch.Orders.Keys.Concat(batch.Refunds.Select(r => (r.Key.Tenant, r.Value.OrderId))).Distinct().ToList();
+        var periodsBefore = await CustomerPeriods.BeforeAsync(context, touchedOrders, ct);
 
         await CustomerRecordWriter.WriteAsync(context, batch.Customers, ct);
         var orders = await OrderWriter.WriteAsync(context, batch, ct);
@@ -56,9 +63,9 @@ public sealed class CommerceProjection : ISqlProjection
         await CartWriter.WriteAsync(context, batch.Carts, ct);
         await Freshness.WriteAsync(context, batch.Freshness, ct);
 
-        // Customers' facts take turns with fx loads (the customer-facts lock), then move their first-order days.
-        await CustomerOrderFacts.LockAsync(context, ct);
+        // Customers' facts, then their first-order days and periods.
         var moves = await CustomerOrderFacts.RecomputeAsync(context, customers, ct);
+        await CustomerPeriods.ApplyAsync(context, periodsBefore, touchedOrders, moves, ct);
         days.UnionWith(await DayTotals.MoveFirstDaysAsync(context, moves, ct));
 
         // The read-model lock guards the recompute alone: fx loads take it too.

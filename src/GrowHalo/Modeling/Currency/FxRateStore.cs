@@ -11,8 +11,8 @@ public sealed record FxImportResult(int Imported, int DaysRecomputed, int Custom
 
 /// <summary>
 /// Loads a tenant's exchange rates and, in the same transaction, re-aggregates what they convert: the daily summaries
-/// of every day a loaded rate can serve (its day and the 6 after, see fx_rate) and the lifetime spend of customers
-/// with orders in those currencies. Takes turns with the commerce projection's customer recompute (the customer-facts lock, first) and
+/// of every day a loaded rate can serve (its day and the 6 after, see fx_rate) and the lifetime spend and cohort
+/// periods of customers with orders in those currencies. Takes turns with the commerce projection's customer recompute (the customer-facts lock, first) and
 /// holds the tenant's read-model lock for the summaries, so no projection overwrites them with numbers computed
 /// before the rates were there.
 /// </summary>
@@ -56,6 +56,7 @@ public sealed class FxRateStore(NpgsqlDataSource dataSource)
         // Rates move no first-order day (commerce recomputes customers as their orders change); any move reported is
         // applied all the same, so the first-order days always match the facts.
         var moves = await CustomerOrderFacts.RecomputeAsync(context, keys, ct);
+        await CustomerPeriods.RecomputeAsync(context, keys, ct); // their cohort revenue, at the new rates
         var moved = await DayTotals.MoveFirstDaysAsync(context, moves, ct);
 
         // The lock is taken after the customers' rows are written, as the commerce projection takes it after its own:

@@ -12,7 +12,7 @@ namespace GrowHalo.Modeling.Customers;
 /// </summary>
 internal static class CustomerOrderFacts
 {
-    public sealed record FirstDayMove(string Tenant, DateOnly? OldDay, DateOnly? NewDay);
+    public sealed record FirstDayMove(string Tenant, string Key, DateOnly? OldDay, DateOnly? NewDay);
 
     // Per key, one index lookup in customers and one index range of the key's orders (the laterals). Written as plain
     // joins, the planner sometimes hashed the whole customers table instead: while a backlog is caught up, orders'
@@ -68,7 +68,7 @@ internal static class CustomerOrderFacts
             delete from customers c using ord o
             where c.tenant_id = o.tenant_id and c.customer_key = o.customer_key and o.known_orders = 0 and not o.has_record
               and c.record_updated_at is null)
-        select o.tenant_id, o.old_first_day, w.first_order_day
+        select o.tenant_id, o.customer_key, o.old_first_day, w.first_order_day
         from ord o left join written w on w.tenant_id = o.tenant_id and w.customer_key = o.customer_key
         where o.old_first_day is distinct from w.first_order_day
         """;
@@ -87,7 +87,7 @@ internal static class CustomerOrderFacts
         await using var cmd = context.Command(Sql).WithTexts(keys.Select(k => k.Tenant)).WithTexts(keys.Select(k => k.Key));
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            moves.Add(new FirstDayMove(r.GetString(0), r.IsDBNull(1) ? null : r.GetFieldValue<DateOnly>(1), r.IsDBNull(2) ? null : r.GetFieldValue<DateOnly>(2)));
+            moves.Add(new FirstDayMove(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetFieldValue<DateOnly>(2), r.IsDBNull(3) ? null : r.GetFieldValue<DateOnly>(3)));
         return moves;
     }
 }
