@@ -57,9 +57,11 @@ public static class ContractFixtures
         connections = new object[]
         {
             new { id = "cn_shop", source = "shopify", external_account_id = "halo-skin.myshopify.com", display_name = "Halo Skin store", status = "active",
-                events_received = 18234, last_event_at = DateTimeOffset.UtcNow.AddMinutes(-3), cursor = new { updated_at_min = "2026-11-22T07:55:00Z", page_info = (string?)null }, last_error = (string?)null },
+                events_received = 18234, last_event_at = DateTimeOffset.UtcNow.AddMinutes(-3), cursor = new { position = new { orders = new { updated_at_min = "2026-11-22T07:55:00Z" }, products = new { updated_at_min = "2026-11-22T08:01:00Z" } },
+                    last_success_at = DateTimeOffset.UtcNow.AddMinutes(-2), error_count = 0, next_attempt_at = DateTimeOffset.UtcNow.AddSeconds(25) }, last_error = (string?)null },
             new { id = "cn_meta", source = "meta", external_account_id = "act_1001", display_name = "Meta ads", status = "error",
-                events_received = 3120, last_event_at = DateTimeOffset.UtcNow.AddHours(-5), cursor = new { since = "2026-11-19" }, last_error = "Token expired: reconnect Meta in Business settings." },
+                events_received = 3120, last_event_at = DateTimeOffset.UtcNow.AddHours(-5), cursor = new { position = new { synced_through = "2026-11-19" }, last_success_at = (DateTimeOffset?)null, error_count = 3,
+                    next_attempt_at = DateTimeOffset.UtcNow.AddMinutes(4) }, last_error = "Token expired: reconnect Meta in Business settings." },
         },
         projections = new object[]
         {

@@ -103,7 +103,7 @@ public sealed class FrontEndContractTests(DashboardServer server)
     }
 
     [Fact]
-    public async Task the_ingestion_panel_shows_connections_cursors_lag_and_rejections()
+    public async Task the_ingestion_panel_shows_connections_where_their_sync_stands_in_words_lag_and_rejections()
     {
         await using var browser = await OpenWithContractAnswersAsync();
         var panel = browser.Page.Locator("#ingestion");
@@ -111,7 +111,11 @@ public sealed class FrontEndContractTests(DashboardServer server)
         await Expect(panel.Locator("#connections tbody tr")).ToHaveCountAsync(2);
         await Expect(panel).ToContainTextAsync("Halo Skin store");
         await Expect(panel).ToContainTextAsync("18,234");
-        await Expect(panel).ToContainTextAsync("updated_at_min: 2026-11-22T07:55:00Z");
+        var sync = panel.Locator("#connections [data-field='cursor']");
+        await Expect(sync.Nth(0)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(
+            @"^synced through Nov 22(, 2026)?, 07:55, last success 2 minutes ago, next attempt in 2\d s$"));
+        await Expect(sync.Nth(1)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(
+            @"^synced through Nov 19, 2026, 3 failed attempts in a row, next attempt in [34] min$"));
         await Expect(panel).ToContainTextAsync("Token expired");
         await Expect(panel.Locator("#projections")).ToContainTextAsync("ad_spend");
         await Expect(panel.Locator("#rejections")).ToContainTextAsync("total_price: must not be negative");

@@ -8,7 +8,18 @@ import { createIngestion } from './ingestion.js';
 import { createKpis } from './kpis.js';
 import { connectLive } from './live.js';
 import { createOnboarding } from './onboarding.js';
-import { createPeriodPicker, GRANULARITIES, readViewState, segmented, writeViewState } from './period.js';
+import { createPeriodPicker, GRANULARITIES, PAGES, PERIOD_PAGES, readViewState, segmented, viewHash, writeViewState } from './period.js';
+import { createChurnPage } from './churn.js';
+import { createCheckoutsPage } from './checkouts.js';
+import { createCohortsPage } from './cohorts.js';
+import { createCustomersPage } from './customers.js';
+import { createRfmPage } from './rfm.js';
+import { createSegmentsPage } from './segments.js';
+
+const PAGE_FACTORIES = {
+  customers: createCustomersPage, cohorts: createCohortsPage, rfm: createRfmPage, churn: createChurnPage,
+  segments: createSegmentsPage, checkouts: createCheckoutsPage,
+};
 
 const METRICS = 'revenue,ad_spend,roas,orders_count,new_customers,avg_order_value';
 
@@ -26,8 +37,14 @@ export function renderDashboard(root, initialSession, { onSignedOut, onSessionEn
   const periodText = h('span', { class: 'muted', id: 'period-text' });
   const liveStatus = h('span', { class: 'live', id: 'live-status', dataset: { state: 'connecting' } }, 'Connecting…');
   const picker = createPeriodPicker({ today: today(), period: view.period, onChange: (p) => { view.period = p; changed(); } });
+  const pages = new Map(); // page id → its module, made when first shown
+  const nav = h('nav', { class: 'tabs', id: 'nav', 'aria-label': 'Pages' }, PAGES.map(([id, text]) => h('a', {
+    href: viewHash({ ...view, page: id, params: null }), class: 'tab', dataset: { page: id },
+    onclick: (event) => { if (event.button === 0 && !event.metaKey && !event.ctrlKey) { event.preventDefault(); navigate(id); } },
+  }, text)));
   const granularity = segmented('granularity', GRANULARITIES.map((g) => [g, g[0].toUpperCase() + g.slice(1)]), view.granularity,
     (g) => { view.granularity = g; granularity.select(g); changed(); });
+  const periodLine = h('p', { class: 'period-line' }, 'Showing ', periodText);
   const metrics = h('div', { class: 'metrics' },
     kpis.element,
     h('section', { class: 'trends' },
@@ -41,7 +58,63 @@ export function renderDashboard(root, initialSession, { onSignedOut, onSessionEn
         h('span', { class: 'tenant', id: 'tenant-name' }, session.tenant?.name ?? '')),
       h('div', { class: 'controls' }, picker.element, liveStatus,
         h('button', { type: 'button', class: 'ghost', id: 'sign-out', onclick: signOut }, 'Sign out'))),
-    h('main', { class: 'dashboard' }, h('p', { class: 'period-line' }, 'Showing ', periodText), onboarding, metrics, ingestion.element));
+    nav,
+    h('main', { class: 'dashboard', id: 'main' }));
+  const main = root.querySelector('#main');
+  const overview = h('div', { class: 'page', id: 'page-overview', dataset: { page: 'overview' } }, periodLine, onboarding, metrics, ingestion.element);
+
+  /** What the pages share: reads that notice an ended session, the tenant's currency and today, and navigation. */
+  const context = {
+    get: async (url) => {
+      try {
+        return await getJson(url);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) await stillSignedIn();
+        throw error;
+      }
+    },
+    currency,
+    today,
+    session: () => session,
+    range: () => rangeOf(view.period, today()),
+    navigate: (page, params) => navigate(page, params),
+    href: (page, params) => viewHash({ ...view, page, params }),
+    stillSignedIn,
+  };
+
+  function pageOf(id) {
+    if (id === 'overview') return null;
+    if (!pages.has(id)) pages.set(id, PAGE_FACTORIES[id](context));
+    return pages.get(id);
+  }
+
+  /** Shows the view's page: the overview's panels, or another page entered with its parameters. */
+  function show() {
+    for (const a of nav.querySelectorAll('a')) {
+      if (a.dataset.page === view.page) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+      a.href = viewHash({ ...view, page: a.dataset.page, params: null });
+    }
+    picker.element.hidden = !PERIOD_PAGES.includes(view.page);
+    document.body.dataset.page = view.page;
+    const page = pageOf(view.page);
+    main.replaceChildren(page ? page.element : overview);
+    if (page) page.enter(view.params);
+    else refresh();
+  }
+
+  function navigate(page, params = null) {
+    view.page = page;
+    view.params = new URLSearchParams(params ?? '');
+    writeViewState(view, true);
+    show();
+    window.scrollTo(0, 0);
+  }
+
+  function onPopState() {
+    Object.assign(view, readViewState(location.hash));
+    show();
+  }
 
   let generation = 0;
   let refreshes = 0;
@@ -69,15 +142,13 @@ export function renderDashboard(root, initialSession, { onSignedOut, onSessionEn
 
   async function refresh({ quiet = false } = {}) {
     const gen = ++generation;
-    if (quiet) {
-      try {
-        session = await getJson('/dashboard/session');
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 401) return sessionEnded();
-      }
-      if (gen !== generation) return;
-      picker.setToday(today());
+    if (view.page !== 'overview') {
+      if (quiet) await refreshSession();
+      if (gen === generation) pageOf(view.page)?.refresh?.({ quiet });
+      return;
     }
+    if (quiet && !(await refreshSession())) return;
+    if (gen !== generation) return;
     const { start, end } = rangeOf(view.period, today());
     const days = daysBetween(start, end) + 1;
     periodText.textContent = describe(view.period, today());
@@ -108,9 +179,21 @@ export function renderDashboard(root, initialSession, { onSignedOut, onSessionEn
     if (liveStatus.dataset.state === 'live') liveStatus.textContent = `Live · updated ${clockTime()}`;
   }
 
+  /** The session again (today may have turned, data may have arrived); false when it ended. */
+  async function refreshSession() {
+    try {
+      session = await getJson('/dashboard/session');
+      picker.setToday(today());
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) { sessionEnded(); return false; }
+    }
+    return true;
+  }
+
   function changed() {
     writeViewState(view);
-    refresh();
+    if (view.page === 'overview') refresh();
+    else pageOf(view.page)?.refresh?.({});
   }
 
   // Live: coalesce bursts of "changed" into one quiet refresh at a time.
@@ -147,12 +230,14 @@ export function renderDashboard(root, initialSession, { onSignedOut, onSessionEn
   }
 
   writeViewState(view);
-  refresh();
+  show();
+  window.addEventListener('popstate', onPopState);
   const stopLive = connectLive({ onChanged: scheduleRefresh, onState: setLiveState, onClosed: stillSignedIn });
   return () => {
     ended = true;
     generation++;
     clearTimeout(pending);
+    window.removeEventListener('popstate', onPopState);
     stopLive();
     charts.destroy();
   };

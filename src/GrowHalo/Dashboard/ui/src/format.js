@@ -53,3 +53,37 @@ export function relativeTime(iso, now = Date.now()) {
 export function clockTime(date = new Date()) {
   return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
+
+/** A calendar day ('YYYY-MM-DD') as "Mar 12, 2026" in the browser's locale; never shifted by the browser's zone. */
+export function day(value) {
+  if (!value) return '—';
+  const d = new Date(`${String(value).slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) ? String(value) : d.toLocaleDateString(undefined, { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+}
+
+/** An instant as "Mar 12, 14:05" (with the year when it is not this year's), in the browser's time zone. */
+export function dateTime(iso, now = new Date()) {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  const opts = { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+  if (d.getFullYear() !== now.getFullYear()) opts.year = 'numeric';
+  return d.toLocaleString(undefined, opts);
+}
+
+/** A span of seconds in words: "25 s", "4 min", "2 h 5 min", "3 days". */
+export function duration(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.round(s / 60)} min`;
+  if (s < 86400) {
+    const hours = Math.floor(s / 3600);
+    const minutes = Math.round((s % 3600) / 60);
+    return minutes ? `${hours} h ${minutes} min` : `${hours} h`;
+  }
+  const days = Math.round(s / 86400);
+  return `${days} day${days === 1 ? '' : 's'}`;
+}
+
+/** A fraction (0.25) as a percentage ("25.0%"). */
+export const share = (fraction, digits = 1) => (num(fraction) === null ? '—' : percent(num(fraction) * 100, digits));

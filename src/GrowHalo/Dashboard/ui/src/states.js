@@ -10,3 +10,36 @@ export const errorState = (what, error, onRetry) =>
     onRetry ? h('button', { class: 'link', type: 'button', onclick: onRetry }, 'Retry') : null));
 
 export const emptyState = (...text) => h('div', { class: 'state state-empty', 'data-state': 'empty' }, h('p', {}, ...text));
+
+/**
+ * A panel that loads one answer at a time: loading, then what render(data) returns, or an error with a retry.
+ * Answers to a load that a newer one superseded are dropped. data-state on the body says which state it is in.
+ */
+export function createPanel(what, attrs = {}) {
+  const body = h('div', { class: 'panel-body', 'data-state': 'loading', ...attrs });
+  let generation = 0;
+  const panel = {
+    body,
+    async load(fetcher, render, { quiet = false } = {}) {
+      const gen = ++generation;
+      if (!quiet || body.dataset.state !== 'ready') {
+        body.dataset.state = 'loading';
+        body.replaceChildren(loadingState());
+      }
+      let data;
+      try {
+        data = await fetcher();
+      } catch (error) {
+        if (gen !== generation) return;
+        body.dataset.state = 'error';
+        body.replaceChildren(errorState(what, error, () => panel.load(fetcher, render)));
+        return;
+      }
+      if (gen !== generation) return;
+      const content = [render(data)].flat(Infinity).filter(Boolean);
+      body.replaceChildren(...content);
+      body.dataset.state = content.length === 1 && content[0].dataset?.state === 'empty' ? 'empty' : 'ready';
+    },
+  };
+  return panel;
+}
