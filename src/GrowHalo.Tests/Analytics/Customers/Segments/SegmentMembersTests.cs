@@ -126,4 +126,31 @@ public sealed class SegmentMembersTests(MetricsApp app) : IClassFixture<MetricsA
         Assert.True(refreshed.GetProperty("computed_at").GetDateTimeOffset() >= MetricsApp.Now);
         Assert.Equal(0, (await shop.GetAsync($"/api/v1/segments/{id}")).GetProperty("member_count").GetInt64());
     }
+
+    [Fact]
+    public async Task rules_on_scores_select_by_the_scores_the_scoring_gave_the_customers()
+    {
+        // No test-only rows here: the customers are scored by the server, and the segment follows those scores.
+        var shop = await app.CreateTenantAsync();
+        var events = new List<GrowHalo.Platform.Events.NewEvent>();
+        for (var i = 1; i <= 10; i++)
+            for (var k = 0; k < i % 4 + 1; k++)
+                events.Add(Order(shop.Id, new GrowHalo.Tests.Modeling.OrderSpec(100 * i + k, Utc(1 + i % 3, 1 + 2 * i) - TimeSpan.FromDays(k * 3), 10m * i, CustomerId: i)));
+        await app.AppendAsync(shop.Id, [.. events]);
+
+        var rows = (await shop.GetAsync("/api/v1/customers?limit=200")).GetProperty("data").EnumerateArray().ToList();
+        Assert.All(rows, r => Assert.Equal(JsonValueKind.Object, r.GetProperty("rfm").ValueKind));
+        var best = rows[0].GetProperty("rfm").GetProperty("segment").GetString()!; // the top spender's segment
+        var inBest = rows.Where(r => r.GetProperty("rfm").GetProperty("segment").GetString() == best)
+            .Select(r => r.GetProperty("customer_key").GetString()!).Order(StringComparer.Ordinal).ToList();
+        var recent = rows.Where(r => r.GetProperty("rfm").GetProperty("r").GetInt32() >= 4)
+            .Select(r => r.GetProperty("customer_key").GetString()!).Order(StringComparer.Ordinal).ToList();
+        Assert.NotEqual(rows.Count, inBest.Count);
+        Assert.NotEqual(rows.Count, recent.Count);
+
+        var bySegment = await shop.SegmentIdAsync($$"""{"all": [{"field": "rfm_segment", "op": "eq", "value": "{{best}}"}]}""");
+        Assert.Equal(inBest, Keys(await shop.GetAsync($"/api/v1/segments/{bySegment}/members?limit=200")).Order(StringComparer.Ordinal));
+        var byScore = await shop.SegmentIdAsync("""{"all": [{"field": "r", "op": "gte", "value": 4}]}""");
+        Assert.Equal(recent, Keys(await shop.GetAsync($"/api/v1/segments/{byScore}/members?limit=200")).Order(StringComparer.Ordinal));
+    }
 }

@@ -89,14 +89,39 @@ public static class SegmentScenarios
             Order(shop.Id, new OrderSpec(21, Utc(2, 1), 250m, CustomerId: 2)),
             Order(shop.Id, new OrderSpec(41, Utc(3, 18, 8), 40m, CustomerId: 4)),
             Order(shop.Id, new OrderSpec(51, Utc(3, 17), 55.55m, Email: "guest@example.com")));
-        // Test-only: scores, tags and consent written straight into the read models through the owner's connection
-        // (they are filled by the scoring service and the customer records, which other parts of the issue add).
-        await app.ExecAsync("""
-            insert into customer_scores (tenant_id, customer_key, r, f, m, rfm_segment, p_alive, expected_orders_90d, churn_status)
-            values ($1, 'id:1', 5, 5, 5, 'Champions', 0.9, 1.2, 'active'),
-                   ($1, 'id:2', 1, 1, 4, 'Lost', 0.2, 0.1, 'lost'),
-                   ($1, 'email:guest@example.com', 5, 1, 2, 'New', 0.7, 0.5, 'at_risk')
-            """, shop.Id);
+        // Test-only: scores, tags and consent written straight into the read models through the owner's connection,
+        // so each rule meets chosen values (real scoring and records are tested in Scoring/ and CustomerDetailTests).
+        // Under the scoring's own locks, with a run for today whose data is "newer than any event", so neither an
+        // endpoint nor the background service rescores them.
+        await using (var conn = await app.DataSource.OpenConnectionAsync())
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            foreach (var sql in new[]
+            {
+                """
+                select pg_advisory_xact_lock_shared(hashtextextended('growhalo:customer-scores', 0)),
+                       pg_advisory_xact_lock(hashtextextended('growhalo:customer-scores:' || $1, 0))
+                """,
+                "delete from customer_scores where tenant_id = $1",
+                """
+                insert into customer_scores (tenant_id, customer_key, r, f, m, rfm_segment, p_alive, expected_orders_90d, churn_status)
+                values ($1, 'id:1', 5, 5, 5, 'Champions', 0.9, 1.2, 'active'),
+                       ($1, 'id:2', 1, 1, 4, 'Lost', 0.2, 0.1, 'lost'),
+                       ($1, 'email:guest@example.com', 5, 1, 2, 'New', 0.7, 0.5, 'at_risk')
+                """,
+                """
+                insert into customer_score_runs (tenant_id, as_of, scored_at, customers, churn_model)
+                values ($1, '2026-03-18', now(), 3, '{"data_as_of": "infinity"}')
+                on conflict (tenant_id) do update set as_of = excluded.as_of, scored_at = excluded.scored_at,
+                    customers = excluded.customers, churn_model = excluded.churn_model
+                """,
+            })
+            {
+                await using var cmd = new Npgsql.NpgsqlCommand(sql, conn, tx) { Parameters = { new() { Value = shop.Id } } };
+                await cmd.ExecuteNonQueryAsync();
+            }
+            await tx.CommitAsync();
+        }
         await app.ExecAsync("""
             update customers set
                 tags = case customer_key when 'id:1' then '{VIP,newsletter}'::text[] when 'id:2' then '{wholesale}' else '{}' end,
