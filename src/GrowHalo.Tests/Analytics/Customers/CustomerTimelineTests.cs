@@ -29,14 +29,16 @@ public sealed class CustomerTimelineTests(MetricsApp app) : IClassFixture<Metric
             Customer(shop.Id, 42, "ada@example.com", Utc(1, 1)),
             Customer(shop.Id, 42, "ada@example.com", Utc(1, 1), updatedAt: Utc(2, 1)),
             Checkout(shop.Id, "tok1", 42, "ada@example.com", Utc(3, 1, 10), Utc(3, 1, 10, 5), 100m),
-            Checkout(shop.Id, "tok2", 42, "ada@example.com", Utc(3, 4, 9), null, 35m),            // abandoned
+            Checkout(shop.Id, "tok2", 42, "ada@example.com", Utc(3, 4, 9), null, 35m),            // abandoned an hour later
             SourceRecords.Order(shop.Id, new OrderSpec(501, Utc(3, 1, 10, 5), 100m, CustomerId: 42)),
             // edited: a new total, and placed on another day
             OrderRecords.Order(shop.Id, new OrderSpec(501, Utc(3, 1, 10, 5), 120m, CustomerId: 42, UpdatedAt: Utc(3, 2, 9)), PlacedAt(Utc(3, 2, 8))),
             Refund(shop.Id, 501, new RefundSpec(9001, Utc(3, 3), 20m)),
             SourceRecords.Order(shop.Id, new OrderSpec(502, Utc(3, 5), 50m, CustomerId: 42)),
             SourceRecords.Order(shop.Id, new OrderSpec(502, Utc(3, 5), 50m, CustomerId: 42, CancelledAt: Utc(3, 6), UpdatedAt: Utc(3, 6, 1))),
-            SourceRecords.Order(shop.Id, new OrderSpec(503, Utc(3, 7), 70m, CustomerId: 43)));          // someone else's
+            SourceRecords.Order(shop.Id, new OrderSpec(503, Utc(3, 7), 70m, CustomerId: 43)),           // someone else's
+            // The cancelled 502 recovered nothing; 504, within the 7-day recovery window, recovers tok2.
+            SourceRecords.Order(shop.Id, new OrderSpec(504, Utc(3, 8), 30m, CustomerId: 42)));
 
         var timeline = await shop.GetAsync("/api/v1/customers/id%3A42/timeline");
 
@@ -49,9 +51,15 @@ public sealed class CustomerTimelineTests(MetricsApp app) : IClassFixture<Metric
             "2026-03-02T09:00:00+00:00 order_edited 501 120",
             "2026-03-03T12:00:00+00:00 refund 9001 20",
             "2026-03-04T09:00:00+00:00 checkout_started tok2 35",
+            "2026-03-04T10:00:00+00:00 checkout_abandoned tok2 35",
             "2026-03-05T12:00:00+00:00 order_created 502 50",
             "2026-03-06T12:00:00+00:00 order_cancelled 502 50",
+            "2026-03-08T12:00:00+00:00 order_created 504 30",
+            "2026-03-08T12:00:00+00:00 checkout_recovered tok2 35",
         ], Entries(timeline));
+        var recovered = timeline.GetProperty("data").EnumerateArray().Last();
+        Assert.Equal("504", recovered.GetProperty("order_id").GetString());
+        Assert.Equal("customer", recovered.GetProperty("recovered_by").GetString());
         var data = timeline.GetProperty("data");
         Assert.Equal("2026-03-01", data[4].GetProperty("placed_date").GetString());
         Assert.Equal("2026-03-02", data[5].GetProperty("placed_date").GetString());   // the edit moved it a day

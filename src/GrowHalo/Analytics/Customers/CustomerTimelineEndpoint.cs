@@ -15,7 +15,8 @@ namespace GrowHalo.Analytics.Customers;
 /// those that belong to the customer now (orders.customer_key); each of their versions comes from the order's event
 /// stream (order_created, then order_edited or order_cancelled per later version), and so do the customer record's
 /// versions (customer_created, customer_updated). Refunds (deduplicated, dated by their own created_at) and checkouts
-/// (checkout_started, checkout_completed) come from the read models, which hold them exactly. Amounts are in the
+/// (checkout_started, checkout_completed, and — under the tenant's cutoff and recovery window, as the checkouts answer
+/// decides them — checkout_abandoned and checkout_recovered, naming the recovering order) come from the read models, which hold them exactly. Amounts are in the
 /// record's own currency.
 /// </summary>
 public static class CustomerTimelineEndpoint
@@ -28,11 +29,13 @@ public static class CustomerTimelineEndpoint
     /// </summary>
     public sealed record TimelineEntry(DateTimeOffset At, string Kind, string? OrderId = null, string? OrderName = null,
         string? RefundId = null, string? CheckoutId = null, decimal? Amount = null, string? Currency = null,
-        DateOnly? PlacedDate = null, string? CustomerKey = null, string? FinancialStatus = null, DateTimeOffset? ReceivedAt = null);
+        DateOnly? PlacedDate = null, string? CustomerKey = null, string? FinancialStatus = null, DateTimeOffset? ReceivedAt = null,
+        string? RecoveredBy = null);
 
     /// <summary>The kinds, in the order entries at the same instant are listed.</summary>
     public static readonly IReadOnlyList<string> Kinds =
-        ["customer_created", "customer_updated", "checkout_started", "checkout_completed", "order_created", "order_edited", "order_cancelled", "refund"];
+        ["customer_created", "customer_updated", "checkout_started", "checkout_completed", "checkout_abandoned", "order_created",
+         "order_edited", "order_cancelled", "checkout_recovered", "refund"];
 
     private const string OrdersSql = """
         select o.order_id, o.name, o.placed_at, o.total_price, coalesce(o.currency, $3), o.placed_day, o.financial_status
@@ -45,15 +48,20 @@ public static class CustomerTimelineEndpoint
         where o.tenant_id = $1 and o.customer_key = $2
         """;
 
-    private const string CheckoutsSql = """
-        select k.checkout_id, k.created_at, k.completed_at, k.total_price, coalesce(k.currency, $3)
-        from checkouts k where k.tenant_id = $1 and k.customer_key = $2
+    // What became of the customer's checkouts, under the tenant's cutoff and recovery window (CheckoutOutcomes, as the
+    // checkouts answer has it): $1 tenant, $2 now, $3 customer key, $4 reporting currency.
+    private const string CheckoutsSql = $"""
+        with scoped_checkouts as (select * from checkouts where tenant_id = $1 and customer_key = $3),
+        {Checkouts.CheckoutOutcomes.Ctes}
+        select checkout_id, created_at, completed_at, total_price, coalesce(currency, $4), outcome, abandoned_at,
+               recovering_order_id, recovered_at, recovered_by
+        from checkout_outcomes
         """;
 
     [WolverineGet("/api/v1/customers/{customer_key}/timeline", OperationId = "GetCustomerTimeline"), RequireScope(Scopes.Read), Tags("Customers")]
     [ProducesProblems(StatusCodes.Status404NotFound)]
     public static async Task<Results<Ok<CustomerTimeline>, ProblemHttpResult>> Get(string customer_key, RequestTenant tenant,
-        NpgsqlDataSource dataSource, IDocumentStore store, CancellationToken ct)
+        NpgsqlDataSource dataSource, IDocumentStore store, TimeProvider clock, CancellationToken ct)
     {
         var key = CustomerKeys.Normalise(customer_key);
         var currency = tenant.Tenant.Currency;
@@ -67,14 +75,19 @@ public static class CustomerTimelineEndpoint
             PlacedDate: r.GetFieldValue<DateOnly>(5), CustomerKey: key, FinancialStatus: Text(r, 6)), ct);
         entries.AddRange(await ReadAsync(db, RefundsSql, [tenant.Id, key, currency], r => new TimelineEntry(r.GetFieldValue<DateTimeOffset>(3),
             "refund", r.GetString(1), Text(r, 2), RefundId: r.GetString(0), Amount: r.GetDecimal(4), Currency: r.GetString(5)), ct));
-        foreach (var checkout in await ReadAsync(db, CheckoutsSql, [tenant.Id, key, currency], r =>
-                     (Id: r.GetString(0), Started: r.GetFieldValue<DateTimeOffset>(1),
-                      Completed: r.IsDBNull(2) ? (DateTimeOffset?)null : r.GetFieldValue<DateTimeOffset>(2), Total: r.GetDecimal(3), Currency: r.GetString(4)), ct))
+        foreach (var c in await ReadAsync(db, CheckoutsSql, [tenant.Id, clock.GetUtcNow(), key, currency], r =>
+                     (Id: r.GetString(0), Started: r.GetFieldValue<DateTimeOffset>(1), Completed: Time(r, 2), Total: r.GetDecimal(3),
+                      Currency: r.GetString(4), Outcome: r.GetString(5), AbandonedAt: r.GetFieldValue<DateTimeOffset>(6),
+                      RecoveredBy: Text(r, 7), RecoveredAt: Time(r, 8), Match: Text(r, 9)), ct))
         {
-            // The seam for abandoned-checkout analytics: a started checkout without a completion is what it looks at.
-            entries.Add(new TimelineEntry(checkout.Started, "checkout_started", CheckoutId: checkout.Id, Amount: checkout.Total, Currency: checkout.Currency));
-            if (checkout.Completed is { } done)
-                entries.Add(new TimelineEntry(done, "checkout_completed", CheckoutId: checkout.Id, Amount: checkout.Total, Currency: checkout.Currency));
+            entries.Add(new TimelineEntry(c.Started, "checkout_started", CheckoutId: c.Id, Amount: c.Total, Currency: c.Currency));
+            if (c.Outcome == "abandoned")
+                entries.Add(new TimelineEntry(c.AbandonedAt, "checkout_abandoned", CheckoutId: c.Id, Amount: c.Total, Currency: c.Currency));
+            if (c.Completed is { } done)
+                entries.Add(new TimelineEntry(done, "checkout_completed", CheckoutId: c.Id, Amount: c.Total, Currency: c.Currency));
+            if (c.RecoveredAt is { } recovered)
+                entries.Add(new TimelineEntry(recovered, "checkout_recovered", c.RecoveredBy, CheckoutId: c.Id, Amount: c.Total,
+                    Currency: c.Currency, RecoveredBy: c.Match));
         }
 
         var customerId = key.StartsWith("id:", StringComparison.Ordinal) ? key["id:".Length..] : null;
@@ -108,6 +121,8 @@ public static class CustomerTimelineEndpoint
     }
 
     private static string? Text(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static DateTimeOffset? Time(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
 
     private static async Task<List<T>> ReadAsync<T>(TenantDb db, string sql, object?[] args, Func<NpgsqlDataReader, T> read, CancellationToken ct)
     {

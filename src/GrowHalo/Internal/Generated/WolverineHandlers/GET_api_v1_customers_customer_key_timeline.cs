@@ -18,13 +18,15 @@ namespace Internal.Generated.WolverineHandlers
         private readonly GrowHalo.Platform.Tenancy.TenantStore _tenantStore;
         private readonly Marten.IDocumentStore _documentStore;
         private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
+        private readonly System.TimeProvider _timeProvider;
 
-        public GET_api_v1_customers_customer_key_timeline(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Marten.IDocumentStore documentStore, Npgsql.NpgsqlDataSource npgsqlDataSource) : base(wolverineHttpOptions)
+        public GET_api_v1_customers_customer_key_timeline(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Marten.IDocumentStore documentStore, Npgsql.NpgsqlDataSource npgsqlDataSource, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _tenantStore = tenantStore;
             _documentStore = documentStore;
             _npgsqlDataSource = npgsqlDataSource;
+            _timeProvider = timeProvider;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -40,7 +42,7 @@ namespace Internal.Generated.WolverineHandlers
             var requestTenant = await GrowHalo.Platform.Tenancy.RequestTenant.LoadAsync(httpContext, _tenantStore, httpContext.RequestAborted).ConfigureAwait(false);
             
             // The actual HTTP request handler execution
-            var resultsOfOkOfCustomerTimelineAndProblemHttpResult = await GrowHalo.Analytics.Customers.CustomerTimelineEndpoint.Get(customer_key, requestTenant, _npgsqlDataSource, _documentStore, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfCustomerTimelineAndProblemHttpResult = await GrowHalo.Analytics.Customers.CustomerTimelineEndpoint.Get(customer_key, requestTenant, _npgsqlDataSource, _documentStore, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfOkOfCustomerTimelineAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
