@@ -10,7 +10,7 @@ namespace GrowHalo.Tests.Dashboard.Browser;
 /// The customer pages against answers shaped like the API issue 20 describes (<see cref="CustomerContractFixtures"/>),
 /// served to the browser in place of the real endpoints: how a customer's page and timeline, churn, segments and
 /// checkouts render, and what failures, untrusted models and rejected segments look like. The real server's answers
-/// are checked in <see cref="CustomerPagesTests"/> and PendingApiPagesTests.
+/// are checked in <see cref="CustomerPagesTests"/> and <see cref="CustomerApiPagesTests"/>.
 /// </summary>
 [Collection(DashboardBrowserCollection.Name)]
 public sealed class CustomerPagesContractTests(DashboardServer server)

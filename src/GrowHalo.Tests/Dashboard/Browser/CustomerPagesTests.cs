@@ -2,6 +2,7 @@ using System.Text.Json;
 using GrowHalo.Platform.Tenancy;
 using Microsoft.Playwright;
 using static GrowHalo.Tests.Dashboard.Browser.PageProbe;
+using static GrowHalo.Tests.Dashboard.Browser.CustomerPages;
 using static Microsoft.Playwright.Assertions;
 
 namespace GrowHalo.Tests.Dashboard.Browser;
@@ -13,35 +14,6 @@ namespace GrowHalo.Tests.Dashboard.Browser;
 [Collection(DashboardBrowserCollection.Name)]
 public sealed class CustomerPagesTests(DashboardServer server)
 {
-    private sealed record Brand(Tenant Tenant, string Key, HttpClient Api, DateOnly Today);
-
-    private async Task<Brand> SeededBrandAsync(string name)
-    {
-        var (tenant, key, _) = await server.CreateTenantAsync(name, Scopes.Read);
-        var today = tenant.LocalDate(server.Service<TimeProvider>().GetUtcNow());
-        await SampleBrand.SeedAsync(server.Events, tenant.Id, today);
-        await server.WaitForProjectionsAsync();
-        return new Brand(tenant, key, server.Api(key), today);
-    }
-
-    private static async Task<JsonElement> GetAsync(HttpClient api, string url)
-    {
-        var response = await api.GetAsync(url);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"GET {url} → {(int)response.StatusCode}: {body}");
-        return JsonDocument.Parse(body).RootElement;
-    }
-
-    /// <summary>Signs in, then opens a page from the navigation and returns the answer the page asked the server for.</summary>
-    private static async Task<JsonElement> OpenPageAsync(BrowserPage browser, string page, string apiPath)
-    {
-        await Expect(browser.Page.Locator("#nav")).ToBeVisibleAsync();
-        var response = await browser.Page.RunAndWaitForResponseAsync(
-            () => browser.Page.Locator($"#nav [data-page='{page}']").ClickAsync(), r => new Uri(r.Url).AbsolutePath == apiPath);
-        Assert.Equal(200, response.Status);
-        return JsonDocument.Parse(await response.TextAsync()).RootElement;
-    }
-
     private static string[] Keys(JsonElement page) =>
         page.GetProperty("data").EnumerateArray().Select(r => r.GetProperty("customer_key").GetString()!).ToArray();
 
@@ -51,7 +23,7 @@ public sealed class CustomerPagesTests(DashboardServer server)
     [Fact]
     public async Task the_customer_list_shows_the_api_rows_in_order_and_more_loads_the_next_page()
     {
-        var brand = await SeededBrandAsync("Customers");
+        var brand = await SeededBrandAsync(server, "Customers");
         var first = await GetAsync(brand.Api, "/api/v1/customers?sort=lifetime_revenue&order=desc&limit=50");
         var second = await GetAsync(brand.Api, $"/api/v1/customers?sort=lifetime_revenue&order=desc&limit=50&cursor={first.GetProperty("next_cursor").GetString()}");
         await using var browser = await server.OpenAsync();
@@ -80,7 +52,7 @@ public sealed class CustomerPagesTests(DashboardServer server)
     [Fact]
     public async Task searching_shows_the_customers_the_api_finds_and_says_so_when_none_match()
     {
-        var brand = await SeededBrandAsync("Search");
+        var brand = await SeededBrandAsync(server, "Search");
         var found = await GetAsync(brand.Api, "/api/v1/customers?sort=lifetime_revenue&order=desc&limit=50&search=c-1");
         await using var browser = await server.OpenAsync();
         await browser.SignInAsync(brand.Key);
@@ -107,7 +79,7 @@ public sealed class CustomerPagesTests(DashboardServer server)
     [Fact]
     public async Task the_cohort_heat_map_shows_retention_per_period_and_switches_to_revenue_per_customer()
     {
-        var brand = await SeededBrandAsync("Cohorts");
+        var brand = await SeededBrandAsync(server, "Cohorts");
         await using var browser = await server.OpenAsync();
         await browser.SignInAsync(brand.Key);
         var answer = await OpenPageAsync(browser, "cohorts", "/api/v1/analytics/cohorts");
@@ -150,7 +122,7 @@ public sealed class CustomerPagesTests(DashboardServer server)
     [Fact]
     public async Task the_rfm_page_shows_the_five_by_five_grid_and_the_segments_the_api_returns()
     {
-        var brand = await SeededBrandAsync("Rfm");
+        var brand = await SeededBrandAsync(server, "Rfm");
         await using var browser = await server.OpenAsync();
         await browser.SignInAsync(brand.Key);
         var answer = await OpenPageAsync(browser, "rfm", "/api/v1/analytics/rfm");
@@ -178,7 +150,7 @@ public sealed class CustomerPagesTests(DashboardServer server)
     [Fact]
     public async Task the_address_bar_keeps_the_page_so_a_reload_and_back_return_to_it()
     {
-        var brand = await SeededBrandAsync("Routes");
+        var brand = await SeededBrandAsync(server, "Routes");
         await using var browser = await server.OpenAsync();
         await browser.SignInAsync(brand.Key);
         var page = browser.Page;

@@ -1,10 +1,10 @@
 namespace GrowHalo.Analytics.Customers;
 
 /// <summary>
-/// The one definition of RFM scores, for the grid (<see cref="RfmEndpoint"/>) and for each customer
-/// (<see cref="Scoring.CustomerScoring"/>): every measure scored 1–5 as 1 + ⌊5 × w ÷ n⌋, w the customers strictly worse
+/// The RFM scores of each customer (<see cref="Scoring.CustomerScoring"/>): every measure scored 1–5 as 1 + ⌊5 × w ÷ n⌋, w the customers strictly worse
 /// on it, n all of them, so equal values score equally. Recency: the later the last counted order, the better;
-/// frequency: counted orders; monetary: net revenue.
+/// frequency: counted orders; monetary: net revenue. The grid (<see cref="RfmEndpoint"/>) counts the same R and F
+/// scores a (last day, orders) pair at a time, which is what makes it fast; CustomerScoresTests checks they agree.
 /// </summary>
 internal static class RfmScores
 {

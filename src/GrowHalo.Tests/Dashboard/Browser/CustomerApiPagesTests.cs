@@ -4,47 +4,19 @@ using GrowHalo.Platform.Events;
 using GrowHalo.Platform.Tenancy;
 using Microsoft.Playwright;
 using static GrowHalo.Tests.Dashboard.Browser.PageProbe;
+using static GrowHalo.Tests.Dashboard.Browser.CustomerPages;
 using static Microsoft.Playwright.Assertions;
 
 namespace GrowHalo.Tests.Dashboard.Browser;
 
 /// <summary>
-/// The pages whose APIs are built on other branches of issue 20 (a customer's page and timeline, churn, segments,
-/// checkouts), against the real server over the seeded brand: what the page shows must be what the API answers.
-/// They fail until those endpoints are merged; <see cref="CustomerPagesContractTests"/> checks the rendering meanwhile.
+/// A customer's page and timeline, churn, segments and checkouts against the real server over the seeded brand: what
+/// the page shows must be what the API answers (<see cref="CustomerPagesContractTests"/> checks the rendering of odd
+/// answers).
 /// </summary>
 [Collection(DashboardBrowserCollection.Name)]
-[Trait("Needs", "CustomerAnalyticsApi")]
-public sealed class PendingApiPagesTests(DashboardServer server)
+public sealed class CustomerApiPagesTests(DashboardServer server)
 {
-    private sealed record Brand(Tenant Tenant, string Key, HttpClient Api, DateOnly Today);
-
-    private async Task<Brand> SeededBrandAsync(string name, params string[] scopes)
-    {
-        var (tenant, key, _) = await server.CreateTenantAsync(name, scopes.Length == 0 ? [Scopes.Read] : scopes);
-        var today = tenant.LocalDate(server.Service<TimeProvider>().GetUtcNow());
-        await SampleBrand.SeedAsync(server.Events, tenant.Id, today);
-        await server.WaitForProjectionsAsync();
-        return new Brand(tenant, key, server.Api(key), today);
-    }
-
-    private static async Task<JsonElement> GetAsync(HttpClient api, string url)
-    {
-        var response = await api.GetAsync(url);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"GET {url} → {(int)response.StatusCode}: {body}");
-        return JsonDocument.Parse(body).RootElement;
-    }
-
-    private static async Task<JsonElement> OpenPageAsync(BrowserPage browser, string page, string apiPath)
-    {
-        await Expect(browser.Page.Locator("#nav")).ToBeVisibleAsync();
-        var response = await browser.Page.RunAndWaitForResponseAsync(
-            () => browser.Page.Locator($"#nav [data-page='{page}']").ClickAsync(), r => new Uri(r.Url).AbsolutePath == apiPath);
-        Assert.Equal(200, response.Status);
-        return JsonDocument.Parse(await response.TextAsync()).RootElement;
-    }
-
     /// <summary>A Shopify checkout as ingestion stores it (the record verbatim); completed ones were recovered by an order.</summary>
     private static NewEvent Checkout(string tenantId, long id, DateTimeOffset createdAt, decimal total, string customerId, DateTimeOffset? completedAt)
     {
@@ -65,7 +37,7 @@ public sealed class PendingApiPagesTests(DashboardServer server)
     [Fact]
     public async Task a_customer_opened_from_the_list_shows_the_api_profile_and_timeline()
     {
-        var brand = await SeededBrandAsync("Profile");
+        var brand = await SeededBrandAsync(server, "Profile");
         var top = (await GetAsync(brand.Api, "/api/v1/customers?limit=1")).GetProperty("data")[0];
         var key = top.GetProperty("customer_key").GetString()!;
         var customer = await GetAsync(brand.Api, $"/api/v1/customers/{Uri.EscapeDataString(key)}");
@@ -89,7 +61,7 @@ public sealed class PendingApiPagesTests(DashboardServer server)
     [Fact]
     public async Task the_churn_page_shows_the_distribution_at_risk_revenue_and_customers_the_api_returns()
     {
-        var brand = await SeededBrandAsync("Churn");
+        var brand = await SeededBrandAsync(server, "Churn");
         await using var browser = await server.OpenAsync();
         await browser.SignInAsync(brand.Key);
         var answer = await OpenPageAsync(browser, "churn", "/api/v1/analytics/churn");
@@ -110,7 +82,7 @@ public sealed class PendingApiPagesTests(DashboardServer server)
     [Fact]
     public async Task with_an_admin_key_a_segment_is_built_saved_listed_with_its_members_and_exported_and_a_bad_one_is_explained()
     {
-        var brand = await SeededBrandAsync("Segments", Scopes.Read, Scopes.Admin);
+        var brand = await SeededBrandAsync(server, "Segments", Scopes.Read, Scopes.Admin);
         await using var browser = await server.OpenAsync();
         await browser.SignInAsync(brand.Key);
         await OpenPageAsync(browser, "segments", "/api/v1/segments");
@@ -150,7 +122,7 @@ public sealed class PendingApiPagesTests(DashboardServer server)
     [Fact]
     public async Task the_checkouts_page_shows_the_figures_funnel_and_checkouts_the_api_returns()
     {
-        var brand = await SeededBrandAsync("Checkouts");
+        var brand = await SeededBrandAsync(server, "Checkouts");
         var now = server.Service<TimeProvider>().GetUtcNow();
         await server.Events.AppendAsync(brand.Tenant.Id,
         [
