@@ -18,6 +18,7 @@ public sealed class CommerceRebuildTests(ScenarioApp app) : IClassFixture<Scenar
     {
         ["order_day_totals"] = "and (orders <> 0 or gross <> 0)",
         ["first_order_days"] = "and customers <> 0",
+        ["customer_periods"] = "and (orders <> 0 or revenue <> 0)",
         ["cohort_periods"] = "and (active <> 0 or revenue <> 0)",
     };
 

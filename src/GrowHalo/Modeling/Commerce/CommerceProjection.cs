@@ -43,13 +43,15 @@ public sealed class CommerceProjection : ISqlProjection
         await DayTotals.AddOrdersAsync(context, orders, ct);
         var refunds = await RefundWriter.WriteAsync(context, batch.Refunds, orders, ct);
 
+        // Customers whose only change is orders new to them add those orders to their facts; the rest are recomputed.
         var days = new HashSet<(string Tenant, DateOnly Day)>();
         var customers = new HashSet<(string Tenant, string Key)>();
+        var gained = new HashSet<(string Tenant, string Key)>();
         foreach (var o in orders)
         {
             days.Add((o.Tenant, o.NewDay));
             if (o.OldDay is { } old) days.Add((o.Tenant, old));
-            if (o.NewKey is not null) customers.Add((o.Tenant, o.NewKey));
+            if (o.NewKey is not null) (o.Before is null ? gained : customers).Add((o.Tenant, o.NewKey));
             if (o.OldKey is not null) customers.Add((o.Tenant, o.OldKey));
         }
         foreach (var r in refunds)
@@ -57,6 +59,8 @@ public sealed class CommerceProjection : ISqlProjection
             days.Add((r.Tenant, r.Day));
             if (r.CustomerKey is not null) customers.Add((r.Tenant, r.CustomerKey));
         }
+        gained.ExceptWith(customers);
+        var newOrders = orders.Where(o => o.NewKey is not null && gained.Contains((o.Tenant, o.NewKey))).Select(o => (o.Tenant, o.OrderId)).ToList();
         days.UnionWith(await AdSpendWriter.WriteAsync(context, batch.AdRows, ct));
         await CatalogWriter.WriteProductsAsync(context, batch.Products, ct);
         await CatalogWriter.WriteCheckoutsAsync(context, batch.Checkouts, ct);
@@ -64,7 +68,7 @@ public sealed class CommerceProjection : ISqlProjection
         await Freshness.WriteAsync(context, batch.Freshness, ct);
 
         // Customers' facts, then their first-order days and periods.
-        var moves = await CustomerOrderFacts.RecomputeAsync(context, customers, ct);
+        var moves = await CustomerOrderFacts.RecomputeAsync(context, customers, newOrders, ct);
         await CustomerPeriods.ApplyAsync(context, periodsBefore, touchedOrders, moves, ct);
         days.UnionWith(await DayTotals.MoveFirstDaysAsync(context, moves, ct));
 

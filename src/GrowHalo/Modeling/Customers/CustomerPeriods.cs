@@ -5,90 +5,122 @@ namespace GrowHalo.Modeling.Customers;
 
 /// <summary>
 /// Keeps customers' months and weeks (customer_periods: counted orders placed and net revenue per period) and their
-/// sums per cohort and period (cohort_periods), moving the sums by exactly the rows that changed: a changed row leaves
-/// its old cohort and period and joins its new ones (Modeling/0309_cohort_periods.sql). A row's cohort is its
-/// customer's (the period of customers.first_order_day), so a customer whose first order moves rewrites no row: its
-/// rows leave the cohort of the day it moved from and join the new one.
+/// sums per cohort and period (cohort_periods), moving the sums by exactly what changed (Modeling/0309_cohort_periods.sql).
+/// A row's cohort is its customer's (the period of customers.first_order_day), so a customer whose first order moves
+/// rewrites no row: its rows leave the cohort of the day it moved from and join the new one.
 /// The commerce projection adds what each order of a batch is worth per customer and period now, less what it was
 /// worth before the batch (<see cref="BeforeAsync"/>, read before anything is written; an order is worth its total if
 /// counted, less its refunds, in the periods they fall in) — so it reads the batch's orders, not every order of their
-/// customers — and moves the sums of the customers whose first-order day moved to the new cohort. Loading exchange
-/// rates recomputes whole customers from their orders (<see cref="RecomputeAsync"/>).
+/// customers — in one statement that adds the difference to each row and moves the cohort's active customers by
+/// whether the row's orders went from none to some or back. Loading exchange rates recomputes whole customers from their orders (<see cref="RecomputeAsync"/>).
 /// </summary>
 internal static class CustomerPeriods
 {
     public sealed record Worth(string Tenant, string Key, string Granularity, DateOnly Period, int Orders, decimal Revenue);
 
-    // What the order (i.tenant_id, i.order_id) is worth to its customer per month and week: its total in the period it
-    // was placed in and minus each refund in the period it was made in, at each day's rate, if it counts.
-    private const string OrderWorth = """
-        select o.tenant_id, o.customer_key, g.granularity, date_trunc(g.granularity, a.day::timestamp)::date as period,
-               sum(a.orders)::integer as orders, coalesce(sum(a.amount), 0) as revenue
-        from orders o
-        left join tenants t on t.id = o.tenant_id
-        cross join lateral (select coalesce(t.currency, 'USD') as reporting) x
-        cross join lateral (
-            select o.placed_day as day, 1 as orders,
-                   o.total_price * case when coalesce(o.currency, x.reporting) = x.reporting then 1
-                                        else fx_rate(o.tenant_id, o.placed_day, o.currency, x.reporting) end as amount
+    // What the orders $1/$2 are worth to their customers per month and week (`worth`): each counted order's total in
+    // the period it was placed in and minus each of its refunds in the period it was made in, at each day's rate. One
+    // index lookup per order and one index range of its refunds (the laterals), then one aggregation for both
+    // granularities: the batch's orders are a few thousand among millions.
+    private const string WorthCtes = """
+        o as (
+            select o.tenant_id, o.customer_key, o.order_id, o.placed_day, o.total_price, o.currency, coalesce(t.currency, 'USD') as reporting
+            from (select distinct * from unnest($1::text[], $2::text[])) as i(tenant_id, order_id)
+            cross join lateral (select * from orders o
+                                where o.tenant_id = i.tenant_id and o.order_id = i.order_id and o.counted and o.customer_key is not null) o
+            left join tenants t on t.id = o.tenant_id),
+        amounts as (
+            select o.tenant_id, o.customer_key, o.placed_day as day, 1 as orders,
+                   o.total_price * case when coalesce(o.currency, o.reporting) = o.reporting then 1
+                                        else fx_rate(o.tenant_id, o.placed_day, o.currency, o.reporting) end as amount
+            from o
             union all
-            select r.refund_day, 0, -r.amount * case when coalesce(o.currency, x.reporting) = x.reporting then 1
-                                                     else fx_rate(o.tenant_id, r.refund_day, o.currency, x.reporting) end
-            from order_refunds r where r.tenant_id = o.tenant_id and r.order_id = o.order_id) a
-        cross join (values ('month'), ('week')) g(granularity)
-        where o.tenant_id = i.tenant_id and o.order_id = i.order_id and o.counted and o.customer_key is not null
-        group by 1, 2, 3, 4
+            select o.tenant_id, o.customer_key, r.refund_day, 0,
+                   -r.amount * case when coalesce(o.currency, o.reporting) = o.reporting then 1
+                                    else fx_rate(o.tenant_id, r.refund_day, o.currency, o.reporting) end
+            from o cross join lateral (select r.refund_day, r.amount from order_refunds r
+                                       where r.tenant_id = o.tenant_id and r.order_id = o.order_id) r),
+        worth as (
+            select a.tenant_id, a.customer_key, g.granularity, date_trunc(g.granularity, a.day::timestamp)::date as period,
+                   sum(a.orders)::integer as orders, coalesce(sum(a.amount), 0) as revenue
+            from amounts a cross join (values ('month'), ('week')) g(granularity)
+            group by 1, 2, 3, 4)
         """;
 
-    private const string WorthSql = $"""
-        select w.* from (select distinct * from unnest($1::text[], $2::text[])) as i(tenant_id, order_id)
-        cross join lateral ({OrderWorth}) w
+    private const string WorthSql = $"with {WorthCtes} select * from worth";
+
+    // Moves the cohorts' sums by `deltas` (tenant_id, granularity, cohort, period, active, revenue).
+    private const string AddToCohorts = """
+        insert into cohort_periods as c (tenant_id, granularity, cohort, period, active, revenue)
+        select tenant_id, granularity, cohort, period, sum(active), sum(revenue)
+        from deltas group by 1, 2, 3, 4
+        having sum(active) <> 0 or sum(revenue) <> 0
+        on conflict (tenant_id, granularity, cohort, period) do update set
+            active = c.active + excluded.active, revenue = c.revenue + excluded.revenue
         """;
 
-    // $1–$6 what the orders were worth before (negated), $7/$8 the orders, $9–$11 the customers whose first-order day
-    // moved and the day it moved from. A row is the old one plus the difference; a row worth nothing is deleted.
+    // Adds what the orders $1/$2 are worth now less what they were worth before ($3–$8, negated) to their customers'
+    // rows, and moves the cohort sums by what each row's change did: its revenue, and ±1 active customer when its
+    // orders went from none to some or back. Every join is an index lookup per row (the laterals): estimated from
+    // arrays, a plain join of two CTEs was planned as a nested loop of millions of comparisons. A row's cohort is
+    // its customer's now; customers whose first-order day moved were moved before (MoveSql). A row brought back to
+    // nothing stays, worth nothing, as the running day totals do.
     private const string ApplySql = $"""
-        with delta as (
+        with {WorthCtes},
+        delta as (
             select tenant_id, customer_key, granularity, period, sum(orders)::integer as orders, sum(revenue) as revenue
             from (
-                select * from unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::integer[], $6::numeric[])
-                    as b(tenant_id, customer_key, granularity, period, orders, revenue)
+                select * from worth
                 union all
-                select w.* from (select distinct * from unnest($7::text[], $8::text[])) as i(tenant_id, order_id)
-                cross join lateral ({OrderWorth}) w) d
+                select * from unnest($3::text[], $4::text[], $5::text[], $6::date[], $7::integer[], $8::numeric[])
+                    as b(tenant_id, customer_key, granularity, period, orders, revenue)) d
             group by 1, 2, 3, 4
             having sum(orders) <> 0 or sum(revenue) <> 0),
-        moved as (select distinct * from unnest($9::text[], $10::text[], $11::date[]) as m(tenant_id, customer_key, old_day)),
-        old as (
-            select p.* from delta d
-            join customer_periods p on p.tenant_id = d.tenant_id and p.customer_key = d.customer_key
-                                   and p.granularity = d.granularity and p.period = d.period
-            union
-            select p.* from moved m
-            cross join lateral (select * from customer_periods p
-                                where p.tenant_id = m.tenant_id and p.customer_key = m.customer_key) p),
-        summed as (
-            select coalesce(o.tenant_id, d.tenant_id) as tenant_id, coalesce(o.customer_key, d.customer_key) as customer_key,
-                   coalesce(o.granularity, d.granularity) as granularity, coalesce(o.period, d.period) as period,
-                   o.orders as old_orders, o.revenue as old_revenue,
-                   coalesce(o.orders, 0) + coalesce(d.orders, 0) as orders, coalesce(o.revenue, 0) + coalesce(d.revenue, 0) as revenue
-            from old o
-            full join delta d on d.tenant_id = o.tenant_id and d.customer_key = o.customer_key
-                             and d.granularity = o.granularity and d.period = o.period),
+        -- Each row's orders before (one index lookup each; the statement sees the table as it was before `written`).
         changed as (
-            select s.*,
-                   date_trunc(s.granularity, (case when m.customer_key is null then c.first_order_day else m.old_day end)::timestamp)::date as old_cohort,
-                   date_trunc(s.granularity, c.first_order_day::timestamp)::date as new_cohort
-            from summed s
-            left join moved m on m.tenant_id = s.tenant_id and m.customer_key = s.customer_key
+            select d.*, coalesce(p.orders, 0) as old_orders
+            from delta d
+            left join lateral (select p.orders from customer_periods p
+                               where p.tenant_id = d.tenant_id and p.customer_key = d.customer_key
+                                 and p.granularity = d.granularity and p.period = d.period) p on true),
+        written as (
+            insert into customer_periods as p (tenant_id, customer_key, granularity, period, orders, revenue)
+            select * from delta
+            on conflict (tenant_id, customer_key, granularity, period) do update set
+                orders = p.orders + excluded.orders, revenue = p.revenue + excluded.revenue),
+        deltas as (
+            select c.tenant_id, c.granularity, date_trunc(c.granularity, f.first_order_day::timestamp)::date as cohort, c.period,
+                   (c.old_orders + c.orders > 0)::int - (c.old_orders > 0)::int as active, c.revenue
+            from changed c
+            cross join lateral (select f.first_order_day from customers f
+                                where f.tenant_id = c.tenant_id and f.customer_key = c.customer_key and f.first_order_day is not null) f)
+        {AddToCohorts}
+        """;
+
+    // Customers whose first-order day moved from a day ($1–$3: the day it moved from): their rows as they stood before
+    // the batch leave the cohort of that day and join the cohort of their day now (none if they have no counted order
+    // left). A customer's first counted order moves no row of customer_periods, only which cohort its rows count in.
+    private const string MoveSql = $"""
+        with moved as (select distinct * from unnest($1::text[], $2::text[], $3::date[]) as m(tenant_id, customer_key, old_day)),
+        rows as (
+            select p.tenant_id, p.granularity, p.period, p.orders, p.revenue, m.old_day, c.first_order_day
+            from moved m
+            cross join lateral (select * from customer_periods p
+                                where p.tenant_id = m.tenant_id and p.customer_key = m.customer_key) p
             left join lateral (select c.first_order_day from customers c
-                               where c.tenant_id = s.tenant_id and c.customer_key = s.customer_key limit 1) c on true
-            where m.customer_key is not null or (s.old_orders, s.old_revenue) is distinct from (s.orders, s.revenue)),
-        {Write}
+                               where c.tenant_id = m.tenant_id and c.customer_key = m.customer_key limit 1) c on true),
+        deltas as (
+            select tenant_id, granularity, date_trunc(granularity, old_day::timestamp)::date as cohort, period,
+                   -(orders > 0)::int as active, -revenue as revenue
+            from rows
+            union all
+            select tenant_id, granularity, date_trunc(granularity, first_order_day::timestamp)::date, period, (orders > 0)::int, revenue
+            from rows where first_order_day is not null)
+        {AddToCohorts}
         """;
 
     // From `changed` (each row's old orders and revenue, null when there was none, its new ones, and the cohort its old
-    // and new values count in): write the rows whose values changed, move the sums.
+    // and new values count in): write the rows whose values changed, delete those worth nothing now, move the sums.
     private const string Write = """
         written as (
             insert into customer_periods as p (tenant_id, customer_key, granularity, period, orders, revenue)
@@ -177,19 +209,25 @@ internal static class CustomerPeriods
     }
 
     /// <summary>
-    /// After the batch's orders, refunds and customers' facts are written: adds what the orders are worth now less
-    /// <paramref name="before"/>, and moves the customers whose first-order day moved to their new cohort.
+    /// After the batch's orders, refunds and customers' facts are written: moves the customers whose first-order day
+    /// moved to their new cohort, then adds what the orders are worth now less <paramref name="before"/>.
     /// </summary>
     public static async Task ApplyAsync(ProjectionContext context, IReadOnlyCollection<Worth> before, IReadOnlyCollection<(string Tenant, string OrderId)> orders,
         IReadOnlyCollection<CustomerOrderFacts.FirstDayMove> moves, CancellationToken ct)
     {
-        if (orders.Count == 0 && moves.Count == 0) return;
+        // A customer's first counted order (no day before) has no row yet that counts in a cohort: nothing to move.
+        var moved = moves.Where(m => m.OldDay is not null).ToList();
+        if (moved.Count > 0)
+        {
+            await using var move = context.Command(MoveSql).WithTexts(moved.Select(m => m.Tenant)).WithTexts(moved.Select(m => m.Key))
+                .With(moved.Select(m => m.OldDay).ToArray(), NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Date);
+            await move.ExecuteNonQueryAsync(ct);
+        }
+        if (orders.Count == 0) return;
         await using var cmd = context.Command(ApplySql)
-            .WithTexts(before.Select(b => b.Tenant)).WithTexts(before.Select(b => b.Key)).WithTexts(before.Select(b => b.Granularity))
-            .With(before.Select(b => b.Period).ToArray()).With(before.Select(b => -b.Orders).ToArray()).With(before.Select(b => -b.Revenue).ToArray())
             .WithTexts(orders.Select(o => o.Tenant)).WithTexts(orders.Select(o => o.OrderId))
-            .WithTexts(moves.Select(m => m.Tenant)).WithTexts(moves.Select(m => m.Key))
-            .With(moves.Select(m => m.OldDay).ToArray(), NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Date);
+            .WithTexts(before.Select(b => b.Tenant)).WithTexts(before.Select(b => b.Key)).WithTexts(before.Select(b => b.Granularity))
+            .With(before.Select(b => b.Period).ToArray()).With(before.Select(b => -b.Orders).ToArray()).With(before.Select(b => -b.Revenue).ToArray());
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
