@@ -21,7 +21,8 @@ internal static class ShopifyAppStandIn
     public static void Map(IEndpointRouteBuilder app, StandInState state)
     {
         app.MapGet("/admin/oauth/authorize", (HttpContext http) => Authorize(state, http));
-        app.MapPost("/admin/oauth/access_token", async (HttpContext http) => await AccessTokenAsync(state, http));
+        // Two parameters: a lambda of HttpContext alone returning a Task would be taken as a RequestDelegate, its IResult dropped.
+        app.MapPost("/admin/oauth/access_token", (HttpContext http, CancellationToken ct) => AccessTokenAsync(state, http));
         app.MapPost("/admin/api/{version}/webhooks.json", async (string version, HttpContext http) => await RegisterAsync(state, http));
     }
 
