@@ -58,9 +58,12 @@ public sealed class ShopifyAppLifecycleTests(ShopifyAppFixture app) : IClassFixt
         var second = await app.CreateTenantAsync("Second");
         var before = await app.StoredAsync();
 
+        var tokens = app.StandIns.State.App.IssuedTokens.Count;
+
         var callback = await app.AuthorizeAsync(await app.StartInstallAsync(second));
         var page = await (await app.CallbackAsync(callback, HttpStatusCode.Conflict)).ReadAsTextAsync();
         Assert.Contains("is connected to another GrowHalo workspace", page);
         Assert.Equal(before, await app.StoredAsync());
+        Assert.Equal(tokens, app.StandIns.State.App.IssuedTokens.Count); // refused before the code was spent
     }
 }

@@ -115,6 +115,15 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, SecretBox secre
             InstalledByApp: r.GetBoolean(14));
     }
 
+    /// <summary>The tenant whose enabled connection holds a platform account, read now (not from the webhook cache); null when none.</summary>
+    public async Task<string?> HolderAsync(string source, string accountId, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand("select tenant_id from ingest_connections where source = $1 and external_account_id = $2 and enabled");
+        cmd.Parameters.Add(new() { Value = source });
+        cmd.Parameters.Add(new() { Value = accountId });
+        return await cmd.ExecuteScalarAsync(ct) as string;
+    }
+
     /// <summary>
     /// A Shopify app install's connection, in one transaction: the tenant's connection for the shop (enabled or not:
     /// a reinstall resumes it) gets the new token, is enabled, polls and is marked installed by the app; else one is

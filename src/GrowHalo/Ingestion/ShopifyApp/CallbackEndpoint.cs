@@ -28,7 +28,7 @@ public static class CallbackEndpoint
         if (!QueryHmac.Verify(o.ClientSecret!, q))
             return Refuse(http, logger, "bad hmac", StatusCodes.Status400BadRequest, "This link was not signed by Shopify",
                 "The hmac of the callback does not match the app's signature, so GrowHalo cannot trust it. Nothing was connected.");
-        var shop = ShopDomains.Validate(q["shop"], o);
+        var shop = ShopDomains.Validate(q["shop"]);
         if (shop is null)
             return Refuse(http, logger, "foreign shop", StatusCodes.Status400BadRequest, "Not a Shopify shop",
                 $"The callback names '{q["shop"]}', which is not {ShopDomains.Rule}. Nothing was connected.");
@@ -42,6 +42,11 @@ public static class CallbackEndpoint
         if (spent.Shop != shop)
             return Refuse(http, logger, "state of another shop", StatusCodes.Status400BadRequest, "Wrong shop",
                 $"The install was started for {spent.Shop} but Shopify came back for {shop}. Nothing was connected.");
+        // Checked again by the unique index when the connection is written; asked here so no code is spent in vain.
+        if (await connections.HolderAsync(Adapters.Sources.Shopify, shop, ct) is { } holder && holder != spent.TenantId)
+            return Refuse(http, logger, "shop held by another tenant", StatusCodes.Status409Conflict, "Shop already connected elsewhere",
+                $"The shop {shop} is connected to another GrowHalo workspace. Nothing was connected.",
+                "Uninstall the app there (or disable that workspace's connection), then start the install again.");
 
         IngestConnection connection;
         try
@@ -60,7 +65,8 @@ public static class CallbackEndpoint
         }
         catch (ConnectionConflictException e)
         {
-            return Refuse(http, logger, "shop held by another tenant", StatusCodes.Status409Conflict, "Shop already connected elsewhere", e.Message, "");
+            return Refuse(http, logger, "shop held by another tenant", StatusCodes.Status409Conflict, "Shop already connected elsewhere", e.Message,
+                "Uninstall the app there (or disable that workspace's connection), then start the install again.");
         }
         return TypedResults.Redirect($"/dashboard?installed=shopify&shop={Uri.EscapeDataString(shop)}&connection={connection.Id}");
     }
@@ -68,6 +74,6 @@ public static class CallbackEndpoint
     private static IResult Refuse(HttpContext http, ILogger logger, string reason, int status, string title, string detail, string whatToDo = StartAgain)
     {
         logger.LogWarning("Refused a Shopify install callback ({Status}): {Reason}", status, reason);
-        return InstallPage.Error(http, status, title, detail, whatToDo.Length > 0 ? whatToDo : StartAgain);
+        return InstallPage.Error(http, status, title, detail, whatToDo);
     }
 }

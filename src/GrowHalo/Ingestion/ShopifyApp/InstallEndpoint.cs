@@ -24,7 +24,7 @@ public static class InstallEndpoint
             return InstallPage.Error(http, StatusCodes.Status503ServiceUnavailable, "Shopify app not configured",
                 $"This GrowHalo has no Shopify app configured (missing: {string.Join(", ", missing)}).",
                 "Ask the operator to set them (see docs/connecting-a-store.md), then try again.");
-        var domain = ShopDomains.Validate(shop, o);
+        var domain = ShopDomains.Validate(shop);
         if (domain is null)
             return InstallPage.Error(http, StatusCodes.Status400BadRequest, "Not a Shopify shop",
                 string.IsNullOrWhiteSpace(shop) ? "The install link names no shop (the shop query parameter is missing)."

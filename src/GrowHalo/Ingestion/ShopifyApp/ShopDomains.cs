@@ -14,7 +14,7 @@ public static partial class ShopDomains
     private static partial Regex MyShopify();
 
     /// <summary>The shop in its one spelling (lower case), or null when it may not install.</summary>
-    public static string? Validate(string? shop, ShopifyAppOptions options)
+    public static string? Validate(string? shop)
     {
         var value = shop?.Trim().ToLowerInvariant();
         if (string.IsNullOrEmpty(value) || value.Length > 255) return null;
