@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using GrowHalo.Ingestion.Connections;
 using GrowHalo.Platform;
 using GrowHalo.Platform.Database;
 using GrowHalo.Simulator.Demo;
@@ -34,15 +35,22 @@ internal static class DemoCommand
         Console.WriteLine("Starting the GrowHalo demo (Ctrl-C stops everything)…");
         // The demo prints its own lines; the server's per-request lines would bury them (GROWHALO_LOG_LEVEL=Information brings them back).
         if (Environment.GetEnvironmentVariable("GROWHALO_LOG_LEVEL") is null) Environment.SetEnvironmentVariable("GROWHALO_LOG_LEVEL", "Warning");
-        await using var app = GrowHaloHost.BuildWebApplication([$"--urls={url}", "--Polling:Tick=00:00:05"]);
+        var standInUrl = $"http://127.0.0.1:{simulatorPort}";
+        // The demo's Shopify app: its shops are played by the stand-in (real deployments configure a real app).
+        await using var app = GrowHaloHost.BuildWebApplication([$"--urls={url}", "--Polling:Tick=00:00:05",
+            $"--ShopifyApp:ClientId={DemoSetup.AppClientId}", $"--ShopifyApp:AppUrl={url}", "--ShopifyApp:AllowStandInShops=true",
+            $"--ShopifyApp:StandInUrl={standInUrl}", $"--ShopifyApp:PollingIntervalSeconds={DemoSetup.PollingSeconds}"]);
+        var appSecret = DemoSetup.AppClientSecret(app.Services.GetRequiredService<SecretBox>());
+        app.Configuration["ShopifyApp:ClientSecret"] = appSecret; // in memory only, before anything reads the app's options
         try
         {
             // Database and demo brand first, then the stand-in APIs, then the server: its pollers find the stand-ins up.
             await app.Services.GetRequiredService<Migrator>().MigrateAsync(ct);
-            var standInUrl = $"http://127.0.0.1:{simulatorPort}";
             var session = await app.Services.GetRequiredService<DemoSetup>().PrepareAsync(standInUrl, days, ct);
             await File.WriteAllTextAsync(DemoFiles.ApiKeyPath, session.ApiKey + Environment.NewLine, ct);
-            await using var standIns = await StandInServer.StartAsync(new StandInState(session.World, TimeProvider.System), simulatorPort, ct);
+            var shop = session.World.Options.ShopDomain;
+            await using var standIns = await StandInServer.StartAsync(new StandInState(session.World, TimeProvider.System,
+                new StandInOptions { ShopDomain = shop, AppClientId = DemoSetup.AppClientId, AppClientSecret = appSecret }), simulatorPort, ct);
             if (!await StartServerAsync(app, url, ct)) return 1;
             Console.WriteLine($"Server up on {url}, database migrated, stand-in APIs on {standInUrl} ({clock.Elapsed.TotalSeconds:0.0} s).");
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
@@ -56,8 +64,12 @@ internal static class DemoCommand
                 if (result.Problems.Count > 0) return 1;
                 await app.Services.GetRequiredService<SimWorldStore>().MarkSeededAsync(session.Tenant.Id, now, ct);
             }
+            // The shop connects by installing the app (OAuth against the stand-in): token, webhooks, first sync.
+            var landing = await DemoInstall.InstallShopifyAsync(url, session.ApiKey, shop, ct);
+            Console.WriteLine($"Installed the Shopify app on {shop} (OAuth against the stand-in) → {url}{landing}");
             PrintWhereToLook(url, standInUrl, session, clock.Elapsed);
-            var pusher = new LivePusher(session.World, new ShopifyWebhookClient(http, url, session.World.Options.ShopDomain, session.WebhookSecret),
+            // An installed app's webhooks are signed with the app's client secret, as Shopify does.
+            var pusher = new LivePusher(session.World, new ShopifyWebhookClient(http, url, shop, appSecret),
                 batches, TimeProvider.System, new LivePusherOptions { OrdersPerMinute = rate });
             await pusher.RunAsync(r => Console.WriteLine($"live  {r}"), ct);
         }

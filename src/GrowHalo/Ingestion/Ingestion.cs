@@ -2,6 +2,7 @@ using GrowHalo.Platform.Events;
 using GrowHalo.Ingestion.Activity;
 using GrowHalo.Ingestion.Batches;
 using GrowHalo.Ingestion.Connections;
+using GrowHalo.Ingestion.ShopifyApp;
 using GrowHalo.Ingestion.Webhooks;
 
 namespace GrowHalo.Ingestion;
@@ -17,6 +18,7 @@ public static class IngestionModule
         services.AddSingleton<SecretBox>();
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton<BatchStore>();
+        services.AddShopifyApp();
         services.AddOptions<WebhookAppendOptions>().BindConfiguration("Webhooks");
         services.AddSingleton<WebhookAppendQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookAppendQueue>()); // drains the queue at shutdown

@@ -59,7 +59,7 @@ public sealed class WebhookBadInputTests(IngestionApp app)
     public async Task a_missing_or_unknown_topic_is_a_400_naming_the_topics_taken()
     {
         var (tenant, shop) = await ShopAsync();
-        var unknown = await ProblemOf(await app.SendAsync(ShopifyWebhook(shop, "app/uninstalled", Samples.Order(1).ToJsonString(), Secret), HttpStatusCode.BadRequest));
+        var unknown = await ProblemOf(await app.SendAsync(ShopifyWebhook(shop, "themes/publish", Samples.Order(1).ToJsonString(), Secret), HttpStatusCode.BadRequest));
         Assert.Contains("orders/create", ErrorFor(unknown, "X-Shopify-Topic"));
         Assert.Equal(0, await app.EventsAsync(tenant.Id));
     }

@@ -104,14 +104,65 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, SecretBox secre
     private async Task<WebhookConnectionCache.Found?> LoadForWebhookAsync(string source, string accountId, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand($"""
-            select {Columns}, webhook_secret from ingest_connections where source = $1 and external_account_id = $2 and enabled
+            select {Columns}, webhook_secret, installed_by_app from ingest_connections where source = $1 and external_account_id = $2 and enabled
             """);
         cmd.Parameters.Add(new() { Value = source });
         cmd.Parameters.Add(new() { Value = accountId });
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         var connection = Read(r);
-        return new(connection, r.IsDBNull(13) ? null : secrets.Open(r.GetFieldValue<byte[]>(13), Context(connection.Id, Secret.Webhook)));
+        return new(connection, r.IsDBNull(13) ? null : secrets.Open(r.GetFieldValue<byte[]>(13), Context(connection.Id, Secret.Webhook)),
+            InstalledByApp: r.GetBoolean(14));
+    }
+
+    /// <summary>The tenant whose enabled connection holds a platform account, read now (not from the webhook cache); null when none.</summary>
+    public async Task<string?> HolderAsync(string source, string accountId, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand("select tenant_id from ingest_connections where source = $1 and external_account_id = $2 and enabled");
+        cmd.Parameters.Add(new() { Value = source });
+        cmd.Parameters.Add(new() { Value = accountId });
+        return await cmd.ExecuteScalarAsync(ct) as string;
+    }
+
+    /// <summary>
+    /// A Shopify app install's connection, in one transaction: the tenant's connection for the shop (enabled or not:
+    /// a reinstall resumes it) gets the new token, is enabled, polls and is marked installed by the app; else one is
+    /// created. Throws <see cref="ConnectionConflictException"/> when another tenant's enabled connection holds the shop.
+    /// </summary>
+    public async Task<IngestConnection> InstallAppAsync(string tenantId, string shop, string? apiBaseUrl, string accessToken,
+        int pollingIntervalSeconds, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
+        string? id;
+        await using (var find = db.Command("""
+            select id from ingest_connections where tenant_id = $1 and source = 'shopify' and external_account_id = $2
+            order by enabled desc, updated_at desc limit 1
+            """, tenantId, shop))
+            id = await find.ExecuteScalarAsync(ct) as string;
+        var isNew = id is null;
+        id ??= "con_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+        var token = Seal(accessToken, id, Secret.AccessToken);
+        await using var cmd = isNew
+            ? db.Command($"""
+                insert into ingest_connections (id, tenant_id, source, external_account_id, display_name, api_base_url, polling_enabled,
+                    polling_interval_seconds, access_token, installed_by_app, created_at, updated_at)
+                values ($1, $2, 'shopify', $3, $3, $4::text, true, $5, $6, true, $7, $7)
+                returning {Columns}
+                """, id, tenantId, shop, apiBaseUrl, pollingIntervalSeconds, token, now)
+            : db.Command($"""
+                update ingest_connections set api_base_url = $4::text, polling_enabled = true, enabled = true, access_token = $5,
+                    installed_by_app = true, updated_at = $6
+                where id = $1 and tenant_id = $2 and external_account_id = $3
+                returning {Columns}
+                """, id, tenantId, shop, apiBaseUrl, token, now);
+        var installed = await SingleAsync(cmd, $"The shop {shop} is connected to another GrowHalo workspace. Uninstall the app there " +
+            "(or disable that workspace's connection) before installing it here.", ct);
+        await using (var cursor = db.Command("insert into polling_cursors (connection_id) values ($1) on conflict do nothing", id))
+            await cursor.ExecuteNonQueryAsync(ct);
+        await db.CommitAsync(ct);
+        _webhookCache.Invalidate(installed!.Source, installed.ExternalAccountId);
+        return installed;
     }
 
     /// <summary>A connection's secret in plain text, for signature checks and (later) API calls. Never send it anywhere else.</summary>

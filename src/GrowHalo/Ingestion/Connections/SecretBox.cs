@@ -40,6 +40,12 @@ public sealed class SecretBox(IConfiguration configuration, ILogger<SecretBox> l
         return Encoding.UTF8.GetString(plain);
     }
 
+    /// <summary>
+    /// A secret for <paramref name="purpose"/> derived from the master key (HMAC-SHA256, hex): the same in every process
+    /// that shares the key, never stored. The demo's Shopify app secret is one.
+    /// </summary>
+    public string Derive(string purpose) => Convert.ToHexStringLower(HMACSHA256.HashData(_key.Value, Encoding.UTF8.GetBytes(purpose)));
+
     public static string DefaultKeyFile() =>
         Path.Combine(Path.GetDirectoryName(LocalPostgresOptions.DefaultDataDirectory())!, "secret.key");
 

@@ -19,7 +19,8 @@ public sealed class WebhookConnectionCache(TimeProvider clock)
     /// <summary>Unknown accounts are cached too; past this many entries the cache starts over rather than grow without bound.</summary>
     private const int MaxEntries = 10_000;
 
-    public sealed record Found(IngestConnection Connection, string? WebhookSecret);
+    /// <param name="InstalledByApp">Installed through the Shopify app: its webhooks are signed with the app's client secret.</param>
+    public sealed record Found(IngestConnection Connection, string? WebhookSecret, bool InstalledByApp = false);
 
     private sealed record Entry(Found? Value, long ExpiresAt);
 

@@ -1,11 +1,13 @@
 using GrowHalo.Ingestion.Adapters;
 using GrowHalo.Ingestion.Connections;
 using GrowHalo.Ingestion.Http;
+using GrowHalo.Ingestion.ShopifyApp;
 using GrowHalo.Platform.Http;
 using GrowHalo.Platform.Tenancy;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Wolverine.Http;
 
@@ -28,7 +30,7 @@ public static class WebhookEndpoint
         StatusCodes.Status429TooManyRequests, StatusCodes.Status503ServiceUnavailable)]
     public static async Task<Results<Created<WebhookReceipt>, Ok<WebhookReceipt>, ProblemHttpResult>> Receive(string source, HttpContext context,
         [FromServices] ConnectionStore connections, NpgsqlDataSource db, [FromServices] WebhookAppendQueue appends, TimeProvider clock,
-        ILoggerFactory loggers, CancellationToken ct)
+        [FromServices] IOptions<ShopifyAppOptions> app, ILoggerFactory loggers, CancellationToken ct)
     {
         var receivedAt = clock.GetUtcNow();
         var src = Sources.Normalize(source);
@@ -50,7 +52,7 @@ public static class WebhookEndpoint
         var sender = byKey
             ? await WebhookSender.ByApiKeyAsync(context, src, account.Value, connections, ct)
             : await WebhookSender.BySignatureAsync(context, scheme, account.Value, bytes.Value, connections,
-                loggers, ct);
+                app.Value.ClientSecret, loggers, ct);
         if (sender.Problem is not null) return sender.Problem;
         var json = body.Json();
         if (json.Problem is not null) return json.Problem;
@@ -58,6 +60,8 @@ public static class WebhookEndpoint
         var from = sender.Value!;
         context.Items[RequestLogging.TenantItem] = from.TenantId; // the request line names the tenant the signature proved
         var topic = headers["X-Shopify-Topic"].ToString() is { Length: > 0 } t ? t.Trim().ToLowerInvariant() : null;
+        if (src == Sources.Shopify && topic == AppUninstalled.Topic)
+            return TypedResults.Ok(await AppUninstalled.HandleAsync(from.TenantId, from.Connection, connections, loggers, ct));
         var delivery = src == Sources.Shopify && headers["X-Shopify-Webhook-Id"].ToString() is { Length: > 0 } d ? d : null;
         var resource = src == Sources.Shopify ? ShopifyTopics.ResourceOf(topic) : Resources.AdSpend;
         var (events, errors) = WebhookRecords.Convert(from.TenantId, scheme, resource, json.Value, from.Connection?.ExternalAccountId ?? account.Value,

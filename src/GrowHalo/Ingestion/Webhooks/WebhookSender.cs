@@ -27,7 +27,7 @@ internal sealed record WebhookSender(string TenantId, IngestConnection? Connecti
     }
 
     public static async Task<Attempt<WebhookSender>> BySignatureAsync(HttpContext context, WebhookScheme scheme, string? account,
-        ReadOnlyMemory<byte> body, ConnectionStore connections, ILoggerFactory loggers, CancellationToken ct)
+        ReadOnlyMemory<byte> body, ConnectionStore connections, string? appSecret, ILoggerFactory loggers, CancellationToken ct)
     {
         var where = scheme.AccountHeader ?? "the body's account_id";
         if (account is null)
@@ -36,16 +36,19 @@ internal sealed record WebhookSender(string TenantId, IngestConnection? Connecti
         if (found is null)
             return Fail(IngestProblems.Unauthorized($"No enabled {scheme.Source} connection for account '{account}'. " +
                 "Create one with POST /api/v1/ingest/connections (with its webhook_secret), or send an x-api-key."));
-        var (connection, secret) = found;
-        if (secret is null)
+        var (connection, secret, installedByApp) = found;
+        // Shopify signs an installed app's webhooks with the app's client secret; a connection may also have its own.
+        string[] secrets = [.. new[] { secret, installedByApp ? appSecret : null }.OfType<string>()];
+        if (secrets.Length == 0)
             return Fail(IngestProblems.Unauthorized($"Connection {connection.Id} has no webhook secret to check signatures with. " +
                 "Set webhook_secret with PATCH /api/v1/ingest/connections/{id}."));
-        if (!scheme.Verify(secret, body.Span, context.Request.Headers[scheme.SignatureHeader].ToString()))
+        var signature = context.Request.Headers[scheme.SignatureHeader].ToString();
+        if (!secrets.Any(s => scheme.Verify(s, body.Span, signature)))
         {
             // The logger is made only here: CreateLogger takes the factory's lock, which every webhook would contend for.
             loggers.CreateLogger(typeof(WebhookEndpoint)).LogWarning("Rejected a {Source} webhook for {Account}: bad signature", scheme.Source, account);
             return Fail(IngestProblems.Unauthorized($"The {scheme.SignatureHeader} signature does not match. It must be {scheme.Format}, " +
-                $"made with the webhook secret of the connection for '{account}'."));
+                $"made with the webhook secret of the connection for '{account}'" + (installedByApp ? " or the Shopify app's client secret." : ".")));
         }
         return new WebhookSender(connection.TenantId, connection, ByApiKey: false);
     }

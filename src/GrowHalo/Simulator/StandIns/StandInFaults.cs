@@ -1,6 +1,6 @@
 namespace GrowHalo.Simulator.StandIns;
 
-public enum StandInApi { ShopifyRest, ShopifyGraphQl, Meta, Google }
+public enum StandInApi { ShopifyRest, ShopifyGraphQl, Meta, Google, ShopifyApp }
 
 /// <summary>
 /// Failures a test asks a stand-in to produce: "answer the 3rd Shopify request with 429", "the next Meta request with

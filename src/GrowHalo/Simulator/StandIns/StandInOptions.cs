@@ -22,4 +22,11 @@ public sealed record StandInOptions
 
     /// <summary>Google Ads searchStream rows per streamed batch (Google uses 10,000).</summary>
     public int GoogleBatchSize { get; init; } = 10_000;
+
+    /// <summary>The shop the Shopify stand-in plays (the simulated world's).</summary>
+    public string ShopDomain { get; init; } = "halo-demo.myshopify.com";
+
+    /// <summary>The Shopify app the stand-in shop will install: its client id and the secret it signs callbacks with.</summary>
+    public string? AppClientId { get; init; }
+    public string? AppClientSecret { get; init; }
 }

@@ -47,6 +47,7 @@ public static class StandInEndpoints
     public static IEndpointRouteBuilder MapStandIns(this IEndpointRouteBuilder app, StandInState state)
     {
         ShopifyRestStandIn.Map(app, state);
+        ShopifyAppStandIn.Map(app, state);
         ShopifyGraphQlStandIn.Map(app, state);
         MetaInsightsStandIn.Map(app, state);
         GoogleAdsStandIn.Map(app, state);

@@ -12,6 +12,7 @@ public sealed class StandInState(SimWorld world, TimeProvider worldTime, StandIn
     public SimWorld World => world;
     public StandInOptions Options { get; } = options ?? new StandInOptions();
     public StandInFaults Faults { get; } = new();
+    public StandInAppState App { get; } = new();
     public DateTimeOffset Now => worldTime.GetUtcNow();
 
     // Rate limits run on real time: they protect the server, whatever instant the world is shown at.

@@ -3,6 +3,7 @@ import { ApiError, getJson } from './api.js';
 import { h, replace } from './dom.js';
 import { renderDashboard } from './dashboard.js';
 import { linkError, renderSignIn } from './signin.js';
+import { takeInstallNotice } from './installed.js';
 
 const root = document.getElementById('app');
 let teardown = () => {};
@@ -31,8 +32,10 @@ async function boot() {
     url.searchParams.delete('sign_in_error');
     history.replaceState(null, '', url.pathname + url.search + url.hash);
   }
+  const installed = takeInstallNotice(url);
   try {
     showDashboard(await getJson('/dashboard/session'));
+    if (installed) root.before(installed);
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return showSignIn(failure);
     replace(root, h('main', { class: 'sign-in' }, h('div', { class: 'card sign-in-card', role: 'alert' },

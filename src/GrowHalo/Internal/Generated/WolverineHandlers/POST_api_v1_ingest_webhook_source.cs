@@ -4,6 +4,7 @@ using GrowHalo.Ingestion.Connections;
 using GrowHalo.Ingestion.Webhooks;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using System;
 using System.Linq;
@@ -19,15 +20,17 @@ namespace Internal.Generated.WolverineHandlers
         private readonly GrowHalo.Ingestion.Connections.ConnectionStore _connectionStore;
         private readonly GrowHalo.Ingestion.Webhooks.WebhookAppendQueue _webhookAppendQueue;
         private readonly Microsoft.Extensions.Logging.ILoggerFactory _loggerFactory;
+        private readonly Microsoft.Extensions.Options.IOptions<GrowHalo.Ingestion.ShopifyApp.ShopifyAppOptions> _optionsOfShopifyAppOptions;
         private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
         private readonly System.TimeProvider _timeProvider;
 
-        public POST_api_v1_ingest_webhook_source(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Ingestion.Connections.ConnectionStore connectionStore, GrowHalo.Ingestion.Webhooks.WebhookAppendQueue webhookAppendQueue, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory, Npgsql.NpgsqlDataSource npgsqlDataSource, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public POST_api_v1_ingest_webhook_source(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Ingestion.Connections.ConnectionStore connectionStore, GrowHalo.Ingestion.Webhooks.WebhookAppendQueue webhookAppendQueue, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory, Microsoft.Extensions.Options.IOptions<GrowHalo.Ingestion.ShopifyApp.ShopifyAppOptions> optionsOfShopifyAppOptions, Npgsql.NpgsqlDataSource npgsqlDataSource, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _connectionStore = connectionStore;
             _webhookAppendQueue = webhookAppendQueue;
             _loggerFactory = loggerFactory;
+            _optionsOfShopifyAppOptions = optionsOfShopifyAppOptions;
             _npgsqlDataSource = npgsqlDataSource;
             _timeProvider = timeProvider;
         }
@@ -44,7 +47,7 @@ namespace Internal.Generated.WolverineHandlers
 
             
             // The actual HTTP request handler execution
-            var resultsOfCreatedOfWebhookReceiptAndOkOfWebhookReceiptAndProblemHttpResult = await GrowHalo.Ingestion.Webhooks.WebhookEndpoint.Receive(source, httpContext, _connectionStore, _npgsqlDataSource, _webhookAppendQueue, _timeProvider, _loggerFactory, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfCreatedOfWebhookReceiptAndOkOfWebhookReceiptAndProblemHttpResult = await GrowHalo.Ingestion.Webhooks.WebhookEndpoint.Receive(source, httpContext, _connectionStore, _npgsqlDataSource, _webhookAppendQueue, _timeProvider, _optionsOfShopifyAppOptions, _loggerFactory, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfCreatedOfWebhookReceiptAndOkOfWebhookReceiptAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
