@@ -14,12 +14,12 @@ namespace GrowHalo.Ingestion.Sync;
 /// </summary>
 public static class StartSyncEndpoint
 {
-    public sealed record Request(string? ConnectionId, bool? Full);
+    public sealed record StartSyncRequest(string? ConnectionId, bool? Full);
 
     [WolverinePost("/api/v1/sync", OperationId = "StartSync"), RequireScope(Scopes.Admin), Tags("Sync")]
     [ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)]
     public static async Task<Results<Accepted<SyncStarted>, ValidationProblem, ProblemHttpResult>> Post(
-        Request? body, RequestTenant tenant, SyncStarter starter, CancellationToken ct)
+        StartSyncRequest? body, RequestTenant tenant, SyncStarter starter, CancellationToken ct)
     {
         if (body?.ConnectionId is { } id && string.IsNullOrWhiteSpace(id))
             return Problems.Invalid("Nothing was started: connection_id is empty.", new Dictionary<string, string[]>

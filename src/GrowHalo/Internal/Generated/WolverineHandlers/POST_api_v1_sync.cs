@@ -28,7 +28,7 @@ namespace Internal.Generated.WolverineHandlers
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "GrowHalo.Ingestion.Sync.StartSyncEndpoint").SetTag("http.route", "/api/v1/sync").SetTag("http.request.method", "POST");
             // Reading the request body via JSON deserialization
-            var (body, jsonContinue) = await ReadJsonAsync<GrowHalo.Ingestion.Sync.StartSyncEndpoint.Request>(httpContext, true);
+            var (body, jsonContinue) = await ReadJsonAsync<GrowHalo.Ingestion.Sync.StartSyncEndpoint.StartSyncRequest>(httpContext, true);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             var requestTenant = await GrowHalo.Platform.Tenancy.RequestTenant.LoadAsync(httpContext, _tenantStore, httpContext.RequestAborted).ConfigureAwait(false);
             
