@@ -18,7 +18,7 @@ create table if not exists sync_runs (
     started_at       timestamptz,
     finished_at      timestamptz,
     heartbeat_at     timestamptz,
-    -- What may run once at a time: 'connection:ID' or 'reproject:TENANT'.
+    -- What may run once at a time: 'connection:ID', or 'reproject:TENANT' while queued (':RUN' is added when it starts).
     lock_key         text        not null
 );
 -- One queued or running run per connection (per tenant for re-projections): a second request finds the first.

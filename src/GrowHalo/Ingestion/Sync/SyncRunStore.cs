@@ -16,7 +16,10 @@ public sealed class SyncRunStore(NpgsqlDataSource dataSource, TimeProvider clock
         requested_at, started_at, finished_at, error
         """;
 
-    /// <summary>Queues a run, or finds the one already queued or running for the same connection (Created is then false).</summary>
+    /// <summary>
+    /// Queues a run, or finds the one already queued or running for the same connection (Created is then false). A
+    /// re-projection joins only a queued one: one that started replays the settings it read (see <see cref="ClaimAsync"/>).
+    /// </summary>
     public async Task<(SyncRun Run, bool Created)> QueueAsync(TenantDb db, string? connectionId, string kind, bool full, CancellationToken ct)
     {
         var lockKey = kind == SyncKinds.Reproject ? $"reproject:{db.TenantId}" : $"connection:{connectionId}";
@@ -85,7 +88,9 @@ public sealed class SyncRunStore(NpgsqlDataSource dataSource, TimeProvider clock
     {
         var now = clock.GetUtcNow();
         await using var cmd = dataSource.CreateCommand($"""
-            update sync_runs r set state = 'running', started_at = coalesce(r.started_at, $1), heartbeat_at = $1
+            update sync_runs r set state = 'running', started_at = coalesce(r.started_at, $1), heartbeat_at = $1,
+                -- A re-projection that started has read the settings: a change from now on needs a run of its own.
+                lock_key = case when r.kind = 'reproject' and r.state = 'queued' then r.lock_key || ':' || r.id else r.lock_key end
             from (select id from sync_runs
                   where state = 'queued' or (state = 'running' and heartbeat_at < $2)
                   order by requested_at limit 1
@@ -142,8 +147,9 @@ public sealed class SyncRunStore(NpgsqlDataSource dataSource, TimeProvider clock
     /// <summary>Whether the tenant's read models are being re-projected right now (answers say so meanwhile).</summary>
     public async Task<bool> ReprojectingAsync(string tenantId, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("select exists (select 1 from sync_runs where lock_key = $1 and state in ('queued', 'running'))");
-        cmd.Parameters.Add(new() { Value = $"reproject:{tenantId}" });
+        await using var cmd = dataSource.CreateCommand(
+            "select exists (select 1 from sync_runs where tenant_id = $1 and kind = 'reproject' and state in ('queued', 'running'))");
+        cmd.Parameters.Add(new() { Value = tenantId });
         return await cmd.ExecuteScalarAsync(ct) is true;
     }
 
