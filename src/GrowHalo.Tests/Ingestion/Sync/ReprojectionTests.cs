@@ -82,4 +82,28 @@ public sealed class ReprojectionTests(GrowHaloApp app) : IClassFixture<GrowHaloA
         }
         Assert.False((await tenant.Http.GetAsync("/api/v1/metrics/summary")).Headers.Contains(RecomputingHeader.Name));
     }
+
+    [Fact]
+    public async Task a_change_while_a_reprojection_is_running_gets_a_run_of_its_own()
+    {
+        var tenant = await app.CreateTenantAsync("Changing", "UTC");
+        // A re-projection that has started elsewhere (as a claim leaves it: its lock key names the run).
+        var running = Guid.NewGuid();
+        await using (var cmd = app.DataSource.CreateCommand("""
+            insert into sync_runs (id, tenant_id, kind, state, requested_at, started_at, heartbeat_at, lock_key)
+            values ($1, $2, 'reproject', 'running', now(), now(), now() + interval '1 hour', 'reproject:' || $2 || ':' || $1)
+            """))
+        {
+            cmd.Parameters.Add(new() { Value = running });
+            cmd.Parameters.Add(new() { Value = tenant.Id });
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        var changed = await PatchTenantAsync(tenant, new { currency = "EUR" });
+
+        var id = changed.GetProperty("reprojection_run_id").GetGuid();
+        Assert.NotEqual(running, id);
+        Assert.Equal("completed", (await tenant.WaitForEndAsync(id)).State());
+        Assert.Equal("running", (await tenant.RunAsync(running)).State());
+    }
 }

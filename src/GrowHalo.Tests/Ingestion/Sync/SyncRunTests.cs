@@ -177,6 +177,9 @@ public sealed class SyncRunTests(SyncApp app) : IClassFixture<SyncApp>
         Assert.Contains("is disabled", problem.GetProperty("errors").GetProperty("connection_id")[0].GetString());
         var none = await tenant.PostJsonAsync("/api/v1/sync", new { });
         Assert.Equal(HttpStatusCode.BadRequest, none.StatusCode);
+        var noBody = await tenant.Http.PostAsync("/api/v1/sync", null); // no body at all reads as {}: every connection, none enabled
+        Assert.Equal(HttpStatusCode.BadRequest, noBody.StatusCode);
+        Assert.Contains("no enabled connection", await noBody.Content.ReadAsStringAsync());
 
         var reader = await app.CreateTenantAsync("Reader", scopes: [GrowHalo.Platform.Tenancy.Scopes.Read]);
         Assert.Equal(HttpStatusCode.Forbidden, (await reader.PostJsonAsync("/api/v1/sync", new { })).StatusCode);

@@ -25,4 +25,6 @@ create table if not exists sync_runs (
 create unique index if not exists sync_runs_one_active on sync_runs (lock_key) where state in ('queued', 'running');
 create index if not exists sync_runs_tenant on sync_runs (tenant_id, requested_at desc);
 create index if not exists sync_runs_queue on sync_runs (requested_at) where state in ('queued', 'running');
+-- Every GET of a tenant asks whether its history is being re-projected (RecomputingHeader).
+create index if not exists sync_runs_reprojecting on sync_runs (tenant_id) where kind = 'reproject' and state in ('queued', 'running');
 select growhalo_enable_tenant_rls('sync_runs');

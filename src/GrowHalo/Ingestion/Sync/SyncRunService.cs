@@ -2,7 +2,6 @@ using GrowHalo.Ingestion.Connections;
 using GrowHalo.Ingestion.Polling;
 using GrowHalo.Platform.Events.Projections;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace GrowHalo.Ingestion.Sync;
 
@@ -36,8 +35,9 @@ public sealed class SyncRunService(
                 while (running.Count < options.Value.MaxParallel && await runs.ClaimAsync(options.Value.Lease, stoppingToken) is { } claimed)
                     running.Add(Task.Run(() => RunAsync(claimed.TenantId, claimed.Run, stoppingToken), stoppingToken));
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // Never let this stop the host (a hosted service's exception would): look again at the next tick.
                 logger.LogWarning("Sync runs could not look for queued runs: {Error}", e.Message);
             }
             try { await _nudge.WaitAsync(options.Value.Tick, stoppingToken); }
@@ -94,6 +94,9 @@ public sealed class SyncRunService(
     /// </summary>
     private async Task<(string State, string? Error)> ReprojectAsync(string tenantId, RunProgress progress, CancellationToken ct)
     {
+        // Nothing to replay: leave the projections alone (on a store without events the daemon has no progress rows
+        // yet, and a rebuild would create them from under it).
+        if (!await runs.HasEventsAsync(tenantId, ct)) return (SyncStates.Completed, null);
         var names = rebuilder.Names.ToList();
         var replayed = new Dictionary<string, long>();
         var reporter = new Progress(p =>

@@ -153,6 +153,13 @@ public sealed class SyncRunStore(NpgsqlDataSource dataSource, TimeProvider clock
         return await cmd.ExecuteScalarAsync(ct) is true;
     }
 
+    public async Task<bool> HasEventsAsync(string tenantId, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("select exists (select 1 from mt_events where tenant_id = $1)");
+        cmd.Parameters.Add(new() { Value = tenantId });
+        return await cmd.ExecuteScalarAsync(ct) is true;
+    }
+
     private static async Task<SyncRun?> ReadOneAsync(NpgsqlCommand cmd, CancellationToken ct) => (await ReadAllAsync(cmd, ct)).FirstOrDefault();
 
     private static async Task<IReadOnlyList<SyncRun>> ReadAllAsync(NpgsqlCommand cmd, CancellationToken ct)
