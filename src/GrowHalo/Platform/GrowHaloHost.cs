@@ -4,6 +4,7 @@ using GrowHalo.Dashboard;
 using GrowHalo.Platform.Events;
 using GrowHalo.Ingestion;
 using GrowHalo.Ingestion.Polling;
+using GrowHalo.Ingestion.Sync;
 using GrowHalo.Modeling;
 using GrowHalo.Platform.Database;
 using GrowHalo.Platform.Http;
@@ -33,6 +34,7 @@ public static class GrowHaloHost
         services.AddSingleton<ApiKeyStore>();
         services.AddIngestion();
         services.AddPolling(runService: runDaemon);
+        services.AddSync(runService: runDaemon);
         services.AddModeling();
         services.AddAnalytics();
         services.AddDashboard();

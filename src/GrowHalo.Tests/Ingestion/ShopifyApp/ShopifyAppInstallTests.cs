@@ -37,7 +37,7 @@ public sealed class ShopifyAppInstallTests(ShopifyAppFixture app) : IClassFixtur
     }
 
     [Fact]
-    public async Task a_completed_install_connects_the_shop_with_a_sealed_token_registers_the_webhooks_and_makes_the_first_sync_due()
+    public async Task a_completed_install_connects_the_shop_with_a_sealed_token_registers_the_webhooks_and_starts_the_first_sync_run()
     {
         var tenant = await app.TenantAsync();
         var callback = await app.AuthorizeAsync(await app.StartInstallAsync(tenant));
@@ -55,7 +55,7 @@ public sealed class ShopifyAppInstallTests(ShopifyAppFixture app) : IClassFixtur
         var registered = app.StandIns.State.App.RegisteredWebhooks;
         Assert.Equal(Topics.Order(), registered.Select(w => w.Topic).Distinct().Order());
         Assert.All(registered, w => Assert.Equal("https://growhalo.test/api/v1/ingest/webhook/shopify", w.Address));
-        Assert.Contains(connection.Id, await app.DueAsync());
+        Assert.Equal(1, await app.CountAsync("select count(*) from sync_runs where connection_id = $1 and kind = 'poll' and not full_sync", connection.Id));
     }
 
     [Fact]

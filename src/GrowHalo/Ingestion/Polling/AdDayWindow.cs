@@ -11,7 +11,12 @@ namespace GrowHalo.Ingestion.Polling;
 /// </summary>
 internal static class AdDayWindow
 {
-    public sealed record Chunk(DateOnly Since, DateOnly Until, string? After);
+    public sealed record Chunk(DateOnly Since, DateOnly Until, string? After)
+    {
+        public int Days => Until.DayNumber - Since.DayNumber + 1;
+
+        public override string ToString() => $"{Text(Since)} to {Text(Until)}";
+    }
 
     public static IEnumerable<Chunk> Plan(JsonObject cursor, DateOnly today, PollingOptions options)
     {

@@ -13,7 +13,11 @@ public sealed class ConnectionPoller(
     ConnectionStore connections, TenantStore tenants, PollCursorStore cursors, PlatformHttp http, IOptions<PollingOptions> options,
     TimeProvider time, IConfiguration configuration, ILogger<ConnectionPoller> logger)
 {
-    public async Task<PollOutcome> PollAsync(IngestConnection connection, CancellationToken ct)
+    public Task<PollOutcome> PollAsync(IngestConnection connection, CancellationToken ct) => PollAsync(connection, null, ct);
+
+    /// <summary>A pass watched by <paramref name="progress"/> (a sync run), which may stop it at a page boundary: then
+    /// <see cref="PassCancelledException"/> comes out and the cursor stands after the last committed page, no failure counted.</summary>
+    public async Task<PollOutcome> PollAsync(IngestConnection connection, IPassProgress? progress, CancellationToken ct)
     {
         PollPass? pass = null;
         try
@@ -21,7 +25,7 @@ public sealed class ConnectionPoller(
             var token = await connections.SecretAsync(connection.Id, Secret.AccessToken, ct)
                 ?? throw new PollingException($"Connection {connection.Id} has no access_token to call the {connection.Source} API with. Set one with PATCH /api/v1/ingest/connections/{connection.Id}.");
             var tenant = await tenants.FindAsync(connection.TenantId, ct);
-            pass = new PollPass(new PollTarget(connection, token, tenant?.Zone ?? TimeZoneInfo.Utc), cursors, time);
+            pass = new PollPass(new PollTarget(connection, token, tenant?.Zone ?? TimeZoneInfo.Utc), cursors, time, progress);
             var cursor = await cursors.LoadAsync(connection.Id, ct);
             var o = options.Value;
             await (connection.Source switch
@@ -35,6 +39,11 @@ public sealed class ConnectionPoller(
             var outcome = pass.Outcome();
             logger.LogInformation("Polled {Outcome}", outcome);
             return outcome;
+        }
+        catch (PassCancelledException)
+        {
+            await cursors.RecordStoppedAsync(connection.Id, TimeSpan.FromSeconds(connection.PollingIntervalSeconds), CancellationToken.None);
+            throw;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

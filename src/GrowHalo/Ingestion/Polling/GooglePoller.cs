@@ -16,7 +16,9 @@ public sealed class GooglePoller(PlatformHttp http, PollingOptions options, Time
     {
         var target = pass.Target;
         var developerToken = configuration["Polling:GoogleDeveloperToken"] ?? "growhalo";
-        foreach (var chunk in AdDayWindow.Plan(cursor, target.Today(time.GetUtcNow()), options).ToList())
+        var plan = AdDayWindow.Plan(cursor, target.Today(time.GetUtcNow()), options).ToList();
+        await pass.TotalAsync(plan.Sum(c => c.Days), ct);
+        foreach (var chunk in plan)
         {
             var query = "SELECT customer.id, customer.currency_code, customer.time_zone, campaign.id, campaign.name, metrics.cost_micros, " +
                         "metrics.impressions, metrics.clicks, metrics.conversions, metrics.conversions_value, segments.date FROM campaign " +
@@ -36,7 +38,9 @@ public sealed class GooglePoller(PlatformHttp http, PollingOptions options, Time
             try { json = JsonSerializer.Deserialize<JsonElement>(body); }
             catch (JsonException e) { throw new PollingException($"Google Ads answered something that is not JSON: {e.Message}"); }
             cursor = AdDayWindow.After(cursor, chunk, null);
-            await pass.CommitAsync("ad_spend", GoogleAdsRow.Rows(json).Where(r => r.ValueKind == JsonValueKind.Object && r.TryGetProperty("campaign", out _)), cursor, ct);
+            pass.Done(chunk.Days);
+            await pass.CommitAsync("ad_spend", GoogleAdsRow.Rows(json).Where(r => r.ValueKind == JsonValueKind.Object && r.TryGetProperty("campaign", out _)),
+                cursor, ct, $"ad days {chunk}");
         }
     }
 

@@ -16,7 +16,9 @@ public sealed class MetaPoller(PlatformHttp http, PollingOptions options, TimePr
     public async Task RunAsync(PollPass pass, JsonObject cursor, CancellationToken ct)
     {
         var target = pass.Target;
-        foreach (var chunk in AdDayWindow.Plan(cursor, target.Today(time.GetUtcNow()), options).ToList())
+        var plan = AdDayWindow.Plan(cursor, target.Today(time.GetUtcNow()), options).ToList();
+        await pass.TotalAsync(plan.Sum(c => c.Days), ct);
+        foreach (var chunk in plan)
         {
             var after = chunk.After;
             do
@@ -33,7 +35,8 @@ public sealed class MetaPoller(PlatformHttp http, PollingOptions options, TimePr
                 after = paging.ValueKind == JsonValueKind.Object && paging.TryGetProperty("next", out _) &&
                         paging.TryGetProperty("cursors", out var cursors) && cursors.TryGetProperty("after", out var a) ? a.GetString() : null;
                 cursor = AdDayWindow.After(cursor, chunk, after);
-                await pass.CommitAsync("ad_spend", rows, cursor, ct);
+                if (after is null) pass.Done(chunk.Days);
+                await pass.CommitAsync("ad_spend", rows, cursor, ct, $"ad days {chunk}");
             } while (after is not null);
         }
     }

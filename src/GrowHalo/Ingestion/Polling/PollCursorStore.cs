@@ -40,6 +40,34 @@ public sealed class PollCursorStore(NpgsqlDataSource db, EventAppender appender,
         return (result.Appended, result.Duplicates);
     }
 
+    /// <summary>
+    /// Before a sync run's pass: the cursor row exists (emptied for a full re-fetch) and is leased like a claimed pass,
+    /// so the polling service leaves the connection alone while the run reads it.
+    /// </summary>
+    public async Task PrepareRunAsync(string connectionId, bool full, TimeSpan lease, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            insert into polling_cursors (connection_id, next_attempt_at) values ($1, $3)
+            on conflict (connection_id) do update set next_attempt_at = excluded.next_attempt_at,
+                cursor = case when $2 then '{}'::jsonb else polling_cursors.cursor end
+            """);
+        cmd.Parameters.Add(new() { Value = connectionId });
+        cmd.Parameters.Add(new() { Value = full });
+        cmd.Parameters.Add(new() { Value = time.GetUtcNow() + lease });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Forgets where polling stands: the next pass reads the whole backfill window again (nothing is stored twice).</summary>
+    public async Task ResetAsync(string connectionId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            insert into polling_cursors (connection_id) values ($1)
+            on conflict (connection_id) do update set cursor = '{}'::jsonb, next_attempt_at = null
+            """);
+        cmd.Parameters.Add(new() { Value = connectionId });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Places a connection's cursor, e.g. after history was loaded another way, so polling starts from there.</summary>
     public async Task PlaceAsync(string connectionId, JsonObject cursor, CancellationToken ct)
     {
@@ -71,6 +99,15 @@ public sealed class PollCursorStore(NpgsqlDataSource db, EventAppender appender,
         cmd.Parameters.Add(new() { Value = connectionId });
         cmd.Parameters.Add(new() { Value = now });
         cmd.Parameters.Add(new() { Value = now + interval });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>A pass stopped on request: neither a success nor a failure; the next one comes after the usual interval.</summary>
+    public async Task RecordStoppedAsync(string connectionId, TimeSpan interval, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("update polling_cursors set next_attempt_at = $2 where connection_id = $1");
+        cmd.Parameters.Add(new() { Value = connectionId });
+        cmd.Parameters.Add(new() { Value = time.GetUtcNow() + interval });
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

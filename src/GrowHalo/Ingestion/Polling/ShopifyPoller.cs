@@ -22,6 +22,7 @@ public sealed partial class ShopifyPoller(PlatformHttp http, PollingOptions opti
 
     public async Task RunAsync(PollPass pass, JsonObject cursor, CancellationToken ct)
     {
+        if (pass.Watched && await TotalAsync(pass.Target, cursor, ct) is { } total) await pass.TotalAsync(total, ct);
         foreach (var (plural, resource) in Resources)
             await PollResourceAsync(pass, cursor, plural, resource, ct);
     }
@@ -32,6 +33,7 @@ public sealed partial class ShopifyPoller(PlatformHttp http, PollingOptions opti
         var min = Time(state?["updated_at_min"]) ?? time.GetUtcNow().AddDays(-options.BackfillDays);
         var high = Time(state?["high_water"]);
         var pageInfo = state?["page_info"]?.GetValue<string>();
+        var page = 0;
         while (true)
         {
             JsonElement body;
@@ -51,10 +53,43 @@ public sealed partial class ShopifyPoller(PlatformHttp http, PollingOptions opti
             cursor[plural] = next is not null
                 ? new JsonObject { ["updated_at_min"] = Stamp(min), ["page_info"] = next, ["high_water"] = high is null ? null : Stamp(high.Value) }
                 : new JsonObject { ["updated_at_min"] = Stamp(high is null ? min : Max(min, high.Value - Overlap)) };
-            await pass.CommitAsync(resource, records, (JsonObject)cursor.DeepClone(), ct);
+            await pass.CommitAsync(resource, records, (JsonObject)cursor.DeepClone(), ct, $"{plural} page {++page}", recordUnits: true);
             if (next is null) return;
             pageInfo = next;
         }
+    }
+
+    /// <summary>
+    /// How many records the pass will read: Shopify's <c>GET …/{resource}/count.json</c> with each resource's
+    /// updated_at_min. Only a watched pass asks (a sync run's percent); a count that fails leaves the total unknown.
+    /// </summary>
+    private async Task<long?> TotalAsync(PollTarget target, JsonObject cursor, CancellationToken ct)
+    {
+        long total = 0;
+        foreach (var (plural, _) in Resources)
+        {
+            var min = Time((cursor[plural] as JsonObject)?["updated_at_min"]) ?? time.GetUtcNow().AddDays(-options.BackfillDays);
+            var url = $"{target.BaseUrl}/admin/api/{ApiVersion}/{plural}/count.json?updated_at_min={Uri.EscapeDataString(Stamp(min))}" +
+                      (plural == "orders" ? "&status=any" : "");
+            try
+            {
+                var (response, body) = await http.SendAsync(() =>
+                {
+                    var request = new HttpRequestMessage(HttpMethod.Get, url);
+                    request.Headers.Add("X-Shopify-Access-Token", target.AccessToken);
+                    return request;
+                }, ct);
+                response.Dispose();
+                var json = JsonSerializer.Deserialize<JsonElement>(body);
+                if (!json.TryGetProperty("count", out var count) || !count.TryGetInt64(out var n)) return null;
+                total += n;
+            }
+            catch (Exception e) when (e is PollingException or JsonException)
+            {
+                return null;
+            }
+        }
+        return total;
     }
 
     private async Task<(JsonElement Body, string? NextPageInfo)> FetchAsync(PollTarget target, string plural, DateTimeOffset min, string? pageInfo, CancellationToken ct)

@@ -1,19 +1,16 @@
-using GrowHalo.Platform.Tenancy;
-using Npgsql;
+using GrowHalo.Ingestion.Sync;
 
 namespace GrowHalo.Ingestion.ShopifyApp;
 
 /// <summary>
-/// Starts an installed shop's first sync. Today that makes its poll due now (polling_cursors.next_attempt_at), so
-/// the polling service's next tick backfills it; when sync runs exist, this one method starts one instead.
+/// Starts an installed shop's first sync: a sync run like "Sync now" (<see cref="SyncStarter"/>), so the dashboard
+/// shows its progress from the moment the merchant lands back on it. A reinstall while a run is under way gets that run.
 /// </summary>
-public sealed class FirstSync(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class FirstSync(SyncStarter starter)
 {
-    public async Task StartAsync(string tenantId, string connectionId, CancellationToken ct)
+    public async Task<Guid?> StartAsync(string tenantId, string connectionId, CancellationToken ct)
     {
-        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
-        await using (var cmd = db.Command("update polling_cursors set next_attempt_at = $2 where connection_id = $1", connectionId, clock.GetUtcNow()))
-            await cmd.ExecuteNonQueryAsync(ct);
-        await db.CommitAsync(ct);
+        var started = await starter.StartAsync(tenantId, connectionId, full: false, ct);
+        return started.Runs.Count > 0 ? started.Runs[0].Run.Id : null;
     }
 }

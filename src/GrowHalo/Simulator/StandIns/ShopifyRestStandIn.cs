@@ -13,8 +13,30 @@ internal static class ShopifyRestStandIn
 {
     private sealed record Cursor(string Resource, DateTimeOffset? Min, DateTimeOffset? Max, string Status, DateTimeOffset LastAt, long LastId);
 
-    public static void Map(IEndpointRouteBuilder app, StandInState state) =>
+    public static void Map(IEndpointRouteBuilder app, StandInState state)
+    {
         app.MapGet("/admin/api/{version}/{resource}.json", (string version, string resource, HttpContext http) => List(state, version, resource, http));
+        app.MapGet("/admin/api/{version}/{resource}/count.json", (string resource, HttpContext http) => Count(state, resource, http));
+    }
+
+    /// <summary><c>GET …/{resource}/count.json?updated_at_min=…&amp;status=…</c>: <c>{"count": n}</c> of what the list would page through.</summary>
+    private static IResult Count(StandInState state, string resource, HttpContext http)
+    {
+        if (string.IsNullOrEmpty(http.Request.Headers["X-Shopify-Access-Token"]))
+            return StandInState.Json(new JsonObject { ["errors"] = "[API] Invalid API key or access token (unrecognized login or wrong password)" }, 401);
+        if (state.Fault(StandInApi.ShopifyRest, http) is { } fault) return fault;
+        if (!Enum.TryParse<ShopifyResource>(resource, ignoreCase: true, out var kind))
+            return StandInState.Json(new JsonObject { ["errors"] = "Not Found" }, 404);
+        var q = http.Request.Query;
+        var (min, max) = (Time(q["updated_at_min"]), Time(q["updated_at_max"]));
+        var status = string.IsNullOrEmpty(q["status"]) ? "open" : q["status"].ToString();
+        var now = state.Now;
+        var count = state.World.Records(kind, now)
+            .Select(r => (Record: r, UpdatedAt: r.UpdatedAt(now)))
+            .Count(r => (min is null || r.UpdatedAt >= min) && (max is null || r.UpdatedAt <= max)
+                        && (kind != ShopifyResource.Orders || MatchesStatus((SimOrder)r.Record, status, now)));
+        return StandInState.Json(new JsonObject { ["count"] = count });
+    }
 
     private static IResult List(StandInState state, string version, string resource, HttpContext http)
     {

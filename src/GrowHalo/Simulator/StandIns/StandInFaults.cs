@@ -11,6 +11,35 @@ public sealed class StandInFaults
     private readonly object _gate = new();
     private readonly Dictionary<StandInApi, List<(int Skip, int Status)>> _pending = [];
     private readonly Dictionary<StandInApi, int> _requests = [];
+    private readonly ManualResetEventSlim _released = new(true);
+    private (StandInApi Api, int Skip)? _hold;
+
+    /// <summary>
+    /// Keep one request of <paramref name="api"/> waiting, after letting <paramref name="afterRequests"/> through, until
+    /// <see cref="Release"/> (at most 30 s): a test sees a client mid-way, e.g. a sync run's progress.
+    /// </summary>
+    public void HoldAfter(StandInApi api, int afterRequests)
+    {
+        lock (_gate)
+        {
+            _hold = (api, afterRequests);
+            _released.Reset();
+        }
+    }
+
+    public void Release() => _released.Set();
+
+    /// <summary>Blocks the request that is held, if this is it.</summary>
+    internal void WaitIfHeld(StandInApi api)
+    {
+        lock (_gate)
+        {
+            if (_hold is not { } hold || hold.Api != api) return;
+            _hold = hold.Skip > 0 ? (api, hold.Skip - 1) : null;
+            if (hold.Skip > 0) return;
+        }
+        _released.Wait(TimeSpan.FromSeconds(30));
+    }
 
     /// <summary>Fail one request of <paramref name="api"/> with <paramref name="status"/>, after letting <paramref name="afterRequests"/> through.</summary>
     public void FailOnce(StandInApi api, int status, int afterRequests = 0)

@@ -25,6 +25,7 @@ public sealed class StandInState(SimWorld world, TimeProvider worldTime, StandIn
     /// <summary>A fault a test asked for, as the platform would send it; null when none is due.</summary>
     internal IResult? Fault(StandInApi api, HttpContext http)
     {
+        Faults.WaitIfHeld(api);
         var status = Faults.Next(api);
         if (status is null) return null;
         if (status == 429) http.Response.Headers.RetryAfter = Options.RetryAfterSeconds.ToString("0.0#", System.Globalization.CultureInfo.InvariantCulture);

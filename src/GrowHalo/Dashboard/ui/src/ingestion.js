@@ -2,6 +2,7 @@ import { code, h, replace } from './dom.js';
 import { count, dateTime, day, duration, num, relativeTime } from './format.js';
 import { platformName } from './breakdown.js';
 import { emptyState, errorState, loadingState } from './states.js';
+import { createSyncRuns } from './sync.js';
 
 const list = (value) => (Array.isArray(value) ? value : []);
 
@@ -56,13 +57,13 @@ export function cursorWords(cursor, now = Date.now()) {
   return words.join(', ');
 }
 
-function connectionsTable(connections) {
+function connectionsTable(connections, sync) {
   if (!connections.length) {
     return emptyState('No source connected yet. Create one with ', code('POST /api/v1/ingest/connections'),
       ' (Shopify, Meta or Google Ads) using an admin key, or upload events to ', code('POST /api/v1/ingest/batch'), '.');
   }
   return h('div', { class: 'table-wrap' }, h('table', { class: 'data', id: 'connections' },
-    h('thead', {}, h('tr', {}, ['Connection', 'Status', 'Events', 'Last event', 'Sync', 'Last error'].map((t) => h('th', { class: t === 'Events' ? 'num' : '' }, t)))),
+    h('thead', {}, h('tr', {}, ['Connection', 'Status', 'Events', 'Last event', 'Sync', 'Last error', 'Sync now'].map((t) => h('th', { class: t === 'Events' ? 'num' : '' }, t)))),
     h('tbody', {}, connections.map((c) => h('tr', { dataset: { connection: c.id ?? '' } },
       h('td', { class: 'name' }, h('div', {}, c.display_name || `${platformName(c.source)} ${c.external_account_id ?? ''}`.trim()),
         h('div', { class: 'muted small' }, `${platformName(c.source)}${c.external_account_id ? ` · ${c.external_account_id}` : ''}`)),
@@ -70,7 +71,8 @@ function connectionsTable(connections) {
       h('td', { class: 'num', dataset: { field: 'events_received' } }, count(c.events_received)),
       h('td', { title: c.last_event_at ?? '' }, c.last_event_at ? relativeTime(c.last_event_at) : 'waiting for the first event'),
       h('td', { class: 'small cursor', dataset: { field: 'cursor' }, title: c.cursor ? JSON.stringify(c.cursor) : '' }, cursorWords(c.cursor)),
-      h('td', { class: c.last_error ? 'bad small' : 'muted small' }, c.last_error || '—'))))));
+      h('td', { class: c.last_error ? 'bad small' : 'muted small' }, c.last_error || '—'),
+      sync.cell(c.id ?? ''))))));
 }
 
 function projectionsTable(projections) {
@@ -94,20 +96,24 @@ function rejectionsList(rejections) {
 
 export function createIngestion() {
   const body = h('div', { class: 'ingestion-body' });
+  const sync = createSyncRuns();
+  let attached = false;
   const element = h('section', { class: 'card ingestion', id: 'ingestion' },
     h('div', { class: 'section-head' }, h('h2', {}, 'Ingestion'), h('p', { class: 'muted' }, 'What each source has sent, where its sync stands, and how far the read models are behind.')),
-    body);
+    sync.keyForm, body);
   return {
     element,
     loading() {
       replace(body, loadingState());
     },
     show(status) {
+      sync.forget();
       replace(body,
-        h('h3', {}, 'Connections'), connectionsTable(list(status?.connections)),
+        h('h3', {}, 'Connections'), connectionsTable(list(status?.connections), sync),
         h('div', { class: 'split' },
           h('div', {}, h('h3', {}, 'Projections'), projectionsTable(list(status?.projections))),
           h('div', {}, h('h3', {}, 'Recent rejections'), rejectionsList(list(status?.recent_rejections)))));
+      if (!attached) { attached = true; sync.reattach(); }
     },
     error(error, onRetry) {
       replace(body, errorState('ingestion status', error, onRetry));
