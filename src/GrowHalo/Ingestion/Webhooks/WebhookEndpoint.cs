@@ -2,7 +2,9 @@ using GrowHalo.Ingestion.Adapters;
 using GrowHalo.Ingestion.Connections;
 using GrowHalo.Ingestion.Http;
 using GrowHalo.Platform.Http;
+using GrowHalo.Platform.Events;
 using GrowHalo.Platform.Tenancy;
+using GrowHalo.Privacy;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -28,7 +30,7 @@ public static class WebhookEndpoint
         StatusCodes.Status429TooManyRequests, StatusCodes.Status503ServiceUnavailable)]
     public static async Task<Results<Created<WebhookReceipt>, Ok<WebhookReceipt>, ProblemHttpResult>> Receive(string source, HttpContext context,
         [FromServices] ConnectionStore connections, NpgsqlDataSource db, [FromServices] WebhookAppendQueue appends, TimeProvider clock,
-        ILoggerFactory loggers, CancellationToken ct)
+        ILoggerFactory loggers, [FromServices] EventAppender appender, [FromServices] PrivacyWorker privacy, CancellationToken ct)
     {
         var receivedAt = clock.GetUtcNow();
         var src = Sources.Normalize(source);
@@ -59,6 +61,8 @@ public static class WebhookEndpoint
         context.Items[RequestLogging.TenantItem] = from.TenantId; // the request line names the tenant the signature proved
         var topic = headers["X-Shopify-Topic"].ToString() is { Length: > 0 } t ? t.Trim().ToLowerInvariant() : null;
         var delivery = src == Sources.Shopify && headers["X-Shopify-Webhook-Id"].ToString() is { Length: > 0 } d ? d : null;
+        if (src == Sources.Shopify && PrivacyTopics.Is(topic)) // Shopify's mandatory privacy webhooks: stored, then acted on
+            return await PrivacyWebhook.ReceiveAsync(from, topic!, delivery, json.Value, receivedAt, db, appender, privacy, ct);
         var resource = src == Sources.Shopify ? ShopifyTopics.ResourceOf(topic) : Resources.AdSpend;
         var (events, errors) = WebhookRecords.Convert(from.TenantId, scheme, resource, json.Value, from.Connection?.ExternalAccountId ?? account.Value,
             new RecordContext(Channels.Webhook, receivedAt, topic, delivery, from.Connection?.Id));
