@@ -52,6 +52,12 @@ public sealed class CustomerPrivacyTests(PrivacyApp app)
     public async Task a_data_request_exports_everything_held_about_the_customer_as_a_download()
     {
         var brand = await BrandAsync();
+        foreach (var (name, min) in new[] { ("Repeat buyers", 2), ("Loyal", 5) })
+            await brand.Shop.Tenant.Scenario(s =>
+            {
+                s.Post.Json(new { name, rules = new { all = new[] { new { field = "orders_count", op = "gte", value = min } } } }).ToUrl("/api/v1/segments");
+                s.StatusCodeShouldBe(HttpStatusCode.Created);
+            });
         var id = await brand.Shop.RequestAsync("customers/data_request", AboutCustomer(brand.Ada, brand.AdaOrders));
         await app.CompletedAsync(id);
 
@@ -72,6 +78,7 @@ public sealed class CustomerPrivacyTests(PrivacyApp app)
         // The raw records as received: the customer record, two orders, their refund, the checkout and the cart.
         Assert.Equal(["shopify_cart_received", "shopify_checkout_received", "shopify_customer_received", "shopify_order_received", "shopify_order_received", "shopify_refund_received"],
             export.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("type").GetString()!).Order());
+        Assert.Equal(["Repeat buyers"], export.GetProperty("segments").EnumerateArray().Select(g => g.GetProperty("name").GetString()));
         Assert.Contains("12 Privet Drive", text);
         foreach (var other in Personal(brand.Bob).Append(brand.Guest.Email)) Assert.DoesNotContain(other, text);
 
