@@ -1,6 +1,7 @@
 using GrowHalo.Platform.Http;
 using GrowHalo.Platform.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Wolverine.Http;
 
@@ -15,6 +16,7 @@ public static class DownloadPrivacyExport
 {
     [WolverineGet("/api/v1/privacy/requests/{id}/export", OperationId = "DownloadPrivacyExport"), RequireScope(Scopes.Admin)]
     [ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
+    [ProducesResponseType(typeof(System.Text.Json.JsonElement), StatusCodes.Status200OK, "application/json")]
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> Get(string id, RequestTenant tenant, NpgsqlDataSource dataSource,
         HttpContext http, CancellationToken ct)
     {
