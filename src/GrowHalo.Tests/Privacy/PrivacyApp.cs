@@ -32,8 +32,8 @@ public sealed class PrivacyApp : IngestionApp
     {
         var tenant = await CreateTenantAsync();
         var domain = Unique.Shop();
-        await ConnectAsync(tenant, "shopify", domain, Secret);
-        return new Shop(this, tenant, domain);
+        var connection = await ConnectAsync(tenant, "shopify", domain, Secret);
+        return new Shop(this, tenant, domain, connection);
     }
 
     /// <summary>Waits until the privacy request is completed (the worker acts within a poll); its row as JSON.</summary>
@@ -54,7 +54,7 @@ public sealed class PrivacyApp : IngestionApp
 }
 
 /// <summary>A tenant with a connected Shopify shop: sends it signed webhooks as Shopify does.</summary>
-public sealed record Shop(PrivacyApp App, TenantClient Tenant, string Domain)
+public sealed record Shop(PrivacyApp App, TenantClient Tenant, string Domain, string ConnectionId)
 {
     public string Id => Tenant.Id;
 

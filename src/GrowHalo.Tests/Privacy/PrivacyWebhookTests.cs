@@ -51,6 +51,24 @@ public sealed class PrivacyWebhookTests(PrivacyApp app)
     }
 
     [Fact]
+    public async Task a_shop_that_uninstalled_the_app_still_sends_its_privacy_requests_but_nothing_else()
+    {
+        var shop = await app.ShopAsync();
+        await PatchConnectionAsync(shop.Tenant, shop.ConnectionId, "{\"enabled\": false}");
+        var person = NewPerson("Ada", "Lovelace");
+        await app.SendAsync(ShopifyWebhook(shop.Domain, "customers/create", Customer(person).ToJsonString(), PrivacyApp.Secret), HttpStatusCode.Unauthorized);
+        var body = AboutCustomer(person);
+        body["shop_domain"] = shop.Domain;
+        await app.SendAsync(ShopifyWebhook(shop.Domain, "customers/redact", body.ToJsonString(), "not-the-secret"), HttpStatusCode.Unauthorized);
+        Assert.Equal(0, await app.CountAsync("select count(*) from privacy_requests where tenant_id = $1", shop.Id));
+
+        var redact = await shop.RequestAsync("shop/redact", new JsonObject { ["shop_id"] = 954889 });
+
+        Assert.Equal("shop_redact", (await app.CompletedAsync(redact)).GetProperty("kind").GetString());
+        Assert.Equal(0, await app.CountAsync("select count(*) from ingest_connections where id = $1", shop.ConnectionId));
+    }
+
+    [Fact]
     public async Task a_redelivered_privacy_webhook_is_acknowledged_and_is_the_same_request()
     {
         var shop = await app.ShopAsync();

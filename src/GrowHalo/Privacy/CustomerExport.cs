@@ -21,7 +21,7 @@ public static class CustomerExport
         var keys = records.Keys.ToArray();
         var readModels = new JsonObject();
         foreach (var table in await TenantTable.DiscoverAsync(conn, tx, ct))
-            if (table.HasCustomerKey && table.Name != "orders" && table.Name != "checkouts" && table.Name != "carts")
+            if (table.HasCustomerKey && table.Name is not ("customers" or "orders" or "checkouts" or "carts"))
                 readModels[table.Name] = await RowsAsync(conn, tx, ct, $"select * from {table.Sql} where tenant_id = $1 and customer_key = any($2)",
                     request.TenantId, keys);
         return new JsonObject

@@ -53,13 +53,16 @@ public static class WebhookEndpoint
             ? await WebhookSender.ByApiKeyAsync(context, src, account.Value, connections, ct)
             : await WebhookSender.BySignatureAsync(context, scheme, account.Value, bytes.Value, connections,
                 loggers, ct);
+        if (sender.Problem is not null && !byKey && src == Sources.Shopify && PrivacyTopics.Is(TopicOf(headers)) && account.Value is { } shop &&
+            await PrivacySender.ByDisabledConnectionAsync(scheme, shop, bytes.Value, headers[scheme.SignatureHeader], db, connections, ct) is { } left)
+            sender = left; // a privacy request from a shop that uninstalled the app (see PrivacySender)
         if (sender.Problem is not null) return sender.Problem;
         var json = body.Json();
         if (json.Problem is not null) return json.Problem;
 
         var from = sender.Value!;
         context.Items[RequestLogging.TenantItem] = from.TenantId; // the request line names the tenant the signature proved
-        var topic = headers["X-Shopify-Topic"].ToString() is { Length: > 0 } t ? t.Trim().ToLowerInvariant() : null;
+        var topic = TopicOf(headers);
         var delivery = src == Sources.Shopify && headers["X-Shopify-Webhook-Id"].ToString() is { Length: > 0 } d ? d : null;
         if (src == Sources.Shopify && PrivacyTopics.Is(topic)) // Shopify's mandatory privacy webhooks: stored, then acted on
             return await PrivacyWebhook.ReceiveAsync(from, topic!, delivery, json.Value, receivedAt, db, appender, privacy, ct);
@@ -91,6 +94,9 @@ public static class WebhookEndpoint
         }
         return receipt.Accepted > 0 ? TypedResults.Created((string?)null, receipt) : TypedResults.Ok(receipt);
     }
+
+    private static string? TopicOf(IHeaderDictionary headers) =>
+        headers["X-Shopify-Topic"].ToString() is { Length: > 0 } t ? t.Trim().ToLowerInvariant() : null;
 
     /// <summary>The account the webhook says it is for: a header (Shopify, Google), or the rows themselves (Meta).</summary>
     private static Attempt<string?> AccountOf(WebhookScheme scheme, IHeaderDictionary headers, WebhookBody body)
