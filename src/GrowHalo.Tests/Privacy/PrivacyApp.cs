@@ -80,8 +80,11 @@ public static class PrivacySamples
 
     public static Person NewPerson(string first, string last, bool guest = false)
     {
+        // Unique across the shared database, so a search for one person never finds another test's.
         var n = Unique.Id();
-        return new Person(guest ? null : n, $"{first.ToLowerInvariant()}.{n}@example.com", first + n % 1000, last + n % 997, $"+1555{n % 10_000_000:0000000}");
+        var letters = new string([.. n.ToString(System.Globalization.CultureInfo.InvariantCulture).Select(d => (char)('a' + (d - '0')))]);
+        return new Person(guest ? null : n, $"{first.ToLowerInvariant()}.{n}@example.com", $"{first}-{letters}", $"{last}-{letters[..^1]}x",
+            $"+1{n % 10_000_000_000:0000000000}");
     }
 
     private static JsonObject Address(Person p) => new()

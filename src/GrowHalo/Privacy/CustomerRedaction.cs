@@ -19,7 +19,7 @@ namespace GrowHalo.Privacy;
 /// </summary>
 public static class CustomerRedaction
 {
-    public static async Task<int> RunAsync(NpgsqlConnection conn, NpgsqlTransaction tx, PrivacyRequestRow request, CancellationToken ct)
+    public static async Task<Redacted> RunAsync(NpgsqlConnection conn, NpgsqlTransaction tx, PrivacyRequestRow request, CancellationToken ct)
     {
         var records = await CustomerRecords.FindAsync(conn, tx, request.TenantId, request.ShopifyCustomerId, request.Email, request.OrderIds, ct);
         var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -69,8 +69,11 @@ public static class CustomerRedaction
             update privacy_requests set email = null, phone = null, export = null
             where tenant_id = $1 and (id = $2 or shopify_customer_id = $3 or lower(email) = $4)
             """, request.TenantId, request.Id, request.ShopifyCustomerId, request.Email?.ToLowerInvariant());
-        return records.Events.Count;
+        return new Redacted(records.Events.Count, [.. known.Where(PersonalData.IsIdentifying)]);
     }
+
+    /// <summary>What a redaction did: the events it masked, and the e-mails and phones it removed (kept in memory only, for <see cref="RedactionCheck"/>).</summary>
+    public sealed record Redacted(int Events, IReadOnlyCollection<string> Identifying);
 
     internal static async Task Exec(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct, string sql, params object?[] args)
     {

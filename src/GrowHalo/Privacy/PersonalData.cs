@@ -75,16 +75,21 @@ public static class PersonalData
         if (v is { Length: >= 3 }) into.Add(v);
     }
 
-    /// <summary>A customer object (it has an e-mail or first name beside its name), not an order's "#1001" or a product.</summary>
+    /// <summary>An e-mail or a phone number: found inside longer strings, and never by chance.</summary>
+    public static bool IsIdentifying(string value) => value.Contains('@') || value.Count(char.IsAsciiDigit) >= 6;
+
+    /// <summary>A person or an address (it has a first or last name beside its name), not an order's "#1001" or a product.</summary>
     private static bool IsPersonalObject(JsonElement o) =>
-        o.TryGetProperty("email", out _) || o.TryGetProperty("first_name", out _) || o.TryGetProperty("firstName", out _);
+        PersonKeys.Any(k => o.TryGetProperty(k, out _));
+
+    private static readonly string[] PersonKeys = ["first_name", "firstName", "last_name", "lastName"];
 
     private static void Walk(JsonNode? node, Func<string, string> pseudonym, ISet<string> known)
     {
         switch (node)
         {
             case JsonObject o:
-                var personal = o.ContainsKey("email") || o.ContainsKey("first_name") || o.ContainsKey("firstName");
+                var personal = PersonKeys.Any(o.ContainsKey);
                 foreach (var key in o.Select(p => p.Key).ToList())
                 {
                     if (Removed.Contains(key)) o[key] = null;
@@ -115,7 +120,7 @@ public static class PersonalData
             // E-mails and phones are found inside longer strings; names only as the whole value (a name inside a product
             // title is more likely the product's).
             var isEmail = k.Contains('@');
-            var found = isEmail || k.Count(char.IsAsciiDigit) >= 6
+            var found = IsIdentifying(k)
                 ? text.Contains(k, StringComparison.OrdinalIgnoreCase)
                 : text.Trim().Equals(k, StringComparison.OrdinalIgnoreCase);
             if (found) return isEmail && text.Trim().Equals(k, StringComparison.OrdinalIgnoreCase) ? pseudonym(k.ToLowerInvariant()) : Redacted;

@@ -11,6 +11,7 @@ public static class PrivacyModule
     public static IServiceCollection AddPrivacy(this IServiceCollection services, bool runWorker)
     {
         services.AddOptions<PrivacyOptions>().BindConfiguration("Privacy");
+        services.AddSingleton<RedactionCheck>();
         services.AddSingleton<PrivacyWorker>();
         if (runWorker) services.AddHostedService(sp => sp.GetRequiredService<PrivacyWorker>());
         return services;

@@ -24,7 +24,7 @@ public sealed class PrivacyOptions
 /// again until it succeeds — an acknowledged request is never dropped. Logs name the request, never the customer.
 /// </summary>
 public sealed class PrivacyWorker(NpgsqlDataSource dataSource, TenantStore tenants, TimeProvider clock, IOptions<PrivacyOptions> options,
-    ILogger<PrivacyWorker> logger) : BackgroundService
+    RedactionCheck check, ILogger<PrivacyWorker> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _wake = new(0, 1);
 
@@ -71,13 +71,15 @@ public sealed class PrivacyWorker(NpgsqlDataSource dataSource, TenantStore tenan
 
         var started = Stopwatch.GetTimestamp();
         await tx.SaveAsync("request", ct);
+        CustomerRedaction.Redacted? redacted = null;
         try
         {
-            var outcome = await ActAsync(conn, tx, request, ct);
+            var (outcome, done) = await ActAsync(conn, tx, request, ct);
             await CustomerRedaction.Exec(conn, tx, ct,
                 "update privacy_requests set state = 'completed', completed_at = $2, attempts = attempts + 1, last_error = null where id = $1",
                 request.Id, clock.GetUtcNow());
             await tx.CommitAsync(ct);
+            redacted = done;
             logger.LogInformation("Privacy request {RequestId} ({Kind}) for tenant {TenantId} completed in {ElapsedMs:0} ms: {Outcome}",
                 request.Id, request.Kind, request.TenantId, Stopwatch.GetElapsedTime(started).TotalMilliseconds, outcome);
         }
@@ -94,10 +96,21 @@ public sealed class PrivacyWorker(NpgsqlDataSource dataSource, TenantStore tenan
             logger.LogWarning("Privacy request {RequestId} ({Kind}) for tenant {TenantId} failed on attempt {Attempt} ({Error}); retrying at {NextAttempt:O}",
                 request.Id, request.Kind, request.TenantId, request.Attempts + 1, Describe(e), next);
         }
+        if (redacted is not null)
+        {
+            try
+            {
+                await check.RunAsync(request.Id, request.TenantId, redacted.Identifying, ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                logger.LogWarning("Privacy request {RequestId}: the check after the redaction failed ({Error})", request.Id, Describe(e));
+            }
+        }
         return true;
     }
 
-    private async Task<string> ActAsync(NpgsqlConnection conn, NpgsqlTransaction tx, PrivacyRequestRow request, CancellationToken ct)
+    private async Task<(string Outcome, CustomerRedaction.Redacted? Redacted)> ActAsync(NpgsqlConnection conn, NpgsqlTransaction tx, PrivacyRequestRow request, CancellationToken ct)
     {
         switch (request.Kind)
         {
@@ -106,11 +119,12 @@ public sealed class PrivacyWorker(NpgsqlDataSource dataSource, TenantStore tenan
                     ?? throw new InvalidOperationException("The tenant of this data request no longer exists.");
                 var export = await CustomerExport.BuildAsync(dataSource, conn, tx, request, tenant, clock.GetUtcNow(), ct);
                 await CustomerRedaction.Exec(conn, tx, ct, "update privacy_requests set export = $2::jsonb where id = $1", request.Id, export.ToJsonString());
-                return $"export of {export["events"]!.AsArray().Count} events";
+                return ($"export of {export["events"]!.AsArray().Count} events", null);
             case PrivacyKinds.CustomerRedact:
-                return $"{await CustomerRedaction.RunAsync(conn, tx, request, ct)} events masked";
+                var redacted = await CustomerRedaction.RunAsync(conn, tx, request, ct);
+                return ($"{redacted.Events} events masked", redacted);
             case PrivacyKinds.ShopRedact:
-                return $"{await ShopRedaction.RunAsync(conn, tx, request, ct)} rows deleted";
+                return ($"{await ShopRedaction.RunAsync(conn, tx, request, ct)} rows deleted", null);
             default:
                 throw new InvalidOperationException($"Unknown privacy request kind '{request.Kind}'.");
         }
