@@ -45,21 +45,23 @@ public sealed record CustomerRecords(IReadOnlyList<CustomerEvent> Events, IReadO
 
         foreach (var e in await ReadAsync(conn, tx, tenantId, Types, needles, ct))
         {
-            bool Mine(string? id, string? mail) =>
-                (customerId is not null && id == customerId) || (email is not null && mail?.Trim().ToLowerInvariant() == email);
             var payload = e.Payload;
-            var matched = e.Type switch
+            var (mine, key) = e.Type switch
             {
-                SourceEventTypes.ShopifyOrder => ShopifyOrder.Parse(payload).Value is { } o && (Mine(o.CustomerId, o.Email) || orders.Contains(o.Id))
-                    && Keep(o.CustomerKey) && orders.Add(o.Id) | true,
-                SourceEventTypes.ShopifyCustomer => ShopifyCustomer.Parse(payload).Value is { } c && Mine(c.Id, c.Email) && Keep(c.Key),
-                SourceEventTypes.ShopifyCheckout => ShopifyCheckout.Parse(payload).Value is { } k && Mine(k.CustomerId, k.Email)
-                    && Keep(k.CustomerKey) && checkouts.Add(k.Id) | true,
-                SourceEventTypes.ShopifyCart => ShopifyCart.Parse(payload).Value is { } t && Mine(t.CustomerId, t.Email)
-                    && Keep(t.CustomerKey) && carts.Add(t.Token) | true,
-                _ => PrivacyAsk.Parse(PrivacyTopicOf(e), payload).Value is { } ask && Mine(ask.CustomerId, ask.Email),
+                SourceEventTypes.ShopifyOrder when ShopifyOrder.Parse(payload).Value is { } o && (Mine(o.CustomerId, o.Email) || orders.Contains(o.Id))
+                    => (orders.Add(o.Id) || true, o.CustomerKey),
+                SourceEventTypes.ShopifyCustomer when ShopifyCustomer.Parse(payload).Value is { } c && Mine(c.Id, c.Email) => (true, c.Key),
+                SourceEventTypes.ShopifyCheckout when ShopifyCheckout.Parse(payload).Value is { } k && Mine(k.CustomerId, k.Email)
+                    => (checkouts.Add(k.Id) || true, k.CustomerKey),
+                SourceEventTypes.ShopifyCart when ShopifyCart.Parse(payload).Value is { } t && Mine(t.CustomerId, t.Email)
+                    => (carts.Add(t.Token) || true, t.CustomerKey),
+                ShopifyPrivacyRequestReceived.TypeName when PrivacyAsk.Parse(PrivacyTopicOf(e), payload).Value is { } ask && Mine(ask.CustomerId, ask.Email)
+                    => (true, null),
+                _ => (false, null),
             };
-            if (matched) events.Add(e);
+            if (!mine) continue;
+            events.Add(e);
+            if (key is not null) keys.Add(key);
         }
         // Refunds arrive on their own streams and name their order: those of the customer's orders are the customer's too.
         if (orders.Count > 0)
@@ -68,11 +70,8 @@ public sealed record CustomerRecords(IReadOnlyList<CustomerEvent> Events, IReadO
                     events.Add(e);
         return new CustomerRecords(events, keys, orders, checkouts, carts);
 
-        bool Keep(string? key)
-        {
-            if (key is not null) keys.Add(key);
-            return true;
-        }
+        bool Mine(string? id, string? mail) =>
+            (customerId is not null && id == customerId) || (email is not null && mail?.Trim().ToLowerInvariant() == email);
     }
 
     private static string PrivacyTopicOf(CustomerEvent e) =>
