@@ -9,6 +9,7 @@ using GrowHalo.Modeling;
 using GrowHalo.Platform.Database;
 using GrowHalo.Platform.Http;
 using GrowHalo.Platform.Tenancy;
+using GrowHalo.Privacy;
 using GrowHalo.Simulator;
 using Marten;
 using Serilog;
@@ -39,6 +40,7 @@ public static class GrowHaloHost
         services.AddAnalytics();
         services.AddDashboard();
         services.AddSimulator();
+        services.AddPrivacy(runWorker: runDaemon);
         return services;
     }
 

@@ -43,17 +43,30 @@ public sealed class ShopifyAppLifecycleTests(ShopifyAppFixture app) : IClassFixt
         // Its webhooks are no longer taken: no enabled connection holds the shop.
         await app.SendAsync(IngestionApp.ShopifyWebhook(app.Shop, "customers/create", Customer, ShopifyAppFixture.ClientSecret, "w-after"), HttpStatusCode.Unauthorized);
 
+        var before = await RunsAsync(installed.Id);
         var again = await app.InstallAsync(tenant);
         Assert.Equal((installed.Id, true, true), (again.Id, again.Enabled, again.HasAccessToken));
         var secondToken = await app.Service<ConnectionStore>().SecretAsync(again.Id, Secret.AccessToken);
         Assert.NotEqual(firstToken, secondToken);
         Assert.Equal(app.StandIns.State.App.IssuedTokens[^1], secondToken);
-        // Polling resumes: the reinstall's sync run (or the first install's, if still under way) ends completed.
-        await using var latest = app.Service<Npgsql.NpgsqlDataSource>().CreateCommand(
-            "select id from sync_runs where connection_id = $1 order by requested_at desc limit 1");
-        latest.Parameters.Add(new() { Value = again.Id });
-        var run = await tenant.WaitForEndAsync((Guid)(await latest.ExecuteScalarAsync())!);
-        Assert.Equal("completed", run.State());
+        // Polling resumes: the reinstall's sync run (or the first install's, if it was still queued) ends completed.
+        var run = await tenant.WaitForEndAsync(await RunAfterAsync(again.Id, before));
+        Assert.True(run.State() == "completed", $"the sync run after the reinstall ended {run}");
+    }
+
+    [Fact]
+    public async Task a_shop_that_uninstalled_the_app_still_proves_its_shop_redact_with_the_apps_secret()
+    {
+        var tenant = await app.TenantAsync();
+        var installed = await app.InstallAsync(tenant);
+        await app.SendAsync(IngestionApp.ShopifyWebhook(app.Shop, "app/uninstalled",
+            $$"""{"id":1,"domain":"{{app.Shop}}","myshopify_domain":"{{app.Shop}}"}""", ShopifyAppFixture.ClientSecret, "w-uninstall-2"), HttpStatusCode.OK);
+
+        // 48 hours later: signed with anything but the app's secret it is refused; with it, it is a request of the tenant's.
+        var redact = $$"""{"shop_id":1,"shop_domain":"{{app.Shop}}"}""";
+        await app.SendAsync(IngestionApp.ShopifyWebhook(app.Shop, "shop/redact", redact, "not-the-secret", "w-redact-bad"), HttpStatusCode.Unauthorized);
+        await app.SendAsync(IngestionApp.ShopifyWebhook(app.Shop, "shop/redact", redact, ShopifyAppFixture.ClientSecret, "w-redact"), HttpStatusCode.Created);
+        Assert.Equal(1, await app.CountAsync("select count(*) from privacy_requests where tenant_id = $1 and kind = 'shop_redact'", tenant.Tenant.Id));
     }
 
     [Fact]
@@ -71,5 +84,23 @@ public sealed class ShopifyAppLifecycleTests(ShopifyAppFixture app) : IClassFixt
         Assert.Contains("is connected to another GrowHalo workspace", page);
         Assert.Equal(before, await app.StoredAsync());
         Assert.Equal(tokens, app.StandIns.State.App.IssuedTokens.Count); // refused before the code was spent
+    }
+
+    private async Task<List<(Guid Id, bool Active)>> RunsAsync(string connectionId)
+    {
+        await using var cmd = app.Service<Npgsql.NpgsqlDataSource>().CreateCommand(
+            "select id, state in ('queued', 'running') from sync_runs where connection_id = $1");
+        cmd.Parameters.Add(new() { Value = connectionId });
+        var runs = new List<(Guid, bool)>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) runs.Add((r.GetGuid(0), r.GetBoolean(1)));
+        return runs;
+    }
+
+    /// <summary>The run a reinstall started: a new one, or the one still queued or running when it came.</summary>
+    private async Task<Guid> RunAfterAsync(string connectionId, List<(Guid Id, bool Active)> before)
+    {
+        var after = await RunsAsync(connectionId);
+        return after.Select(a => a.Id).Except(before.Select(b => b.Id)).Concat(before.Where(b => b.Active).Select(b => b.Id)).First();
     }
 }

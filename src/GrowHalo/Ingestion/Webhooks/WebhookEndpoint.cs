@@ -3,7 +3,9 @@ using GrowHalo.Ingestion.Connections;
 using GrowHalo.Ingestion.Http;
 using GrowHalo.Ingestion.ShopifyApp;
 using GrowHalo.Platform.Http;
+using GrowHalo.Platform.Events;
 using GrowHalo.Platform.Tenancy;
+using GrowHalo.Privacy;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -30,7 +32,8 @@ public static class WebhookEndpoint
         StatusCodes.Status429TooManyRequests, StatusCodes.Status503ServiceUnavailable)]
     public static async Task<Results<Created<WebhookReceipt>, Ok<WebhookReceipt>, ProblemHttpResult>> Receive(string source, HttpContext context,
         [FromServices] ConnectionStore connections, NpgsqlDataSource db, [FromServices] WebhookAppendQueue appends, TimeProvider clock,
-        [FromServices] IOptions<ShopifyAppOptions> app, ILoggerFactory loggers, CancellationToken ct)
+        [FromServices] IOptions<ShopifyAppOptions> app, ILoggerFactory loggers, [FromServices] EventAppender appender,
+        [FromServices] PrivacyWorker privacy, CancellationToken ct)
     {
         var receivedAt = clock.GetUtcNow();
         var src = Sources.Normalize(source);
@@ -53,16 +56,21 @@ public static class WebhookEndpoint
             ? await WebhookSender.ByApiKeyAsync(context, src, account.Value, connections, ct)
             : await WebhookSender.BySignatureAsync(context, scheme, account.Value, bytes.Value, connections,
                 app.Value.ClientSecret, loggers, ct);
+        if (sender.Problem is not null && !byKey && src == Sources.Shopify && PrivacyTopics.Is(TopicOf(headers)) && account.Value is { } shop &&
+            await PrivacySender.ByDisabledConnectionAsync(scheme, shop, bytes.Value, headers[scheme.SignatureHeader], app.Value.ClientSecret, db, connections, ct) is { } left)
+            sender = left; // a privacy request from a shop that uninstalled the app (see PrivacySender)
         if (sender.Problem is not null) return sender.Problem;
         var json = body.Json();
         if (json.Problem is not null) return json.Problem;
 
         var from = sender.Value!;
         context.Items[RequestLogging.TenantItem] = from.TenantId; // the request line names the tenant the signature proved
-        var topic = headers["X-Shopify-Topic"].ToString() is { Length: > 0 } t ? t.Trim().ToLowerInvariant() : null;
+        var topic = TopicOf(headers);
         if (src == Sources.Shopify && topic == AppUninstalled.Topic)
             return TypedResults.Ok(await AppUninstalled.HandleAsync(from.TenantId, from.Connection, connections, loggers, ct));
         var delivery = src == Sources.Shopify && headers["X-Shopify-Webhook-Id"].ToString() is { Length: > 0 } d ? d : null;
+        if (src == Sources.Shopify && PrivacyTopics.Is(topic)) // Shopify's mandatory privacy webhooks: stored, then acted on
+            return await PrivacyWebhook.ReceiveAsync(from, topic!, delivery, json.Value, receivedAt, db, appender, privacy, ct);
         var resource = src == Sources.Shopify ? ShopifyTopics.ResourceOf(topic) : Resources.AdSpend;
         var (events, errors) = WebhookRecords.Convert(from.TenantId, scheme, resource, json.Value, from.Connection?.ExternalAccountId ?? account.Value,
             new RecordContext(Channels.Webhook, receivedAt, topic, delivery, from.Connection?.Id));
@@ -91,6 +99,9 @@ public static class WebhookEndpoint
         }
         return receipt.Accepted > 0 ? TypedResults.Created((string?)null, receipt) : TypedResults.Ok(receipt);
     }
+
+    private static string? TopicOf(IHeaderDictionary headers) =>
+        headers["X-Shopify-Topic"].ToString() is { Length: > 0 } t ? t.Trim().ToLowerInvariant() : null;
 
     /// <summary>The account the webhook says it is for: a header (Shopify, Google), or the rows themselves (Meta).</summary>
     private static Attempt<string?> AccountOf(WebhookScheme scheme, IHeaderDictionary headers, WebhookBody body)

@@ -89,6 +89,7 @@ public static class MartenSetup
         // Appends wake the daemon at once (LISTEN/NOTIFY) instead of at its next poll: live lag.
         options.Events.UseListenNotifyForEventAppends = true;
         foreach (var type in SourceRecordReceived.Types.Values) options.Events.AddEventType(type);
+        options.Events.AddEventType(typeof(Privacy.ShopifyPrivacyRequestReceived));
 
         // Commands (migrate, rebuild, status) and tools run no daemon: the server's, on any node, does the projecting.
         options.Projections.AsyncMode = DaemonMode.ExternallyManaged;

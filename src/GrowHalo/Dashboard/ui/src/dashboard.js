@@ -13,12 +13,13 @@ import { createChurnPage } from './churn.js';
 import { createCheckoutsPage } from './checkouts.js';
 import { createCohortsPage } from './cohorts.js';
 import { createCustomersPage } from './customers.js';
+import { createPrivacyPage } from './privacy.js';
 import { createRfmPage } from './rfm.js';
 import { createSegmentsPage } from './segments.js';
 
 const PAGE_FACTORIES = {
   customers: createCustomersPage, cohorts: createCohortsPage, rfm: createRfmPage, churn: createChurnPage,
-  segments: createSegmentsPage, checkouts: createCheckoutsPage,
+  segments: createSegmentsPage, checkouts: createCheckoutsPage, privacy: createPrivacyPage,
 };
 
 const METRICS = 'revenue,ad_spend,roas,orders_count,new_customers,avg_order_value';
