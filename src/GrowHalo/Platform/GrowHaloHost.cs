@@ -5,6 +5,7 @@ using GrowHalo.Platform.Events;
 using GrowHalo.Ingestion;
 using GrowHalo.Ingestion.Polling;
 using GrowHalo.Modeling;
+using GrowHalo.Platform.Accounts;
 using GrowHalo.Platform.Database;
 using GrowHalo.Platform.Http;
 using GrowHalo.Platform.Tenancy;
@@ -36,6 +37,7 @@ public static class GrowHaloHost
         services.AddModeling();
         services.AddAnalytics();
         services.AddDashboard();
+        services.AddAccounts();
         services.AddSimulator();
         return services;
     }
