@@ -32,7 +32,12 @@ public sealed class UserStore(NpgsqlDataSource dataSource, TimeProvider clock)
     }
 
     /// <summary>A new user (not stored yet) with the password hashed.</summary>
-    public UserAccount New(string normalisedEmail, string passwordHash) => new(Guid.CreateVersion7(), normalisedEmail, passwordHash, clock.GetUtcNow());
+    public UserAccount New(string normalisedEmail, string passwordHash)
+    {
+        var now = clock.GetUtcNow();
+        // PostgreSQL keeps microseconds: the answer given now equals what a later read returns.
+        return new(Guid.CreateVersion7(), normalisedEmail, passwordHash, now.AddTicks(-(now.Ticks % 10)));
+    }
 
     /// <summary>Stores <paramref name="user"/> in <paramref name="db"/>'s transaction.</summary>
     /// <exception cref="EmailTakenException">the e-mail has an account</exception>

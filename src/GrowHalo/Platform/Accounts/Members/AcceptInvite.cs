@@ -29,6 +29,7 @@ public static class AcceptInvite
     [WolverinePost("/api/auth/invites/{token}/accept", OperationId = "AcceptInvite"), AllowAnonymous, DisableAntiforgery, Tags("Accounts")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
     public static async Task<Results<Ok<AccountResponse>, ValidationProblem, ProblemHttpResult>> Post(string token, [AsParameters] Body body, HttpContext http,
         InviteStore invites, UserStore users, Passwords passwords, LoginThrottle throttle, NpgsqlDataSource dataSource, CancellationToken ct)

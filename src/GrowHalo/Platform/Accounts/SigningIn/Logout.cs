@@ -10,7 +10,7 @@ namespace GrowHalo.Platform.Accounts.SigningIn;
 /// </summary>
 public static class Logout
 {
-    [WolverinePost("/api/auth/logout", OperationId = "Logout"), AllowAnonymous, DisableAntiforgery, Tags("Accounts")]
+    [WolverinePost("/api/auth/logout", OperationId = "Logout"), AllowAnonymous, DisableAntiforgery, Tags("Accounts"), GrowHalo.Platform.Http.ProducesProblems(StatusCodes.Status429TooManyRequests)]
     public static async Task<NoContent> Post(HttpContext http, CancellationToken ct)
     {
         await AccountSession.EndAsync(http, ct);

@@ -17,7 +17,7 @@ public static class SignUp
 {
     public sealed record Request(string? Email, string? Password, string? StoreName, string? TimeZone, string? Currency);
 
-    [WolverinePost("/api/auth/signup", OperationId = "SignUp"), AllowAnonymous, DisableAntiforgery, Tags("Accounts")]
+    [WolverinePost("/api/auth/signup", OperationId = "SignUp"), AllowAnonymous, DisableAntiforgery, Tags("Accounts"), ProducesProblems(StatusCodes.Status429TooManyRequests)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static async Task<Results<Created<AccountResponse>, ValidationProblem, ProblemHttpResult>> Post(Request body, HttpContext http,
         TenantStore tenants, UserStore users, Passwords passwords, NpgsqlDataSource dataSource, CancellationToken ct)
