@@ -21,7 +21,8 @@ public sealed class LoginThrottle(NpgsqlDataSource dataSource, TimeProvider cloc
             select max(window_ends_at) from login_attempts
             where window_ends_at > $5 and ((key = $1 and failures >= $2) or (key = $3 and failures >= $4))
             """, EmailKey(email), options.Value.MaxFailuresPerEmail, AddressKey(address), options.Value.MaxFailuresPerAddress, now);
-        return await cmd.ExecuteScalarAsync(ct) is DateTimeOffset until ? until - now : null;
+        // Npgsql answers a timestamptz scalar as a UTC DateTime.
+        return await cmd.ExecuteScalarAsync(ct) is DateTime until ? new DateTimeOffset(until, TimeSpan.Zero) - now : null;
     }
 
     public async Task FailedAsync(string email, string address, CancellationToken ct)

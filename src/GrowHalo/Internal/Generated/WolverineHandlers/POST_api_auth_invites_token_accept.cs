@@ -33,7 +33,7 @@ namespace Internal.Generated.WolverineHandlers
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             // Reading the request body via JSON deserialization
-            var (request, jsonContinue) = await ReadJsonAsync<GrowHalo.Platform.Accounts.Members.AcceptInvite.Request>(httpContext, true);
+            var (acceptInviteRequest, jsonContinue) = await ReadJsonAsync<GrowHalo.Platform.Accounts.Members.AcceptInvite.AcceptInviteRequest>(httpContext, true);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "GrowHalo.Platform.Accounts.Members.AcceptInvite").SetTag("http.route", "/api/auth/invites/{token}/accept").SetTag("http.request.method", "POST");
             var token = (string?)httpContext.GetRouteValue("token");
@@ -45,7 +45,7 @@ namespace Internal.Generated.WolverineHandlers
 
             // Binding Form & Querystring values to the argument marked with [AsParameters]
             var body = new GrowHalo.Platform.Accounts.Members.AcceptInvite.Body();
-            body.Request = request;
+            body.Request = acceptInviteRequest;
             
             // The actual HTTP request handler execution
             var resultsOfOkOfAccountResponseAndValidationProblemAndProblemHttpResult = await GrowHalo.Platform.Accounts.Members.AcceptInvite.Post(token, body, httpContext, _inviteStore, _userStore, _passwords, _loginThrottle, _npgsqlDataSource, httpContext.RequestAborted).ConfigureAwait(false);

@@ -29,7 +29,7 @@ namespace Internal.Generated.WolverineHandlers
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "GrowHalo.Platform.Accounts.SigningIn.Login").SetTag("http.route", "/api/auth/login").SetTag("http.request.method", "POST");
             // Reading the request body via JSON deserialization
-            var (body, jsonContinue) = await ReadJsonAsync<GrowHalo.Platform.Accounts.SigningIn.Login.Request>(httpContext);
+            var (body, jsonContinue) = await ReadJsonAsync<GrowHalo.Platform.Accounts.SigningIn.Login.LoginRequest>(httpContext);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution

@@ -29,7 +29,7 @@ namespace Internal.Generated.WolverineHandlers
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "GrowHalo.Platform.Accounts.SigningIn.ChangePassword").SetTag("http.route", "/api/auth/password").SetTag("http.request.method", "POST");
             // Reading the request body via JSON deserialization
-            var (body, jsonContinue) = await ReadJsonAsync<GrowHalo.Platform.Accounts.SigningIn.ChangePassword.Request>(httpContext);
+            var (body, jsonContinue) = await ReadJsonAsync<GrowHalo.Platform.Accounts.SigningIn.ChangePassword.ChangePasswordRequest>(httpContext);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution

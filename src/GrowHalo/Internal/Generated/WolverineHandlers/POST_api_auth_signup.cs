@@ -33,7 +33,7 @@ namespace Internal.Generated.WolverineHandlers
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "GrowHalo.Platform.Accounts.SigningIn.SignUp").SetTag("http.route", "/api/auth/signup").SetTag("http.request.method", "POST");
             // Reading the request body via JSON deserialization
-            var (body, jsonContinue) = await ReadJsonAsync<GrowHalo.Platform.Accounts.SigningIn.SignUp.Request>(httpContext);
+            var (body, jsonContinue) = await ReadJsonAsync<GrowHalo.Platform.Accounts.SigningIn.SignUp.SignUpRequest>(httpContext);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution

@@ -27,7 +27,7 @@ namespace Internal.Generated.WolverineHandlers
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "GrowHalo.Platform.Accounts.SigningIn.SwitchTenant").SetTag("http.route", "/api/auth/tenant").SetTag("http.request.method", "POST");
             // Reading the request body via JSON deserialization
-            var (body, jsonContinue) = await ReadJsonAsync<GrowHalo.Platform.Accounts.SigningIn.SwitchTenant.Request>(httpContext);
+            var (body, jsonContinue) = await ReadJsonAsync<GrowHalo.Platform.Accounts.SigningIn.SwitchTenant.SwitchTenantRequest>(httpContext);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution

@@ -31,7 +31,7 @@ namespace Internal.Generated.WolverineHandlers
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "GrowHalo.Platform.Accounts.Members.InviteMember").SetTag("http.route", "/api/v1/tenant/members").SetTag("http.request.method", "POST");
             // Reading the request body via JSON deserialization
-            var (body, jsonContinue) = await ReadJsonAsync<GrowHalo.Platform.Accounts.Members.InviteMember.Request>(httpContext);
+            var (body, jsonContinue) = await ReadJsonAsync<GrowHalo.Platform.Accounts.Members.InviteMember.InviteMemberRequest>(httpContext);
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             var requestTenant = await GrowHalo.Platform.Tenancy.RequestTenant.LoadAsync(httpContext, _tenantStore, httpContext.RequestAborted).ConfigureAwait(false);
             

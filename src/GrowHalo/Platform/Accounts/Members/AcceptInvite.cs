@@ -16,12 +16,12 @@ namespace GrowHalo.Platform.Accounts.Members;
 /// </summary>
 public static class AcceptInvite
 {
-    public sealed record Request(string? Password);
+    public sealed record AcceptInviteRequest(string? Password);
 
     /// <summary>The body is optional: a signed-in user sends none.</summary>
     public sealed class Body
     {
-        [FromBody] public Request? Request { get; set; }
+        [FromBody] public AcceptInviteRequest? Request { get; set; }
     }
 
     public static readonly string Unusable = "This invitation link is unknown, was used already, or has expired. Ask the brand's owner or admin for a new one.";

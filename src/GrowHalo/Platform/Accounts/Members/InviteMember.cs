@@ -15,11 +15,11 @@ namespace GrowHalo.Platform.Accounts.Members;
 /// </summary>
 public static class InviteMember
 {
-    public sealed record Request(string? Email, string? Role);
+    public sealed record InviteMemberRequest(string? Email, string? Role);
 
     [WolverinePost("/api/v1/tenant/members", OperationId = "InviteMember"), RequireScope(Scopes.Admin), Tags("Members")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public static async Task<Results<Created<CreatedInviteResponse>, ValidationProblem, ProblemHttpResult>> Post(Request body, RequestTenant tenant,
+    public static async Task<Results<Created<CreatedInviteResponse>, ValidationProblem, ProblemHttpResult>> Post(InviteMemberRequest body, RequestTenant tenant,
         ClaimsPrincipal caller, InviteStore invites, NpgsqlDataSource dataSource, HttpResponse response, CancellationToken ct)
     {
         if (body is null) return Problems.Invalid("Nobody was invited: the body is null.", new Dictionary<string, string[]> { ["body"] = ["Send a JSON object."] });

@@ -11,11 +11,11 @@ namespace GrowHalo.Platform.Accounts.SigningIn;
 /// </summary>
 public static class ChangePassword
 {
-    public sealed record Request(string? CurrentPassword, string? NewPassword);
+    public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 
     [WolverinePost("/api/auth/password", OperationId = "ChangePassword"), RequireUser, DisableAntiforgery, Tags("Accounts")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Post(Request body, HttpContext http,
+    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Post(ChangePasswordRequest body, HttpContext http,
         UserStore users, Passwords passwords, LoginThrottle throttle, CancellationToken ct)
     {
         var user = await users.GetAsync(http.User.UserId()!.Value, ct);

@@ -12,14 +12,14 @@ namespace GrowHalo.Platform.Accounts.SigningIn;
 /// </summary>
 public static class Login
 {
-    public sealed record Request(string? Email, string? Password);
+    public sealed record LoginRequest(string? Email, string? Password);
 
     public static readonly string WrongCredentials = "The e-mail address or the password is not right. Check both and try again.";
 
     [WolverinePost("/api/auth/login", OperationId = "Login"), AllowAnonymous, DisableAntiforgery, Tags("Accounts")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
-    public static async Task<Results<Ok<AccountResponse>, ValidationProblem, ProblemHttpResult>> Post(Request body, HttpContext http,
+    public static async Task<Results<Ok<AccountResponse>, ValidationProblem, ProblemHttpResult>> Post(LoginRequest body, HttpContext http,
         UserStore users, Passwords passwords, LoginThrottle throttle, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();

@@ -15,11 +15,11 @@ namespace GrowHalo.Platform.Accounts.SigningIn;
 /// </summary>
 public static class SignUp
 {
-    public sealed record Request(string? Email, string? Password, string? StoreName, string? TimeZone, string? Currency);
+    public sealed record SignUpRequest(string? Email, string? Password, string? StoreName, string? TimeZone, string? Currency);
 
     [WolverinePost("/api/auth/signup", OperationId = "SignUp"), AllowAnonymous, DisableAntiforgery, Tags("Accounts"), ProducesProblems(StatusCodes.Status429TooManyRequests)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public static async Task<Results<Created<AccountResponse>, ValidationProblem, ProblemHttpResult>> Post(Request body, HttpContext http,
+    public static async Task<Results<Created<AccountResponse>, ValidationProblem, ProblemHttpResult>> Post(SignUpRequest body, HttpContext http,
         TenantStore tenants, UserStore users, Passwords passwords, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         if (body is null) return Problems.Invalid("No account was created: the body is null.", new Dictionary<string, string[]> { ["body"] = ["Send a JSON object."] });

@@ -11,12 +11,12 @@ namespace GrowHalo.Platform.Accounts.SigningIn;
 /// </summary>
 public static class SwitchTenant
 {
-    public sealed record Request(string? TenantId);
+    public sealed record SwitchTenantRequest(string? TenantId);
 
     [WolverinePost("/api/auth/tenant", OperationId = "SwitchTenant"), RequireUser, DisableAntiforgery, Tags("Accounts")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<Results<Ok<AccountResponse>, ValidationProblem, ProblemHttpResult>> Post(Request body, HttpContext http,
+    public static async Task<Results<Ok<AccountResponse>, ValidationProblem, ProblemHttpResult>> Post(SwitchTenantRequest body, HttpContext http,
         UserStore users, UserSessionStore sessions, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body?.TenantId))
