@@ -52,11 +52,13 @@ export function renderDashboard(root, initialSession, { onSignedOut, onSessionEn
       charts.element),
     breakdown.element);
 
+  // Owners and admins change things; analysts and key sessions only read: elements marked admin-only hide for them.
+  document.body.dataset.canWrite = String(session.can_write === true);
   root.replaceChildren(
     h('header', { class: 'topbar' },
       h('div', { class: 'brand' }, h('span', { class: 'halo', 'aria-hidden': 'true' }), 'GrowHalo',
         h('span', { class: 'tenant', id: 'tenant-name' }, session.tenant?.name ?? '')),
-      h('div', { class: 'controls' }, picker.element, liveStatus,
+      h('div', { class: 'controls' }, picker.element, liveStatus, person(session.user),
         h('button', { type: 'button', class: 'ghost', id: 'sign-out', onclick: signOut }, 'Sign out'))),
     nav,
     h('main', { class: 'dashboard', id: 'main' }));
@@ -220,6 +222,26 @@ export function renderDashboard(root, initialSession, { onSignedOut, onSessionEn
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) { sessionEnded(); return false; }
       return true;
+    }
+  }
+
+  /** Who is signed in (a person, not a key), their role here, and a switch when they belong to several brands. */
+  function person(user) {
+    if (!user) return null;
+    const tenants = Array.isArray(user.tenants) ? user.tenants : [];
+    const switcher = tenants.length > 1 ? h('select', { id: 'tenant-switch', 'aria-label': 'Switch brand', onchange: (e) => switchTenant(e.target.value) },
+      tenants.map((t) => h('option', { value: t.id, selected: t.id === session.tenant?.id }, `${t.name} (${t.role})`))) : null;
+    return h('span', { class: 'person', id: 'person' },
+      h('span', { id: 'user-email' }, user.email),
+      h('span', { class: 'chip', id: 'user-role' }, user.role ?? ''),
+      switcher);
+  }
+
+  async function switchTenant(tenantId) {
+    try {
+      await postJson('/api/auth/tenant', { tenant_id: tenantId });
+    } finally {
+      location.reload(); // every panel starts again on the other brand
     }
   }
 
