@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using GrowHalo.Platform;
+using GrowHalo.Platform.Accounts;
 using GrowHalo.Platform.Database;
 using GrowHalo.Simulator.Demo;
 using GrowHalo.Simulator.Live;
@@ -42,6 +43,7 @@ internal static class DemoCommand
             var standInUrl = $"http://127.0.0.1:{simulatorPort}";
             var session = await app.Services.GetRequiredService<DemoSetup>().PrepareAsync(standInUrl, days, ct);
             await File.WriteAllTextAsync(DemoFiles.ApiKeyPath, session.ApiKey + Environment.NewLine, ct);
+            var demoPassword = await app.Services.GetRequiredService<DemoUser>().EnsureAsync(session.Tenant.Id, ct);
             await using var standIns = await StandInServer.StartAsync(new StandInState(session.World, TimeProvider.System), simulatorPort, ct);
             if (!await StartServerAsync(app, url, ct)) return 1;
             Console.WriteLine($"Server up on {url}, database migrated, stand-in APIs on {standInUrl} ({clock.Elapsed.TotalSeconds:0.0} s).");
@@ -56,7 +58,7 @@ internal static class DemoCommand
                 if (result.Problems.Count > 0) return 1;
                 await app.Services.GetRequiredService<SimWorldStore>().MarkSeededAsync(session.Tenant.Id, now, ct);
             }
-            PrintWhereToLook(url, standInUrl, session, clock.Elapsed);
+            PrintWhereToLook(url, standInUrl, session, demoPassword, clock.Elapsed);
             var pusher = new LivePusher(session.World, new ShopifyWebhookClient(http, url, session.World.Options.ShopDomain, session.WebhookSecret),
                 batches, TimeProvider.System, new LivePusherOptions { OrdersPerMinute = rate });
             await pusher.RunAsync(r => Console.WriteLine($"live  {r}"), ct);
@@ -83,7 +85,7 @@ internal static class DemoCommand
         }
     }
 
-    private static void PrintWhereToLook(string url, string standInUrl, DemoSession s, TimeSpan elapsed)
+    private static void PrintWhereToLook(string url, string standInUrl, DemoSession s, string demoPassword, TimeSpan elapsed)
     {
         var lines = new[]
         {
@@ -93,6 +95,7 @@ internal static class DemoCommand
             $"  Tenant      {s.Tenant.Name} ({s.Tenant.Slug}, {s.Tenant.Id}), time zone {s.Tenant.TimeZone}",
             $"  API key     {s.ApiKey}   (also written to {DemoFiles.ApiKeyPath})",
             $"  Dashboard   {url}/dashboard/sign-in?key={s.ApiKey}",
+            $"  Sign in     {url}/dashboard  as {DemoUser.Email} / {demoPassword}   (owner; a new password each run)",
             $"  API docs    {url}/openapi/v1.json",
             $"  Stand-ins   {standInUrl}  (Shopify Admin API, Meta insights, Google Ads; polled every {DemoSetup.PollingSeconds} s)",
             "",

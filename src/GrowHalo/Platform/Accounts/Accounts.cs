@@ -27,6 +27,7 @@ public static class AccountsModule
         services.AddSingleton<UserSessionStore>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<InviteStore>();
+        services.AddSingleton<DemoUser>();
         services.AddDataProtection().SetApplicationName("GrowHalo");
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
         {
