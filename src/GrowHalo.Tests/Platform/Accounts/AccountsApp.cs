@@ -17,6 +17,7 @@ public sealed class AccountsApp : TenancyApp
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("Accounts:MaxFailuresPerAddress", "8");
+        builder.UseSetting("Dashboard:LiveHeartbeat", "00:00:00.500"); // so an ended session's live stream closes quickly
     }
 
     /// <summary>A browser of its own (cookies kept, sent back) from its own client address, so throttles of one test leave others alone.</summary>

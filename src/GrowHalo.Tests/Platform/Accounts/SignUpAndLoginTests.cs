@@ -247,6 +247,48 @@ public sealed class SignUpAndLoginTests(AccountsApp app) : IClassFixture<Account
         Assert.DoesNotContain(lines, l => l.Contains(person.Cookie()!));
     }
 
+    [Fact]
+    public async Task a_persons_live_stream_stays_open_while_signed_in_and_ends_with_the_session()
+    {
+        var (person, _, _) = await app.SignUpAsync("Live Store");
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var response = await person.Http.GetAsync("/dashboard/live", HttpCompletionOption.ResponseHeadersRead, guard.Token);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var stream = new StreamReader(await response.Content.ReadAsStreamAsync(guard.Token));
+        while (await stream.ReadLineAsync(guard.Token) is { } line && line != ": keep-alive") { } // a heartbeat: the session still holds
+
+        await app.Service<GrowHalo.Platform.Accounts.UserSessionStore>().RevokeAsync(person.Cookie() is { } c ? SessionIdOf(c) : "", guard.Token);
+
+        Assert.Null(await ReadToEndAsync(stream, guard.Token)); // the server closed the stream
+    }
+
+    /// <summary>The session id inside a cookie, read as the server reads it.</summary>
+    private string SessionIdOf(string cookie)
+    {
+        var options = app.Service<Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>>()
+            .Get(GrowHalo.Platform.Accounts.UserAuthentication.SchemeName);
+        var ticket = options.TicketDataFormat.Unprotect(Uri.UnescapeDataString(cookie))!;
+        return ticket.Principal.FindFirst(GrowHalo.Platform.Accounts.UserAuthentication.SessionClaim)!.Value;
+    }
+
+    private static async Task<string?> ReadToEndAsync(StreamReader stream, CancellationToken ct)
+    {
+        while (await stream.ReadLineAsync(ct) is { } line)
+            if (line.StartsWith("event:")) return line;
+        return null;
+    }
+
+    [Fact]
+    public async Task the_keys_that_sign_session_cookies_are_stored_sealed()
+    {
+        await app.SignUpAsync("Sealed Keys");
+        await using var cmd = app.DataSource.CreateCommand("select string_agg(xml, ' ') from data_protection_keys");
+        var xml = (string)(await cmd.ExecuteScalarAsync())!;
+        Assert.Contains("<sealed", xml); // the key material, sealed by SecretBox
+        Assert.Contains("SecretBoxXmlDecryptor", xml);
+        Assert.DoesNotContain("masterKey", xml);
+    }
+
     private async Task<long> CountAsync(string sql)
     {
         await using var cmd = app.DataSource.CreateCommand(sql);
