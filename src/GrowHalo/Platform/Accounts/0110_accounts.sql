@@ -35,6 +35,8 @@ create table if not exists user_sessions (
 );
 create index if not exists user_sessions_user on user_sessions (user_id);
 create index if not exists user_sessions_expiry on user_sessions (expires_at);
+-- Sessions are looked up before a tenant is known (on the owner's connection, as keys are); tenant code sees only its own.
+select growhalo_enable_tenant_rls('user_sessions');
 
 create table if not exists member_invites (
     id           uuid        primary key,
