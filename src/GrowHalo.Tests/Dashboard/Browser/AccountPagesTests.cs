@@ -151,6 +151,7 @@ public sealed class AccountPagesTests(DashboardServer server)
         {
             await SignInAsync(browser, analystEmail, Password);
             await Expect(browser.Page.Locator("#user-role")).ToHaveTextAsync("analyst");
+            await Expect(browser.Page.Locator("#team")).ToHaveCountAsync(0); // no team management
             await browser.Page.Locator("#nav a[data-page=segments]").ClickAsync();
             await Expect(browser.Page.Locator("#segment-role-note")).ToBeVisibleAsync();
             await Expect(browser.Page.Locator("#save-segment")).ToBeHiddenAsync();
@@ -172,6 +173,26 @@ public sealed class AccountPagesTests(DashboardServer server)
             await Expect(browser.Page.Locator("#segment-role-note")).ToBeHiddenAsync();
             await Expect(browser.Page.Locator("#segment-readonly")).ToBeHiddenAsync();
         }
+    }
+
+    [Fact]
+    public async Task an_owner_sees_the_team_and_invites_someone_with_a_link_to_pass_on()
+    {
+        var email = NewEmail("teamowner");
+        await SignUpAsync(email, "Team Page Co");
+        await using var browser = await server.OpenAsync();
+        await SignInAsync(browser, email, Password);
+        await Expect(browser.Page.Locator($"#team-table tr[data-member='{email}']")).ToContainTextAsync("owner");
+
+        var invited = NewEmail("colleague");
+        await browser.Page.Locator("#invite-email").FillAsync(invited);
+        await browser.Page.Locator("#invite-role").SelectOptionAsync("admin");
+        await browser.Page.Locator("#invite-form-team button[type=submit]").ClickAsync();
+
+        await Expect(browser.Page.Locator("#invite-link")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex(@"/dashboard\?invite=[A-Za-z0-9_-]{43}$"));
+        await Expect(browser.Page.Locator($"#team-table tr[data-invite='{invited}']")).ToContainTextAsync("admin");
+        await browser.ScreenshotAsync("account-team");
+        Assert.Empty(browser.Problems);
     }
 
     [Fact]

@@ -15,6 +15,7 @@ import { createCohortsPage } from './cohorts.js';
 import { createCustomersPage } from './customers.js';
 import { createRfmPage } from './rfm.js';
 import { createSegmentsPage } from './segments.js';
+import { createTeam } from './team.js';
 
 const PAGE_FACTORIES = {
   customers: createCustomersPage, cohorts: createCohortsPage, rfm: createRfmPage, churn: createChurnPage,
@@ -63,7 +64,9 @@ export function renderDashboard(root, initialSession, { onSignedOut, onSessionEn
     nav,
     h('main', { class: 'dashboard', id: 'main' }));
   const main = root.querySelector('#main');
-  const overview = h('div', { class: 'page', id: 'page-overview', dataset: { page: 'overview' } }, periodLine, onboarding, metrics, ingestion.element);
+  // The team card: for people who may change things (owners, admins); key sessions and analysts do not get it.
+  const team = session.user && session.can_write ? createTeam({ get: (url) => context.get(url), session: () => session }) : null;
+  const overview = h('div', { class: 'page', id: 'page-overview', dataset: { page: 'overview' } }, periodLine, onboarding, metrics, ingestion.element, team?.element);
 
   /** What the pages share: reads that notice an ended session, the tenant's currency and today, and navigation. */
   const context = {
@@ -253,6 +256,7 @@ export function renderDashboard(root, initialSession, { onSignedOut, onSessionEn
 
   writeViewState(view);
   show();
+  team?.load();
   window.addEventListener('popstate', onPopState);
   const stopLive = connectLive({ onChanged: scheduleRefresh, onState: setLiveState, onClosed: stillSignedIn });
   return () => {
