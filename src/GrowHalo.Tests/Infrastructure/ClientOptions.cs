@@ -6,9 +6,12 @@ namespace GrowHalo.Tests.Infrastructure;
 public sealed record ClientOptions(bool AllowAutoRedirect = true, bool HandleCookies = true, int MaxRedirects = 7);
 
 /// <summary>Keeps the cookies the server sets and sends them back, as a browser does.</summary>
-internal sealed class CookieHandler : DelegatingHandler
+public sealed class CookieHandler : DelegatingHandler
 {
     private readonly CookieContainer _cookies = new();
+
+    /// <summary>A cookie's value as this browser holds it (null when none).</summary>
+    public string? Get(Uri uri, string name) => _cookies.GetCookies(uri)[name]?.Value;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using GrowHalo.Ingestion.Connections;
 using GrowHalo.Platform;
+using GrowHalo.Platform.Accounts;
 using GrowHalo.Platform.Database;
 using GrowHalo.Simulator.Demo;
 using GrowHalo.Simulator.Live;
@@ -49,6 +50,7 @@ internal static class DemoCommand
             var session = await app.Services.GetRequiredService<DemoSetup>().PrepareAsync(standInUrl, days, ct);
             await File.WriteAllTextAsync(DemoFiles.ApiKeyPath, session.ApiKey + Environment.NewLine, ct);
             var shop = session.World.Options.ShopDomain;
+            var demoPassword = await app.Services.GetRequiredService<DemoUser>().EnsureAsync(session.Tenant.Id, ct);
             await using var standIns = await StandInServer.StartAsync(new StandInState(session.World, TimeProvider.System,
                 new StandInOptions { ShopDomain = shop, AppClientId = DemoSetup.AppClientId, AppClientSecret = appSecret }), simulatorPort, ct);
             if (!await StartServerAsync(app, url, ct)) return 1;
@@ -67,7 +69,7 @@ internal static class DemoCommand
             // The shop connects by installing the app (OAuth against the stand-in): token, webhooks, first sync.
             var landing = await DemoInstall.InstallShopifyAsync(url, session.ApiKey, shop, ct);
             Console.WriteLine($"Installed the Shopify app on {shop} (OAuth against the stand-in) → {url}{landing}");
-            PrintWhereToLook(url, standInUrl, session, clock.Elapsed);
+            PrintWhereToLook(url, standInUrl, session, demoPassword, clock.Elapsed);
             // An installed app's webhooks are signed with the app's client secret, as Shopify does.
             var pusher = new LivePusher(session.World, new ShopifyWebhookClient(http, url, shop, appSecret),
                 batches, TimeProvider.System, new LivePusherOptions { OrdersPerMinute = rate });
@@ -95,7 +97,7 @@ internal static class DemoCommand
         }
     }
 
-    private static void PrintWhereToLook(string url, string standInUrl, DemoSession s, TimeSpan elapsed)
+    private static void PrintWhereToLook(string url, string standInUrl, DemoSession s, string demoPassword, TimeSpan elapsed)
     {
         var lines = new[]
         {
@@ -105,6 +107,7 @@ internal static class DemoCommand
             $"  Tenant      {s.Tenant.Name} ({s.Tenant.Slug}, {s.Tenant.Id}), time zone {s.Tenant.TimeZone}",
             $"  API key     {s.ApiKey}   (also written to {DemoFiles.ApiKeyPath})",
             $"  Dashboard   {url}/dashboard/sign-in?key={s.ApiKey}",
+            $"  Sign in     {url}/dashboard  as {DemoUser.Email} / {demoPassword}   (owner; a new password each run)",
             $"  API docs    {url}/openapi/v1.json",
             $"  Stand-ins   {standInUrl}  (Shopify Admin API, Meta insights, Google Ads; polled every {DemoSetup.PollingSeconds} s)",
             "",

@@ -6,6 +6,7 @@ using GrowHalo.Ingestion;
 using GrowHalo.Ingestion.Polling;
 using GrowHalo.Ingestion.Sync;
 using GrowHalo.Modeling;
+using GrowHalo.Platform.Accounts;
 using GrowHalo.Platform.Database;
 using GrowHalo.Platform.Http;
 using GrowHalo.Platform.Tenancy;
@@ -39,6 +40,7 @@ public static class GrowHaloHost
         services.AddModeling();
         services.AddAnalytics();
         services.AddDashboard();
+        services.AddAccounts();
         services.AddSimulator();
         services.AddPrivacy(runWorker: runDaemon);
         return services;

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Net.Http.Json;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -59,16 +61,31 @@ public sealed class ShopifyAppInstallTests(ShopifyAppFixture app) : IClassFixtur
     }
 
     [Fact]
-    public async Task a_signed_in_dashboard_user_installs_for_the_tenant_of_their_session()
+    public async Task a_signed_in_owner_installs_for_their_workspace_and_a_read_only_sign_in_may_not()
     {
-        var tenant = await app.TenantAsync();
-        using var browser = app.CreateClient(new(AllowAutoRedirect: false));
-        (await browser.PostAsync("/dashboard/sign-in", JsonContent(new { api_key = tenant.ApiKey }))).EnsureSuccessStatusCode();
-        using var install = await browser.GetAsync($"/auth/shopify/install?shop={app.Shop}");
+        // Cookies by hand: this fixture's clock stands in March, so a browser would take the session cookie as expired.
+        using var owner = app.CreateClient(new(AllowAutoRedirect: false, HandleCookies: false));
+        var signup = await owner.PostAsync("/api/auth/signup", JsonContent(new
+        {
+            email = $"owner-{Guid.NewGuid():N}@example.com", password = "a long and unusual passphrase", store_name = "Installed Co",
+        }));
+        Assert.Equal(HttpStatusCode.Created, signup.StatusCode);
+        var tenantId = (await signup.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("current_tenant").GetProperty("id").GetString()!;
+        owner.DefaultRequestHeaders.Add("Cookie", signup.Headers.GetValues("Set-Cookie").Single().Split(';')[0]);
+        using var install = await owner.GetAsync($"/auth/shopify/install?shop={app.Shop}");
         Assert.Equal(HttpStatusCode.Redirect, install.StatusCode);
-
         await app.CallbackAsync(await app.AuthorizeAsync(install.Headers.Location!), HttpStatusCode.Redirect);
-        Assert.Single(await app.Service<ConnectionStore>().ListAsync(tenant.Id), c => c.ExternalAccountId == app.Shop && c.Enabled);
+        Assert.Single(await app.Service<ConnectionStore>().ListAsync(tenantId), c => c.ExternalAccountId == app.Shop && c.Enabled);
+
+        // The demo's key link signs in for reading only: it may look, not connect stores.
+        var tenant = await app.TenantAsync();
+        using var reader = app.CreateClient(new(AllowAutoRedirect: false));
+        (await reader.PostAsync("/dashboard/sign-in", JsonContent(new { api_key = tenant.ApiKey }))).EnsureSuccessStatusCode();
+        var before = await app.StoredAsync();
+        using var refused = await reader.GetAsync($"/auth/shopify/install?shop={app.Shop}");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("owners and admins", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(before, await app.StoredAsync());
     }
 
     [Fact]

@@ -74,6 +74,16 @@ public sealed class OpenApiContractTests(GrowHaloApp app) : IClassFixture<GrowHa
         { "GET /dashboard/sign-in", "303" },
         { "POST /dashboard/sign-out", "204" },
         { "GET /health", "200" },
+        { "POST /api/auth/signup", "201 400 409 429" },
+        { "POST /api/auth/login", "200 400 401 429" },
+        { "POST /api/auth/logout", "204 429" },
+        { "GET /api/auth/me", "200 401 429" },
+        { "POST /api/auth/password", "204 400 401 429" },
+        { "POST /api/auth/tenant", "200 400 401 404 429" },
+        { "POST /api/auth/invites/{token}/accept", "200 400 401 404 409 429" },
+        { "POST /api/v1/tenant/members", $"201 400 409 {Key}" },
+        { "GET /api/v1/tenant/members", $"200 {Key}" },
+        { "DELETE /api/v1/tenant/members/{userId}", $"204 404 409 {Key}" },
         { "GET /health/ready", "200 503" },
     };
 
@@ -155,9 +165,14 @@ public sealed class OpenApiContractTests(GrowHaloApp app) : IClassFixture<GrowHa
         Assert.Equal("X-Hub-Signature-256", schemes.GetProperty("MetaWebhookSignature").GetProperty("name").GetString());
         Assert.Equal("cookie", schemes.GetProperty("DashboardSession").GetProperty("in").GetString());
 
-        Assert.Equal(["ApiKey:read", "DashboardSession:read"], await SecurityAsync("GET /api/v1/metrics/summary"));
-        Assert.Equal(["ApiKey:ingest"], await SecurityAsync("POST /api/v1/ingest/batch"));
-        Assert.Equal(["ApiKey:admin"], await SecurityAsync("POST /api/v1/keys"));
+        Assert.Equal("cookie", schemes.GetProperty("UserSession").GetProperty("in").GetString());
+        Assert.Equal("growhalo_user", schemes.GetProperty("UserSession").GetProperty("name").GetString());
+
+        Assert.Equal(["ApiKey:read", "UserSession:read", "DashboardSession:read"], await SecurityAsync("GET /api/v1/metrics/summary"));
+        Assert.Equal(["ApiKey:ingest", "UserSession:ingest"], await SecurityAsync("POST /api/v1/ingest/batch"));
+        Assert.Equal(["ApiKey:admin", "UserSession:admin"], await SecurityAsync("POST /api/v1/keys"));
+        Assert.Equal(["UserSession:"], await SecurityAsync("GET /api/auth/me"));
+        Assert.Empty(await SecurityAsync("POST /api/auth/login"));
         Assert.Equal(["OperatorToken:"], await SecurityAsync("POST /api/v1/admin/tenants"));
         Assert.Equal(["ShopifyWebhookSignature:", "MetaWebhookSignature:", "GoogleWebhookSignature:", "ApiKey:ingest"],
             await SecurityAsync("POST /api/v1/ingest/webhook/{source}"));

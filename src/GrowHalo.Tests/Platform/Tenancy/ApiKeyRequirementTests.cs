@@ -10,6 +10,9 @@ namespace GrowHalo.Tests.Platform.Tenancy;
 /// <summary>Every API endpoint needs a key, and the key's scopes decide what it may do.</summary>
 public sealed partial class ApiKeyRequirementTests(TenancyApp app) : IClassFixture<TenancyApp>
 {
+    /// <summary>Where people sign up, sign in and out, and accept invitations: they have no key or session yet (docs/accounts.md).</summary>
+    private static readonly string[] AccountEntryPoints = ["/api/auth/signup", "/api/auth/login", "/api/auth/logout", "/api/auth/invites/{token}/accept"];
+
     [Fact]
     public async Task every_api_route_except_signed_webhooks_answers_401_problem_details_without_a_key()
     {
@@ -18,7 +21,8 @@ public sealed partial class ApiKeyRequirementTests(TenancyApp app) : IClassFixtu
             .Select(e => (Pattern: "/" + e.RoutePattern.RawText!.TrimStart('/'),
                 Methods: e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]))
             .Where(r => r.Pattern.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) &&
-                        !r.Pattern.StartsWith("/api/v1/ingest/webhook", StringComparison.OrdinalIgnoreCase))
+                        !r.Pattern.StartsWith("/api/v1/ingest/webhook", StringComparison.OrdinalIgnoreCase) &&
+                        !AccountEntryPoints.Contains(r.Pattern))
             .SelectMany(r => r.Methods.Select(m => $"{m} {r.Pattern}"))
             .Distinct().ToList();
         var failures = new List<string>();
@@ -37,6 +41,10 @@ public sealed partial class ApiKeyRequirementTests(TenancyApp app) : IClassFixtu
         }
 
         Assert.Empty(failures);
+        Assert.Equal(AccountEntryPoints.Order(), app.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.StartsWith("/api/") && e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null
+                        && !e.RoutePattern.RawText.StartsWith("/api/v1/ingest/webhook") && e.RoutePattern.RawText != "/api/v1/admin/tenants")
+            .Select(e => e.RoutePattern.RawText!).Order());
         Assert.Superset(new HashSet<string>
         {
             "GET /api/v1/tenant", "PATCH /api/v1/tenant", "GET /api/v1/keys", "POST /api/v1/keys",

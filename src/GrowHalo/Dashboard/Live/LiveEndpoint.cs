@@ -59,6 +59,12 @@ public static class LiveEndpoint
             var key = await keys.FindByRawKeyAsync(raw.ToString().Trim(), ct);
             return key is not null && KeyCheck.Check(key.Prefix, key.Scopes, key.RevokedAt, key.ExpiresAt, clock.GetUtcNow()) is null;
         }
+        // A person's session: still live, still on this tenant, still a member of it.
+        if (http.User.FindFirst(Platform.Accounts.UserAuthentication.SessionClaim)?.Value is { } userSession)
+        {
+            var session = await http.RequestServices.GetRequiredService<Platform.Accounts.UserSessionStore>().ValidateAsync(userSession, ct);
+            return session is { Role: not null } && session.TenantId == http.User.FindFirst(ApiKeyAuthentication.TenantClaim)?.Value;
+        }
         return SessionCookie.Read(http.Request) is { } id && (await sessions.ValidateAsync(id, ct)).Session is not null;
     }
 }

@@ -1,5 +1,7 @@
 using Npgsql;
 using GrowHalo.Platform.Http;
+using GrowHalo.Platform.Accounts;
+using GrowHalo.Platform.Accounts.SigningIn;
 using GrowHalo.Platform.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Wolverine.Http;
@@ -8,15 +10,33 @@ namespace GrowHalo.Dashboard.Sessions;
 
 public sealed record SessionTenant(string Id, string Name, string Currency, string TimeZone);
 
-/// <summary>What the page needs to start: whose dashboard, today in their time zone, and whether any data arrived yet.</summary>
-public sealed record SessionInfo(SessionTenant Tenant, DateOnly Today, bool HasData);
+/// <summary>The signed-in person (sessions opened by e-mail and password), their role here and every tenant they may switch to.</summary>
+public sealed record SessionUser(Guid Id, string Email, string? Role, IReadOnlyList<GrowHalo.Platform.Accounts.SigningIn.MembershipResponse> Tenants);
+
+/// <summary>
+/// What the page needs to start: whose dashboard, today in their time zone, whether any data arrived yet, what the
+/// session may do (its scopes; <c>can_write</c> when it has admin) and, for a person signed in, who they are.
+/// </summary>
+public sealed record SessionInfo(SessionTenant Tenant, DateOnly Today, bool HasData, IReadOnlyList<string> Scopes, bool CanWrite, SessionUser? User);
 
 /// <summary><c>GET /dashboard/session</c>: the <see cref="SessionInfo"/> of the signed-in tenant (cookie or API key).</summary>
 public static class SessionEndpoint
 {
     [WolverineGet("/dashboard/session", OperationId = "DashboardSession"), RequireScope(Scopes.Read), Tags("Dashboard")]
-    public static async Task<Ok<SessionInfo>> Get(RequestTenant tenant, TenantStore tenants, NpgsqlDataSource events, TimeProvider clock, CancellationToken ct) =>
-        TypedResults.Ok(await InfoAsync(tenant.Id, tenants, events, clock, ct));
+    public static async Task<Ok<SessionInfo>> Get(RequestTenant tenant, HttpContext http, TenantStore tenants, UserStore users, NpgsqlDataSource events,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var info = await InfoAsync(tenant.Id, tenants, events, clock, ct);
+        var scopes = http.User.FindAll(ApiKeyAuthentication.ScopeClaim).Select(c => c.Value).Distinct().ToList();
+        SessionUser? person = null;
+        if (http.User.UserId() is { } userId && await users.GetAsync(userId, ct) is { } user)
+        {
+            var account = await AccountResponse.LoadAsync(user, tenant.Id, users, ct);
+            person = new SessionUser(user.Id, user.Email, account.CurrentTenant?.Role, account.Tenants);
+        }
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(info with { Scopes = scopes, CanWrite = scopes.Contains(Scopes.Admin), User = person });
+    }
 
     internal static async Task<SessionInfo> InfoAsync(string tenantId, TenantStore tenants, NpgsqlDataSource events, TimeProvider clock, CancellationToken ct)
     {
@@ -24,6 +44,6 @@ public static class SessionEndpoint
         await using var any = events.CreateCommand("select exists (select 1 from mt_streams where tenant_id = $1)");
         any.Parameters.Add(new() { Value = tenantId });
         var hasData = (bool)(await any.ExecuteScalarAsync(ct))!;
-        return new SessionInfo(new SessionTenant(tenant.Id, tenant.Name, tenant.Currency, tenant.TimeZone), tenant.LocalDate(clock.GetUtcNow()), hasData);
+        return new SessionInfo(new SessionTenant(tenant.Id, tenant.Name, tenant.Currency, tenant.TimeZone), tenant.LocalDate(clock.GetUtcNow()), hasData, [Scopes.Read], false, null);
     }
 }

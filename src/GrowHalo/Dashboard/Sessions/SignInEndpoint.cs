@@ -39,10 +39,10 @@ public static class SignInEndpoint
         return TypedResults.Ok(await SessionEndpoint.InfoAsync(result.Session!.TenantId, tenants, events, clock, ct));
     }
 
-    /// <summary>Sets the new session's cookie, ending the session the browser had before (if any).</summary>
+    /// <summary>Sets the new session's cookie, ending the sessions the browser had before (a key's or a person's, if any).</summary>
     internal static async Task StartAsync(HttpContext http, DashboardSessionStore sessions, string sessionId, CancellationToken ct)
     {
-        if (SessionCookie.Read(http.Request) is { } previous) await sessions.SignOutAsync(previous, ct);
+        await Platform.Accounts.SigningIn.AccountSession.EndAsync(http, ct);
         SessionCookie.Write(http, sessionId);
     }
 }

@@ -5,7 +5,7 @@ using Wolverine.Http;
 namespace GrowHalo.Dashboard.Sessions;
 
 /// <summary>
-/// <c>POST /dashboard/sign-out</c>: ends the browser's session on the server (not just in the browser) and clears
+/// <c>POST /dashboard/sign-out</c>: ends the browser's session (a key's, or a person's signed in by e-mail) on the server (not just in the browser) and clears
 /// its cookie. Anonymous, so a stale or already-ended cookie is cleared too.
 /// </summary>
 public static class SignOutEndpoint
@@ -15,6 +15,7 @@ public static class SignOutEndpoint
     {
         if (SessionCookie.Read(http.Request) is { } id) await sessions.SignOutAsync(id, ct);
         SessionCookie.Clear(http);
+        await Platform.Accounts.SigningIn.AccountSession.EndAsync(http, ct); // a person's session too
         return TypedResults.NoContent();
     }
 }

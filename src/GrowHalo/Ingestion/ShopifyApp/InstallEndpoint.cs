@@ -1,3 +1,4 @@
+using GrowHalo.Platform.Accounts;
 using GrowHalo.Dashboard.Sessions;
 using GrowHalo.Platform.Tenancy;
 using Microsoft.AspNetCore.Authentication;
@@ -41,7 +42,7 @@ public static class InstallEndpoint
         return TypedResults.Redirect($"{ShopDomains.BaseUrl(domain, o)}/admin/oauth/authorize{query}");
     }
 
-    /// <summary>Whose install this is: an admin API key's tenant, else the dashboard session's. One place, so sign-in by account can join.</summary>
+    /// <summary>Whose install this is: an admin API key's tenant, else the signed-in owner's or admin's.</summary>
     private static async Task<(string? TenantId, IResult? Refusal)> InstallerAsync(HttpContext http)
     {
         if (http.Request.Headers.ContainsKey(ApiKeyAuthentication.Header))
@@ -55,11 +56,17 @@ public static class InstallEndpoint
                     $"Installing a store needs the '{Scopes.Admin}' scope, which this API key lacks.", "Use a key created with --scopes admin."));
             return (byKey.Principal.FindFirst(ApiKeyAuthentication.TenantClaim)!.Value, null);
         }
-        var bySession = await http.AuthenticateAsync(DashboardSessionAuthentication.SchemeName);
+        // A signed-in person (owner or admin of the workspace), else the demo's key-link session.
+        var byUser = await http.AuthenticateAsync(UserAuthentication.SchemeName);
+        var bySession = byUser.Succeeded ? byUser : await http.AuthenticateAsync(DashboardSessionAuthentication.SchemeName);
         if (bySession.Succeeded && bySession.Principal.FindFirst(ApiKeyAuthentication.TenantClaim)?.Value is { } tenant)
-            return (tenant, null);
+            return bySession.Principal.HasClaim(ApiKeyAuthentication.ScopeClaim, Scopes.Admin)
+                ? (tenant, null)
+                : (null, InstallPage.Error(http, StatusCodes.Status403Forbidden, "Not allowed",
+                    "Connecting a store is for the workspace's owners and admins; this sign-in may only read.",
+                    "Ask an owner or admin to open this install link, or sign in as one."));
         return (null, InstallPage.Error(http, StatusCodes.Status401Unauthorized, "Sign in first",
             bySession.Failure?.Message ?? "GrowHalo does not know which workspace to connect this shop to.",
-            "Sign in to the dashboard (/dashboard/sign-in), then open this install link again in the same browser."));
+            "Sign in to the dashboard (/dashboard), then open this install link again in the same browser."));
     }
 }

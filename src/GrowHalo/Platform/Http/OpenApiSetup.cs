@@ -16,6 +16,7 @@ public static class OpenApiSetup
     public const string ApiKey = "ApiKey";
     public const string OperatorToken = "OperatorToken";
     public const string DashboardSession = "DashboardSession";
+    public const string UserSession = "UserSession";
 
     public static IServiceCollection AddGrowHaloOpenApi(this IServiceCollection services) => services.AddOpenApi(options =>
     {
@@ -31,6 +32,11 @@ public static class OpenApiSetup
             {
                 Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Cookie, Name = Dashboard.Sessions.SessionCookie.Name,
                 Description = "The dashboard's session cookie (POST /dashboard/sign-in): read scope only.",
+            };
+            document.Components.SecuritySchemes[UserSession] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Cookie, Name = Accounts.UserAuthentication.CookieName,
+                Description = "A person's session cookie (POST /api/auth/login or /api/auth/signup). Its scopes come from the role: owner and admin read, ingest, admin; analyst read.",
             };
             document.Components.SecuritySchemes[OperatorToken] = Header(OperatorAuthentication.Header,
                 "The operator's token (configuration Admin:OperatorToken), for creating tenants.");
@@ -63,8 +69,11 @@ public static class OpenApiSetup
             if (metadata.OfType<RequiredScope>().FirstOrDefault() is { } scope)
             {
                 security.Add(Requirement(context.Document, ApiKey, scope.AnyOf));
+                security.Add(Requirement(context.Document, UserSession, scope.AnyOf));
                 if (scope.AnyOf.Contains(Scopes.Read)) security.Add(Requirement(context.Document, DashboardSession, [Scopes.Read]));
             }
+            else if (metadata.OfType<Accounts.RequiresUser>().Any())
+                security.Add(Requirement(context.Document, UserSession, []));
             else if (metadata.OfType<Microsoft.AspNetCore.Authorization.AuthorizationPolicy>()
                      .Any(p => p.AuthenticationSchemes.Contains(OperatorAuthentication.SchemeName)))
                 security.Add(Requirement(context.Document, OperatorToken, []));

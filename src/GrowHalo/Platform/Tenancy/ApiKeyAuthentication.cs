@@ -46,12 +46,16 @@ public sealed class ApiKeyAuthentication(
         return AuthenticateResult.Fail(reason);
     }
 
+    // A signed-in user's session scheme comes first in a policy and may have answered already; never write a second body.
+    private bool Answered() => Response.HasStarted || Response.StatusCode is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden;
+
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        Problems.Write(Context, StatusCodes.Status401Unauthorized, "Unauthorized",
+        Answered() ? Task.CompletedTask : Problems.Write(Context, StatusCodes.Status401Unauthorized, "Unauthorized",
             Context.Items[FailureKey] as string ?? "This endpoint needs an API key in the x-api-key header.");
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
+        if (Answered()) return Task.CompletedTask;
         var needed = Context.GetEndpoint()?.Metadata.GetMetadata<RequiredScope>()?.AnyOf ?? [];
         var has = string.Join(", ", Context.User.FindAll(ScopeClaim).Select(c => c.Value));
         var detail = needed.Count == 0
@@ -67,13 +71,13 @@ public sealed record RequiredScope(IReadOnlyList<string> AnyOf);
 
 public static class ScopeEndpointExtensions
 {
-    /// <summary>Requires an API key carrying one of <paramref name="anyOf"/> (usually one scope).</summary>
+    /// <summary>Requires an API key (or a signed-in user or dashboard session) carrying one of <paramref name="anyOf"/> (usually one scope).</summary>
     public static TBuilder RequireScope<TBuilder>(this TBuilder builder, params string[] anyOf) where TBuilder : IEndpointConventionBuilder
     {
         if (anyOf.Length == 0 || anyOf.Except(Scopes.All).Any())
             throw new ArgumentException($"RequireScope needs one or more of: {string.Join(", ", Scopes.All)}.", nameof(anyOf));
         return builder.RequireAuthorization(policy => policy
-                .AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName, Dashboard.Sessions.DashboardSessionAuthentication.SchemeName)
+                .AddAuthenticationSchemes(Accounts.UserAuthentication.SchemeName, ApiKeyAuthentication.SchemeName, Dashboard.Sessions.DashboardSessionAuthentication.SchemeName)
                 .RequireClaim(ApiKeyAuthentication.TenantClaim)
                 .RequireClaim(ApiKeyAuthentication.ScopeClaim, anyOf))
             .WithMetadata(new RequiredScope(anyOf));

@@ -15,7 +15,7 @@ internal static class ApiKeyRequirement
     public static bool NeedsKey(PathString path) => path.StartsWithSegments(Api) && !path.StartsWithSegments(Webhooks);
 
     /// <summary>Fails closed: anything under /api/ but webhooks needs an authenticated tenant.</summary>
-    public static AuthorizationPolicy FallbackPolicy { get; } = new AuthorizationPolicyBuilder(ApiKeyAuthentication.SchemeName, Dashboard.Sessions.DashboardSessionAuthentication.SchemeName)
+    public static AuthorizationPolicy FallbackPolicy { get; } = new AuthorizationPolicyBuilder(Accounts.UserAuthentication.SchemeName, ApiKeyAuthentication.SchemeName, Dashboard.Sessions.DashboardSessionAuthentication.SchemeName)
         .RequireAssertion(ctx => ctx.Resource is HttpContext http &&
             (!NeedsKey(http.Request.Path) || ctx.User.HasClaim(c => c.Type == ApiKeyAuthentication.TenantClaim)))
         .Build();

@@ -16,6 +16,7 @@ import { createCustomersPage } from './customers.js';
 import { createPrivacyPage } from './privacy.js';
 import { createRfmPage } from './rfm.js';
 import { createSegmentsPage } from './segments.js';
+import { createTeam } from './team.js';
 
 const PAGE_FACTORIES = {
   customers: createCustomersPage, cohorts: createCohortsPage, rfm: createRfmPage, churn: createChurnPage,
@@ -53,16 +54,20 @@ export function renderDashboard(root, initialSession, { onSignedOut, onSessionEn
       charts.element),
     breakdown.element);
 
+  // Owners and admins change things; analysts and key sessions only read: elements marked admin-only hide for them.
+  document.body.dataset.canWrite = String(session.can_write === true);
   root.replaceChildren(
     h('header', { class: 'topbar' },
       h('div', { class: 'brand' }, h('span', { class: 'halo', 'aria-hidden': 'true' }), 'GrowHalo',
         h('span', { class: 'tenant', id: 'tenant-name' }, session.tenant?.name ?? '')),
-      h('div', { class: 'controls' }, picker.element, liveStatus,
+      h('div', { class: 'controls' }, picker.element, liveStatus, person(session.user),
         h('button', { type: 'button', class: 'ghost', id: 'sign-out', onclick: signOut }, 'Sign out'))),
     nav,
     h('main', { class: 'dashboard', id: 'main' }));
   const main = root.querySelector('#main');
-  const overview = h('div', { class: 'page', id: 'page-overview', dataset: { page: 'overview' } }, periodLine, onboarding, metrics, ingestion.element);
+  // The team card: for people who may change things (owners, admins); key sessions and analysts do not get it.
+  const team = session.user && session.can_write ? createTeam({ get: (url) => context.get(url), session: () => session }) : null;
+  const overview = h('div', { class: 'page', id: 'page-overview', dataset: { page: 'overview' } }, periodLine, onboarding, metrics, ingestion.element, team?.element);
 
   /** What the pages share: reads that notice an ended session, the tenant's currency and today, and navigation. */
   const context = {
@@ -224,6 +229,26 @@ export function renderDashboard(root, initialSession, { onSignedOut, onSessionEn
     }
   }
 
+  /** Who is signed in (a person, not a key), their role here, and a switch when they belong to several brands. */
+  function person(user) {
+    if (!user) return null;
+    const tenants = Array.isArray(user.tenants) ? user.tenants : [];
+    const switcher = tenants.length > 1 ? h('select', { id: 'tenant-switch', 'aria-label': 'Switch brand', onchange: (e) => switchTenant(e.target.value) },
+      tenants.map((t) => h('option', { value: t.id, selected: t.id === session.tenant?.id }, `${t.name} (${t.role})`))) : null;
+    return h('span', { class: 'person', id: 'person' },
+      h('span', { id: 'user-email' }, user.email),
+      h('span', { class: 'chip', id: 'user-role' }, user.role ?? ''),
+      switcher);
+  }
+
+  async function switchTenant(tenantId) {
+    try {
+      await postJson('/api/auth/tenant', { tenant_id: tenantId });
+    } finally {
+      location.reload(); // every panel starts again on the other brand
+    }
+  }
+
   async function signOut() {
     try { await postJson('/dashboard/sign-out'); } catch { /* the cookie is cleared server-side; show sign-in anyway */ }
     ended = true;
@@ -232,6 +257,7 @@ export function renderDashboard(root, initialSession, { onSignedOut, onSessionEn
 
   writeViewState(view);
   show();
+  team?.load();
   window.addEventListener('popstate', onPopState);
   const stopLive = connectLive({ onChanged: scheduleRefresh, onState: setLiveState, onClosed: stillSignedIn });
   return () => {

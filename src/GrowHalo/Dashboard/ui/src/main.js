@@ -2,7 +2,7 @@ import './styles.css';
 import { ApiError, getJson } from './api.js';
 import { h, replace } from './dom.js';
 import { renderDashboard } from './dashboard.js';
-import { linkError, renderSignIn } from './signin.js';
+import { linkError, renderInvite, renderSignIn } from './signin.js';
 import { takeInstallNotice } from './installed.js';
 
 const root = document.getElementById('app');
@@ -24,7 +24,23 @@ function showDashboard(session) {
   });
 }
 
+/** An invitation link: join first (as the signed-in person, or with a password), then the dashboard. */
+async function showInvite(token) {
+  teardown();
+  teardown = () => {};
+  document.title = 'Invitation · GrowHalo';
+  let session = null;
+  try { session = await getJson('/dashboard/session'); } catch { /* not signed in: join with a password */ }
+  renderInvite(root, { token, signedInAs: session?.user?.email ?? null, onJoined: showDashboard, onSkip: boot });
+}
+
 async function boot() {
+  // An invitation link carries its one-time token in ?invite=; take it out of the address bar at once.
+  const invite = new URL(location.href).searchParams.get('invite');
+  if (invite) {
+    history.replaceState(null, '', location.pathname + location.hash);
+    return showInvite(invite);
+  }
   // A failed sign-in link lands here with ?sign_in_error=code; show its message once and clean the address bar.
   const url = new URL(location.href);
   const failure = linkError(url.searchParams.get('sign_in_error'));

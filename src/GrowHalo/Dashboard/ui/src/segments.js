@@ -73,15 +73,26 @@ export function createSegmentsPage(ctx) {
     members);
 
   const canWrite = () => !!adminKey || sessionCanWrite(ctx.session());
+  // A person signed in by e-mail has a role: an analyst sees no changing actions at all (a key session may unlock them with a key).
+  const person = () => !!ctx.session()?.user;
+  const roleNote = h('p', { class: 'note', id: 'segment-role-note', role: 'note', hidden: true },
+    'Your role in this brand only reads: you can view and export segments. An owner or admin can create and change them.');
+  builder.before(roleNote);
 
   function applyPermission() {
     const writable = canWrite();
+    const hideChanges = !writable && person();
     fieldset.disabled = !writable;
-    readOnly.hidden = writable;
+    readOnly.hidden = writable || person();
+    roleNote.hidden = !hideChanges;
+    addButton.hidden = hideChanges;
+    newButton.hidden = hideChanges;
+    saveButton.hidden = hideChanges;
     builder.dataset.writable = String(writable);
     refreshButton.disabled = !writable || !current?.id;
     refreshButton.title = writable ? '' : 'Needs an admin API key';
-    deleteButton.hidden = !current?.id;
+    refreshButton.hidden = hideChanges;
+    deleteButton.hidden = !current?.id || hideChanges;
   }
 
   async function unlock(event) {
