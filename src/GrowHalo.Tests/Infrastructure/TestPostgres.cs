@@ -17,10 +17,38 @@ public static class TestPostgres
     {
         var external = Environment.GetEnvironmentVariable("GROWHALO_TEST_DATABASE_URL");
         if (!string.IsNullOrEmpty(external)) throw new NotSupportedException("GROWHALO_TEST_DATABASE_URL is not supported; tests start their own server.");
-        var dir = Path.Combine(Path.GetTempPath(), $"growhalo-tests-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+        SweepLeftovers();
+        var dir = Path.Combine(Path.GetTempPath(), $"{Prefix}{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         var server = await LocalPostgres.StartAsync(new LocalPostgresOptions(dir, LocalPostgres.FreePort(), "postgres", Ephemeral: true));
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return server;
+    }
+
+    private const string Prefix = "growhalo-tests-";
+
+    /// <summary>
+    /// Deletes the data folders of earlier runs whose test process is gone and whose server is down. A run stops its
+    /// server when its process exits, but the test host may be ended before the folder is deleted; at some 50 MB a run,
+    /// the leftovers filled a busy machine's disk.
+    /// </summary>
+    private static void SweepLeftovers()
+    {
+        foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), Prefix + "*"))
+        {
+            var name = Path.GetFileName(dir);
+            var pidText = name[Prefix.Length..].Split('-')[0];
+            if (!int.TryParse(pidText, out var pid) || Alive(pid)) continue;
+            var postmaster = Path.Combine(dir, "postmaster.pid");
+            if (File.Exists(postmaster) && int.TryParse(File.ReadLines(postmaster).FirstOrDefault(), out var serverPid) && Alive(serverPid)) continue;
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static bool Alive(int pid)
+    {
+        try { using var process = System.Diagnostics.Process.GetProcessById(pid); return !process.HasExited; }
+        catch (ArgumentException) { return false; }
+        catch (InvalidOperationException) { return false; }
     }
 
     /// <summary>Creates an empty, migrated database and returns its connection string.</summary>
