@@ -138,8 +138,9 @@ export function createSettingsPage(ctx) {
     } catch (error) {
       if (error instanceof ApiError && error.errors) {
         showErrors(error.errors);
+        // Messages with a field of the form stand beside it; any other (e.g. a null body) is said here.
         const unplaced = Object.entries(error.errors).filter(([name]) => !errors.has(name)).flatMap(([, m]) => m);
-        say('bad', error.detail, unplaced.length ? ` ${unplaced.join(' ')}` : '');
+        say('bad', unplaced.length ? `Nothing was changed: ${unplaced.join(' ')}` : 'Nothing was changed: see the messages beside the fields.');
       } else {
         say('bad', error?.detail ?? String(error));
       }
