@@ -43,7 +43,32 @@ async function send(url, init) {
     throw new ApiError(0, 'Server unreachable', 'The GrowHalo server could not be reached. Check that it is running, then retry.');
   }
   if (!response.ok) throw await toError(response);
+  noteRecomputing(url, init, response);
   return response;
+}
+
+/**
+ * GrowHalo-Recomputing: while a settings change re-projects the tenant's history, every answer of a GET under
+ * /api/v1 says "true" (its numbers may be part old, part new). The latest such answer decides; listeners hear changes.
+ */
+export const RECOMPUTING_HEADER = 'GrowHalo-Recomputing';
+let recomputing = false;
+const recomputingListeners = new Set();
+
+/** Calls listener(recomputing) now and whenever it changes; answers a function that stops listening. */
+export function onRecomputing(listener) {
+  recomputingListeners.add(listener);
+  listener(recomputing);
+  return () => recomputingListeners.delete(listener);
+}
+
+function noteRecomputing(url, init, response) {
+  if ((init?.method ?? 'GET') !== 'GET' || response.status !== 200) return;
+  if (!new URL(url, location.href).pathname.startsWith('/api/v1/')) return;
+  const now = response.headers.get(RECOMPUTING_HEADER) === 'true';
+  if (now === recomputing) return;
+  recomputing = now;
+  for (const listener of recomputingListeners) listener(now);
 }
 
 async function request(url, init) {

@@ -14,13 +14,15 @@ import { createCheckoutsPage } from './checkouts.js';
 import { createCohortsPage } from './cohorts.js';
 import { createCustomersPage } from './customers.js';
 import { createPrivacyPage } from './privacy.js';
+import { createReprojection } from './reprojection.js';
 import { createRfmPage } from './rfm.js';
 import { createSegmentsPage } from './segments.js';
+import { createSettingsPage } from './settings.js';
 import { createTeam } from './team.js';
 
 const PAGE_FACTORIES = {
   customers: createCustomersPage, cohorts: createCohortsPage, rfm: createRfmPage, churn: createChurnPage,
-  segments: createSegmentsPage, checkouts: createCheckoutsPage, privacy: createPrivacyPage,
+  segments: createSegmentsPage, checkouts: createCheckoutsPage, privacy: createPrivacyPage, settings: createSettingsPage,
 };
 
 const METRICS = 'revenue,ad_spend,roas,orders_count,new_customers,avg_order_value';
@@ -35,6 +37,8 @@ export function renderDashboard(root, initialSession, { onSignedOut, onSessionEn
   const charts = createCharts();
   const breakdown = createBreakdown();
   const ingestion = createIngestion();
+  // A settings change's re-projection: its progress (on the Settings page) and the recomputing banner over every page.
+  const reprojection = createReprojection({ onFinished: () => refresh({ quiet: true }) });
   const onboarding = createOnboarding(session.tenant?.name ?? 'this brand');
   const periodText = h('span', { class: 'muted', id: 'period-text' });
   const liveStatus = h('span', { class: 'live', id: 'live-status', dataset: { state: 'connecting' } }, 'Connecting…');
@@ -63,6 +67,7 @@ export function renderDashboard(root, initialSession, { onSignedOut, onSessionEn
       h('div', { class: 'controls' }, picker.element, liveStatus, person(session.user),
         h('button', { type: 'button', class: 'ghost', id: 'sign-out', onclick: signOut }, 'Sign out'))),
     nav,
+    reprojection.banner,
     h('main', { class: 'dashboard', id: 'main' }));
   const main = root.querySelector('#main');
   // The team card: for people who may change things (owners, admins); key sessions and analysts do not get it.
@@ -86,6 +91,9 @@ export function renderDashboard(root, initialSession, { onSignedOut, onSessionEn
     navigate: (page, params) => navigate(page, params),
     href: (page, params) => viewHash({ ...view, page, params }),
     stillSignedIn,
+    reprojection,
+    /** The session and the current page again, quietly (after a settings change). */
+    reload: () => refresh({ quiet: true }),
   };
 
   function pageOf(id) {
@@ -258,6 +266,7 @@ export function renderDashboard(root, initialSession, { onSignedOut, onSessionEn
   writeViewState(view);
   show();
   team?.load();
+  reprojection.reattach();
   window.addEventListener('popstate', onPopState);
   const stopLive = connectLive({ onChanged: scheduleRefresh, onState: setLiveState, onClosed: stillSignedIn });
   return () => {
@@ -266,6 +275,7 @@ export function renderDashboard(root, initialSession, { onSignedOut, onSessionEn
     clearTimeout(pending);
     window.removeEventListener('popstate', onPopState);
     stopLive();
+    reprojection.stop();
     charts.destroy();
   };
 }

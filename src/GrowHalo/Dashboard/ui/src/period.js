@@ -75,7 +75,7 @@ export function createPeriodPicker({ today, period, onChange }) {
 /** The dashboard's pages, in the order of the navigation; the first is the one a bare address shows. */
 export const PAGES = [
   ['overview', 'Overview'], ['customers', 'Customers'], ['cohorts', 'Cohorts'], ['rfm', 'RFM'], ['churn', 'Churn'],
-  ['segments', 'Segments'], ['checkouts', 'Checkouts'], ['privacy', 'Privacy'],
+  ['segments', 'Segments'], ['checkouts', 'Checkouts'], ['privacy', 'Privacy'], ['settings', 'Settings'],
 ];
 /** The pages that follow the period picker. */
 export const PERIOD_PAGES = ['overview', 'checkouts'];

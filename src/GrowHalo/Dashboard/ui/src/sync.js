@@ -11,11 +11,41 @@ export function runWords(run) {
   switch (run.state) {
     case 'queued': return 'Queued';
     case 'running': return [pct, run.step ?? 'starting'].filter(Boolean).join(' · ');
-    case 'completed': return `Completed · ${count(run.records_fetched)} fetched, ${count(run.records_stored)} new`;
+    case 'completed': return run.kind === 'reproject'
+      ? `Completed · ${count(run.records_fetched)} events replayed`
+      : `Completed · ${count(run.records_fetched)} fetched, ${count(run.records_stored)} new`;
     case 'failed': return `Failed: ${run.error ?? 'unknown error'}`;
     case 'cancelled': return 'Cancelled';
     default: return String(run.state ?? '');
   }
+}
+
+export const isFinal = (run) => FINAL.includes(run?.state);
+
+/** A run's progress bar and its words (the same for a connection's sync and a re-projection); data-state is the run's state. */
+export function runProgress(run, attrs = {}) {
+  return h('div', { ...attrs, class: `sync-progress ${run.state}`, dataset: { state: run.state } },
+    h('progress', { max: 100, value: run.state === 'completed' ? 100 : typeof run.percent === 'number' ? run.percent : undefined }),
+    h('span', { class: 'small sync-words' }, runWords(run)));
+}
+
+/**
+ * Follows one run through its event stream (GET /api/v1/sync/{id}/events): onUpdate(run) on each progress event and
+ * once more on the final one, when the stream is closed. Answers a function that stops following.
+ */
+export function watchRun(runId, onUpdate) {
+  const source = new EventSource(`/api/v1/sync/${encodeURIComponent(runId)}/events`);
+  let closed = false;
+  const close = () => { closed = true; source.close(); };
+  const update = (event) => {
+    if (closed) return;
+    const run = JSON.parse(event.data);
+    if (isFinal(run)) close();
+    onUpdate(run);
+  };
+  for (const name of ['progress', ...FINAL]) source.addEventListener(name, update);
+  source.onerror = () => { if (source.readyState === EventSource.CLOSED) closed = true; };
+  return close;
 }
 
 /**
@@ -26,7 +56,7 @@ export function runWords(run) {
  */
 export function createSyncRuns() {
   const runs = new Map(); // connection id → latest run
-  const streams = new Map(); // run id → EventSource
+  const streams = new Map(); // run id → stop following
   let adminKey = null;
   let pending = null; // connection waiting for an admin key
   const keyInput = h('input', { id: 'sync-admin-key', type: 'password', autocomplete: 'off', placeholder: 'Admin API key' });
@@ -40,31 +70,21 @@ export function createSyncRuns() {
     const cell = cells.get(connectionId);
     if (!cell) return;
     const run = runs.get(connectionId);
-    const active = run && !FINAL.includes(run.state);
+    const active = run && !isFinal(run);
     const button = h('button', { type: 'button', class: 'sync-now', disabled: active, onclick: () => start(connectionId) }, active ? 'Syncing…' : 'Sync now');
-    const progress = run ? h('div', { class: `sync-progress ${run.state}`, dataset: { state: run.state } },
-      h('progress', { max: 100, value: run.state === 'completed' ? 100 : typeof run.percent === 'number' ? run.percent : undefined }),
-      h('span', { class: 'small sync-words' }, runWords(run))) : null;
-    replace(cell, button, progress);
+    replace(cell, button, run ? runProgress(run) : null);
   }
 
   function follow(run) {
     if (!run?.connection_id) return;
     runs.set(run.connection_id, run);
     render(run.connection_id);
-    if (FINAL.includes(run.state) || streams.has(run.id)) return;
-    const source = new EventSource(`/api/v1/sync/${encodeURIComponent(run.id)}/events`);
-    streams.set(run.id, source);
-    const update = (event) => {
-      const next = JSON.parse(event.data);
+    if (isFinal(run) || streams.has(run.id)) return;
+    streams.set(run.id, watchRun(run.id, (next) => {
       runs.set(next.connection_id, next);
       render(next.connection_id);
-      if (FINAL.includes(next.state)) { source.close(); streams.delete(run.id); }
-    };
-    for (const name of ['progress', ...FINAL]) source.addEventListener(name, update);
-    source.onerror = () => {
-      if (source.readyState === EventSource.CLOSED) streams.delete(run.id);
-    };
+      if (isFinal(next)) streams.delete(run.id);
+    }));
   }
 
   async function start(connectionId) {
