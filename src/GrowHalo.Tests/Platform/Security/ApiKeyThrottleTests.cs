@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Alba;
 using GrowHalo.Platform.Tenancy;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 
 namespace GrowHalo.Tests.Platform.Security;
 
@@ -98,16 +101,29 @@ public sealed class ApiKeyThrottleTests(SecurityApp app)
     }
 
     [Fact]
-    public async Task the_count_lives_in_postgresql_so_every_node_sees_it()
+    public async Task guesses_on_one_node_count_on_another_because_the_count_lives_in_postgresql()
     {
-        var address = NewAddress();
-        var throttle = app.Service<ApiKeyThrottle>();
-        // Failures counted by "another node" (straight into the shared table through the same store).
-        for (var i = 0; i < SecurityApp.KeyFailureLimit; i++) await throttle.FailedAsync(address.ToString(), CancellationToken.None);
+        await using var other = await AlbaHost.For<Program>(b =>
+        {
+            b.UseEnvironment("Testing");
+            b.UseSetting("ConnectionStrings:GrowHalo", app.ConnectionString);
+            b.UseSetting("GROWHALO_SECRET_KEY", app.Service<IConfiguration>()["GROWHALO_SECRET_KEY"]);
+            b.UseSetting("ApiKeys:MaxFailuresPerAddress", SecurityApp.KeyFailureLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        });
         var tenant = await app.CreateTenantAsync();
-        using var client = From(address);
-        using var refused = await client.SendAsync(Get(tenant.ApiKey));
-        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        var address = NewAddress();
+        using var first = From(address);
+        using var second = new HttpClient(other.Server.CreateHandler(c => c.Connection.RemoteIpAddress = address)) { BaseAddress = new Uri("http://growhalo.test/") };
+        // Half the guesses on each node: together they reach the limit, and both nodes refuse.
+        for (var i = 0; i < SecurityApp.KeyFailureLimit; i++)
+        {
+            using var wrong = await (i % 2 == 0 ? first : second).SendAsync(Get($"ghk_guess{i}"));
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+        using var refusedHere = await first.SendAsync(Get(tenant.ApiKey));
+        using var refusedThere = await second.SendAsync(Get(tenant.ApiKey));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refusedHere.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refusedThere.StatusCode);
     }
 
     private async Task<long> FailuresAsync(IPAddress address) =>

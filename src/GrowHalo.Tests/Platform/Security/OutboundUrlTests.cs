@@ -115,8 +115,9 @@ public sealed class OutboundUrlTests(SecurityApp app)
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         using var http = new HttpClient(app.Service<OutboundUrls>().CreateHandler());
-        var e = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync($"https://{host}:{port}/admin/api/2024-10/orders.json"));
+        var e = await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.GetAsync($"https://{host}:{port}/admin/api/2024-10/orders.json"));
         Assert.Contains("refused to connect", e.Message);
+        Assert.IsType<OutboundRefusedException>(e.InnerException ?? e);
         Assert.Contains(kind, e.Message);
         Assert.False(listener.Pending());
     }

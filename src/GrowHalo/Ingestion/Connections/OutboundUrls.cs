@@ -5,6 +5,9 @@ using Microsoft.Extensions.Options;
 
 namespace GrowHalo.Ingestion.Connections;
 
+/// <summary>The server would not connect: the name resolved to an address platform requests may not go to. Not retried.</summary>
+public sealed class OutboundRefusedException(string message) : HttpRequestException(message);
+
 /// <summary>Settings under "Connections" in configuration: where the server may send its platform requests.</summary>
 public sealed class ConnectionOptions
 {
@@ -95,7 +98,7 @@ public sealed partial class OutboundUrls(IOptions<ConnectionOptions> options)
             if (!options.Value.AllowStandInHosts && !IsExtraAllowedHost(host))
             {
                 if (addresses.FirstOrDefault(a => Refusal(a) is not null) is { } refused)
-                    throw new HttpRequestException($"GrowHalo refused to connect to {host}: it resolves to {refused}, {Refusal(refused)}. " +
+                    throw new OutboundRefusedException($"GrowHalo refused to connect to {host}: it resolves to {refused}, {Refusal(refused)}. " +
                         "Platform requests only go to public addresses (operators of a demo or test set Connections:AllowStandInHosts).");
             }
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

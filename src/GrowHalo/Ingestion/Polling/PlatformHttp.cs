@@ -32,7 +32,7 @@ public sealed class PlatformHttp(IOptions<PollingOptions> options, ILogger<Platf
             {
                 response = await _http.SendAsync(message, ct);
             }
-            catch (HttpRequestException e) when (attempt < o.MaxAttempts)
+            catch (HttpRequestException e) when (attempt < o.MaxAttempts && e is not OutboundRefusedException && e.InnerException is not OutboundRefusedException)
             {
                 logger.LogWarning("{Url}: {Error}; retrying", Describe(message.RequestUri), e.Message);
                 await Task.Delay(Backoff(o.RetryDelay, attempt), time, ct);
