@@ -51,7 +51,14 @@ public class GrowHaloApp : IAsyncLifetime
         builder.UseSetting("GROWHALO_SECRET_KEY", _secretKey);
         builder.UseSetting("Projections:SlowPollingTime", "00:00:00.500");
         builder.UseSetting("Projections:LeadershipPollingTime", "00:00:00.200");
+        // The simulator's stand-in APIs run on 127.0.0.1; real deployments leave this off (Platform/Security tests do).
+        builder.UseSetting("Connections:AllowStandInHosts", AllowStandInHosts ? "true" : "false");
+        // In-memory requests share one client address; tests of wrong keys must not lock each other out (SecurityApp sets a small limit).
+        builder.UseSetting("ApiKeys:MaxFailuresPerAddress", "1000000");
     }
+
+    /// <summary>Whether connections may point at the stand-ins (any host); a fixture for the production rules says no.</summary>
+    protected virtual bool AllowStandInHosts => true;
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
 

@@ -38,7 +38,8 @@ internal static class DemoCommand
         if (Environment.GetEnvironmentVariable("GROWHALO_LOG_LEVEL") is null) Environment.SetEnvironmentVariable("GROWHALO_LOG_LEVEL", "Warning");
         var standInUrl = $"http://127.0.0.1:{simulatorPort}";
         // The demo's Shopify app: its shops are played by the stand-in (real deployments configure a real app).
-        await using var app = GrowHaloHost.BuildWebApplication([$"--urls={url}", "--Polling:Tick=00:00:05",
+        // Its connections poll the stand-in APIs on 127.0.0.1, which real deployments refuse (docs/security.md).
+        await using var app = GrowHaloHost.BuildWebApplication([$"--urls={url}", "--Polling:Tick=00:00:05", "--Connections:AllowStandInHosts=true",
             $"--ShopifyApp:ClientId={DemoSetup.AppClientId}", $"--ShopifyApp:AppUrl={url}", "--ShopifyApp:AllowStandInShops=true",
             $"--ShopifyApp:StandInUrl={standInUrl}", $"--ShopifyApp:PollingIntervalSeconds={DemoSetup.PollingSeconds}"]);
         var appSecret = DemoSetup.AppClientSecret(app.Services.GetRequiredService<SecretBox>());

@@ -17,6 +17,8 @@ public static class IngestionModule
     {
         services.AddSingleton<SecretBox>();
         services.AddSingleton<ConnectionStore>();
+        services.AddOptions<ConnectionOptions>().BindConfiguration(ConnectionOptions.Section);
+        services.AddSingleton<OutboundUrls>();
         services.AddSingleton<BatchStore>();
         services.AddShopifyApp();
         services.AddOptions<WebhookAppendOptions>().BindConfiguration("Webhooks");

@@ -72,11 +72,14 @@ public static class GrowHaloHost
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddTenancy(builder.Configuration);
         builder.Services.AddGrowHaloOpenApi();
+        builder.Services.AddGrowHaloSecurity(builder.Configuration);
 
         var app = builder.Build();
+        app.UseGrowHaloSecurityHeaders();
         app.UseGrowHaloRequestLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseGrowHaloCors();
         app.UseTenancy();
         app.MapOpenApi("/openapi/v1.json");
         app.MapWolverineEndpoints(http => http.UseGrowHaloConventions());

@@ -39,6 +39,8 @@ public sealed class DashboardServer : IAsyncLifetime
             $"--ConnectionStrings:GrowHalo={connectionString}",
             "--Projections:SlowPollingTime=00:00:00.500",
             "--Projections:LeadershipPollingTime=00:00:00.200",
+            "--Connections:AllowStandInHosts=true", // Sync now polls the stand-in APIs on 127.0.0.1
+            "--ApiKeys:MaxFailuresPerAddress=1000000", // every browser test comes from 127.0.0.1
             "--Dashboard:LiveHeartbeat=00:00:02", // so a revoked key's open page notices within seconds
         ]);
         await _app.StartAsync();

@@ -70,7 +70,7 @@ public sealed class OpenApiContractTests(GrowHaloApp app) : IClassFixture<GrowHa
         { "PATCH /api/v1/tenant", $"200 400 404 {Key}" },
         { "GET /dashboard/live", $"200 {Key}" },
         { "GET /dashboard/session", $"200 {Key}" },
-        { "POST /dashboard/sign-in", "200 400 401 403" },
+        { "POST /dashboard/sign-in", "200 400 401 403 429" },
         { "GET /dashboard/sign-in", "303" },
         { "POST /dashboard/sign-out", "204" },
         { "GET /health", "200" },

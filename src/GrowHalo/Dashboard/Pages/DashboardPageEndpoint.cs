@@ -12,9 +12,7 @@ namespace GrowHalo.Dashboard.Pages;
 public static class DashboardPageEndpoint
 {
     // The page only talks to its own origin; nothing may frame it, and sign-in links never leak through a Referer.
-    private const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    private const string ContentSecurityPolicy = SecurityHeaders.ContentSecurityPolicy;
 
     [WolverineGet("/", OperationId = "DashboardRoot"), AllowAnonymous, ExcludeFromDescription]
     public static RedirectHttpResult Root() => TypedResults.Redirect("/dashboard");

@@ -23,7 +23,7 @@ internal static class ConnectionRequests
         return bytes.Problem is not null ? Attempt<JsonDocument>.Fail(bytes.Problem) : JsonBody.Parse(bytes.Value);
     }
 
-    public static (ConnectionSettings?, IReadOnlyList<FieldError>) ParseCreate(JsonElement body)
+    public static (ConnectionSettings?, IReadOnlyList<FieldError>) ParseCreate(JsonElement body, OutboundUrls urls)
     {
         var errors = Unknown(body, "enabled");
         if (body.ValueKind != JsonValueKind.Object) return (null, errors);
@@ -34,7 +34,7 @@ internal static class ConnectionRequests
         var account = f.String("external_account_id", required: true);
         var normalized = source is null ? null : AccountIds.Normalize(source, account);
         if (source is not null && account is not null && normalized is null) f.Error("external_account_id", $"must be {AccountIds.Example(source)}");
-        var url = Url(f);
+        var url = Url(f, source, urls);
         var polling = f.Bool("polling_enabled") ?? false;
         var interval = Interval(f) ?? 900;
         var webhookSecret = Secret(f, "webhook_secret");
@@ -45,14 +45,15 @@ internal static class ConnectionRequests
             url, polling, interval, webhookSecret, token), errors);
     }
 
-    public static (ConnectionPatch?, IReadOnlyList<FieldError>) ParsePatch(JsonElement body)
+    /// <summary>An api_base_url is checked against every platform's hosts here, against the connection's own by the endpoint.</summary>
+    public static (ConnectionPatch?, IReadOnlyList<FieldError>) ParsePatch(JsonElement body, OutboundUrls urls)
     {
         var errors = Unknown(body, "source", "external_account_id");
         if (body.ValueKind != JsonValueKind.Object) return (null, errors);
         var f = new JsonFields(body);
         var name = f.String("display_name")?.Trim();
         if (name is { Length: 0 }) f.Error("display_name", "must not be empty");
-        var patch = new ConnectionPatch(name, Nullable(body, "api_base_url", () => Url(f)), f.Bool("polling_enabled"), Interval(f),
+        var patch = new ConnectionPatch(name, Nullable(body, "api_base_url", () => Url(f, null, urls)), f.Bool("polling_enabled"), Interval(f),
             f.Bool("enabled"), Nullable(body, "webhook_secret", () => Secret(f, "webhook_secret")),
             Nullable(body, "access_token", () => Secret(f, "access_token")));
         errors.AddRange(f.Errors);
@@ -73,13 +74,21 @@ internal static class ConnectionRequests
     private static Change<string?>? Nullable(JsonElement body, string name, Func<string?> read) =>
         !body.TryGetProperty(name, out var v) ? null : v.ValueKind == JsonValueKind.Null ? new Change<string?>(null) : new Change<string?>(read());
 
-    private static string? Url(JsonFields f)
+    private static string? Url(JsonFields f, string? source, OutboundUrls urls)
     {
         var raw = f.String("api_base_url");
         if (raw is null) return null;
-        if (Uri.TryCreate(raw, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https") return uri.ToString().TrimEnd('/');
-        f.Error("api_base_url", $"must be an absolute http(s) URL such as https://acme.myshopify.com, got \"{raw}\"");
-        return null;
+        if (!Uri.TryCreate(raw.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            f.Error("api_base_url", $"must be an absolute http(s) URL such as {OutboundUrls.AllowedHosts(source)}, got \"{raw}\"");
+            return null;
+        }
+        if (urls.Check(source, uri) is { } refusal)
+        {
+            f.Error("api_base_url", $"{refusal}, got \"{raw}\"");
+            return null;
+        }
+        return uri.ToString().TrimEnd('/');
     }
 
     private static int? Interval(JsonFields f)

@@ -22,7 +22,7 @@ public static class CreateConnectionEndpoint
         var body = await ConnectionRequests.ReadAsync(context, ct);
         if (body.Problem is not null) return body.Problem;
         using var doc = body.Value!;
-        var (settings, errors) = ConnectionRequests.ParseCreate(doc.RootElement);
+        var (settings, errors) = ConnectionRequests.ParseCreate(doc.RootElement, context.RequestServices.GetRequiredService<OutboundUrls>());
         if (settings is null) return IngestProblems.Invalid($"The connection cannot be created: {IngestProblems.Describe(errors)}.", errors);
         try
         {

@@ -1,4 +1,5 @@
 using GrowHalo.Ingestion.Http;
+using GrowHalo.Ingestion.Parsing;
 using GrowHalo.Platform.Http;
 using GrowHalo.Platform.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,17 +23,32 @@ public static class UpdateConnectionEndpoint
         var body = await ConnectionRequests.ReadAsync(context, ct);
         if (body.Problem is not null) return body.Problem;
         using var doc = body.Value!;
-        var (patch, errors) = ConnectionRequests.ParsePatch(doc.RootElement);
+        var urls = context.RequestServices.GetRequiredService<OutboundUrls>();
+        var (patch, errors) = ConnectionRequests.ParsePatch(doc.RootElement, urls);
         if (patch is null) return IngestProblems.Invalid($"The connection cannot be updated: {IngestProblems.Describe(errors)}.", errors);
+        if (patch.ApiBaseUrl?.Value is { } url)
+        {
+            // The body was checked against every platform's hosts; a connection may only point at its own platform's.
+            var existing = await store.FindAsync(tenant.Id, id, ct);
+            if (existing is null) return NotFound(id);
+            if (urls.Check(existing.Source, new Uri(url)) is { } refusal)
+            {
+                FieldError[] wrong = [new("api_base_url", $"{refusal}, got \"{url}\"")];
+                return IngestProblems.Invalid($"The connection cannot be updated: {IngestProblems.Describe(wrong)}.", wrong);
+            }
+        }
         try
         {
             return await store.UpdateAsync(tenant.Id, id, patch, ct) is { } updated
                 ? TypedResults.Ok(updated)
-                : IngestProblems.NotFound($"There is no connection '{id}' in this workspace. List them with GET /api/v1/ingest/connections.");
+                : NotFound(id);
         }
         catch (ConnectionConflictException e)
         {
             return IngestProblems.Conflict(e.Message);
         }
     }
+
+    private static ProblemHttpResult NotFound(string id) =>
+        IngestProblems.NotFound($"There is no connection '{id}' in this workspace. List them with GET /api/v1/ingest/connections.");
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using GrowHalo.Ingestion.Connections;
 using Microsoft.Extensions.Options;
 
 namespace GrowHalo.Ingestion.Polling;
@@ -8,10 +9,12 @@ namespace GrowHalo.Ingestion.Polling;
 /// The pollers' HTTP: retries 429 after the platform's Retry-After (Shopify writes "2.0"), retries 5xx and network
 /// errors with doubling delays, slows down when Shopify's X-Shopify-Shop-Api-Call-Limit bucket is nearly full, and
 /// gives up with a <see cref="PollingException"/> that says what the platform answered.
+/// Only to the platforms' hosts at public addresses (<see cref="OutboundUrls"/>): a connection stored with another URL
+/// fails its pass with a message saying why, and the server never connects there.
 /// </summary>
-public sealed class PlatformHttp(IOptions<PollingOptions> options, ILogger<PlatformHttp> logger, TimeProvider time)
+public sealed class PlatformHttp(IOptions<PollingOptions> options, ILogger<PlatformHttp> logger, TimeProvider time, OutboundUrls urls)
 {
-    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    private readonly HttpClient _http = new(urls.CreateHandler())
     {
         Timeout = TimeSpan.FromSeconds(60),
     };
@@ -22,12 +25,14 @@ public sealed class PlatformHttp(IOptions<PollingOptions> options, ILogger<Platf
         for (var attempt = 1; ; attempt++)
         {
             using var message = request();
+            if (message.RequestUri is { } uri && urls.Check(null, uri) is { } refusal)
+                throw new PollingException($"GrowHalo refused to call {Describe(uri)}: the connection's api_base_url {refusal}.", null);
             HttpResponseMessage response;
             try
             {
                 response = await _http.SendAsync(message, ct);
             }
-            catch (HttpRequestException e) when (attempt < o.MaxAttempts)
+            catch (HttpRequestException e) when (attempt < o.MaxAttempts && e is not OutboundRefusedException && e.InnerException is not OutboundRefusedException)
             {
                 logger.LogWarning("{Url}: {Error}; retrying", Describe(message.RequestUri), e.Message);
                 await Task.Delay(Backoff(o.RetryDelay, attempt), time, ct);

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GrowHalo.Ingestion.Connections;
 using Microsoft.Extensions.Options;
 
 namespace GrowHalo.Ingestion.ShopifyApp;
@@ -13,7 +14,7 @@ public sealed class ShopifyInstallException(string message) : Exception(message)
 /// (<c>POST /admin/oauth/access_token</c>), and the webhook subscriptions (<c>POST /admin/api/{version}/webhooks.json</c>,
 /// REST like the pollers; a topic already subscribed answers 422 "address already taken", which counts as done).
 /// </summary>
-public sealed class ShopifyAdminClient(IOptions<ShopifyAppOptions> options)
+public sealed class ShopifyAdminClient(IOptions<ShopifyAppOptions> options, OutboundUrls urls)
 {
     /// <summary>What GrowHalo subscribes to: the records it models, app/uninstalled, and Shopify's three mandatory privacy topics.</summary>
     public static readonly IReadOnlyList<string> WebhookTopics =
@@ -23,7 +24,8 @@ public sealed class ShopifyAdminClient(IOptions<ShopifyAppOptions> options)
         "customers/data_request", "customers/redact", "shop/redact",
     ];
 
-    private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    // Shops are *.myshopify.com at public addresses; the stand-in shop (AllowStandInShops) may be anywhere.
+    private readonly HttpClient _http = new(options.Value.AllowStandInShops ? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) } : urls.CreateHandler())
     {
         Timeout = TimeSpan.FromSeconds(30),
     };
@@ -34,7 +36,7 @@ public sealed class ShopifyAdminClient(IOptions<ShopifyAppOptions> options)
     {
         var o = options.Value;
         var url = $"{ShopDomains.BaseUrl(shop, o)}/admin/oauth/access_token";
-        using var response = await SendAsync(() => Http.PostAsJsonAsync(url, new Dictionary<string, string>
+        using var response = await SendAsync(() => _http.PostAsJsonAsync(url, new Dictionary<string, string>
         {
             ["client_id"] = o.ClientId!, ["client_secret"] = o.ClientSecret!, ["code"] = code,
         }, ct), "exchange the install's code for an access token", ct);
@@ -60,7 +62,7 @@ public sealed class ShopifyAdminClient(IOptions<ShopifyAppOptions> options)
                     Content = JsonContent.Create(new { webhook = new { topic, address = o.WebhookAddress, format = "json" } }),
                 };
                 request.Headers.Add("X-Shopify-Access-Token", accessToken);
-                return Http.SendAsync(request, ct);
+                return _http.SendAsync(request, ct);
             }, $"subscribe to the {topic} webhook", ct, alreadyDone: 422);
         }
     }

@@ -12,7 +12,7 @@ namespace GrowHalo.Platform.Tenancy;
 /// </summary>
 public sealed class ApiKeyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    ApiKeyStore keys, TimeProvider clock)
+    ApiKeyStore keys, ApiKeyThrottle throttle, TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -29,8 +29,14 @@ public sealed class ApiKeyAuthentication(
             Context.Items[FailureKey] = "No API key was sent. Send your key in the x-api-key header (create one with `growhalo keys create`).";
             return AuthenticateResult.NoResult();
         }
+        // Keys are found by their SHA-256 (an index lookup): no stored key is compared with the raw key character by
+        // character, so the time taken tells nothing about how much of a guess was right.
         var key = await keys.FindByRawKeyAsync(values.ToString().Trim(), Context.RequestAborted);
-        if (key is null) return Fail("The API key is not recognised. Check that it was copied whole; keys start with ghk_.");
+        if (key is null)
+        {
+            await throttle.FailedAsync(Accounts.AccountsModule.ClientAddress(Context), Context.RequestAborted);
+            return Fail("The API key is not recognised. Check that it was copied whole; keys start with ghk_.");
+        }
         if (key.RevokedAt is not null) return Fail($"The API key {key.Prefix}… was revoked on {key.RevokedAt:u}. Create a new key.");
         if (key.ExpiresAt is not null && key.ExpiresAt <= clock.GetUtcNow())
             return Fail($"The API key {key.Prefix}… expired on {key.ExpiresAt:u}. Create a new key.");
