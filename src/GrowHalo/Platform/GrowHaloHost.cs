@@ -78,6 +78,7 @@ public static class GrowHaloHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseTenancy();
+        app.UseBoundJsonBodyChecks();
         app.MapOpenApi("/openapi/v1.json");
         app.MapWolverineEndpoints(http => http.UseGrowHaloConventions());
         return app;
