@@ -78,6 +78,7 @@ public static class GrowHaloHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseTenancy();
+        app.UseQueryValueChecks();
         app.UseBoundJsonBodyChecks();
         app.MapOpenApi("/openapi/v1.json");
         app.MapWolverineEndpoints(http => http.UseGrowHaloConventions());

@@ -73,6 +73,25 @@ public sealed class HostileCorpusTests(HostileApp app) : IClassFixture<HostileAp
     }
 
     [Fact]
+    public async Task a_whole_number_past_2_to_the_63_is_a_field_error_not_an_overflow()
+    {
+        var tenant = await app.CreateTenantAsync("Overflow");
+        await ProblemAsync(tenant, "POST", "/api/v1/ingest/batch", Bytes(
+            """{"source": "google", "events": [{"eventType": "ad_spend", "payload": {"campaign_id": "g1", "campaign_name": "S", "cost_micros": 18446744073709551616, "impressions": 1, "clicks": 1, "date": "2026-03-01"}}]}"""),
+            422, "cost"); // named as the row names it (cost_micros or costMicros)
+    }
+
+    [Fact]
+    public async Task a_nul_in_a_query_value_is_a_400_naming_the_parameter()
+    {
+        var tenant = await app.CreateTenantAsync("Query NUL");
+        var answer = await app.SendAsync(HttpMethod.Get, "/api/v1/orders?customer_key=a%00b", null, null, [new("x-api-key", tenant.ApiKey)]);
+        Assert.True(answer.Status == 400, $"{answer.Status}: {answer.Body}");
+        Assert.Null(answer.ProblemFault());
+        Assert.Contains("customer_key", JsonDocument.Parse(answer.Body).RootElement.GetProperty("errors").ToString());
+    }
+
+    [Fact]
     public async Task a_bound_body_in_another_charset_is_a_415_problem()
     {
         var tenant = await app.CreateTenantAsync("Charset");

@@ -20,9 +20,9 @@ namespace GrowHalo.Tests.Platform.HostileInput;
 /// </summary>
 public sealed class HostileInputTests(HostileApp app, ITestOutputHelper output) : IClassFixture<HostileApp>
 {
-    private const int CasesPerBodyTarget = 40;
+    private const int CasesPerBodyTarget = 35;
     private const int CasesPerSlowBodyTarget = 12; // sign-up and log-in hash passwords (Argon2): fewer cases
-    private const int CasesPerParameterOperation = 16;
+    private const int CasesPerParameterOperation = 30;
 
     [Fact]
     public async Task every_operation_of_the_api_is_attacked_or_excluded_with_a_reason()

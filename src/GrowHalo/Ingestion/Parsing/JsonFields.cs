@@ -197,7 +197,7 @@ public sealed class JsonFields(JsonElement element, string path = "") : IDisposa
         if (!TryGet(name, out var v)) { Missing(name, required, "a whole number"); return null; }
         if (v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n)) return n;
         if (v.ValueKind == JsonValueKind.String && long.TryParse(v.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s)) return s;
-        if (v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out var d) && d == decimal.Truncate(d)) return (long)d;
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out var d) && d == decimal.Truncate(d) && d is >= long.MinValue and <= long.MaxValue) return (long)d;
         Wrong(name, $"must be a whole number, got {Show(v)}");
         return null;
     }
