@@ -28,8 +28,8 @@ public static class HostileTargets
     {
         ["GET /dashboard/live"] = "a server-sent event stream that stays open by design and takes no parameters or body",
         ["GET /openapi/v1.json"] = "a static document",
-        ["POST /api/auth/password"] = "needs a signed-in user's cookie; its two strings are read by the same JSON reader as login (covered)",
-        ["POST /api/auth/tenant"] = "needs a signed-in user's cookie; its one string is read by the same JSON reader as login (covered); its path-free body is the only input",
+        ["POST /api/auth/password"] = "needs a signed-in user's cookie; its two strings are read by the same JSON reader and body checks as login (attacked)",
+        ["POST /api/auth/tenant"] = "needs a signed-in user's cookie; its one string is read by the same JSON reader and body checks as login (attacked)",
     };
 
     /// <summary>Body templates by event type: what POST /api/v1/ingest/batch takes for each source.</summary>
