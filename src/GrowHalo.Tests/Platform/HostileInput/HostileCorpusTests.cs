@@ -82,6 +82,15 @@ public sealed class HostileCorpusTests(HostileApp app) : IClassFixture<HostileAp
     }
 
     [Fact]
+    public async Task a_record_id_too_long_to_name_a_stream_is_a_field_error_not_a_database_error()
+    {
+        var tenant = await app.CreateTenantAsync("Long stream");
+        var row = Ingestion.Samples.MetaRow(new string('9', 120_000));
+        await ProblemAsync(tenant, "POST", "/api/v1/ingest/batch",
+            Bytes($$"""{"source": "meta", "events": [{"eventType": "ad_spend", "payload": {{row}}}]}"""), 422, "campaign_id");
+    }
+
+    [Fact]
     public async Task a_nul_in_a_query_value_is_a_400_naming_the_parameter()
     {
         var tenant = await app.CreateTenantAsync("Query NUL");

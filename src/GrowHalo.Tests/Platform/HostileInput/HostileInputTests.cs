@@ -144,11 +144,12 @@ public sealed class HostileInputTests(HostileApp app, ITestOutputHelper output) 
     }
 
     /// <summary>
-    /// Whole bodies that are not an attack on every endpoint: {} (nothing to change, or every field left out) and, where
-    /// the body is optional, an empty body or null.
+    /// Whole bodies that are not an attack on every endpoint: {} (nothing to change, or every field left out), where
+    /// the body is optional an empty body or null, and where it may be a list of records an empty list.
     /// </summary>
     private static bool MayPass(LiveTarget target, HostileBody body) =>
-        body.Kind == "empty object" || (target.Target.OptionalBody && (body.Bytes.Length == 0 || body.Bytes.AsSpan().SequenceEqual("null"u8)));
+        body.Kind == "empty object" || (target.Target.OptionalBody && (body.Bytes.Length == 0 || body.Bytes.AsSpan().SequenceEqual("null"u8))) ||
+        (target.Target.TakesList && body.Bytes.AsSpan().SequenceEqual("[]"u8));
 
     /// <summary>Whether a problem names the field (as sent, or in snake_case / camelCase) a hostile value was put in.</summary>
     private static bool Names(string problem, string path)
@@ -217,7 +218,7 @@ public sealed class HostileInputTests(HostileApp app, ITestOutputHelper output) 
         await app.ConnectAsync(hooks, "google", googleAccount, "google-hostile-secret");
         Add(new BodyTarget("POST /api/v1/ingest/webhook/{source}", "webhook google", "/api/v1/ingest/webhook/google",
             () => new JsonObject { ["results"] = new JsonArray(Samples.GoogleResult($"g{Unique.Id()}", customerId: googleAccount)) },
-            Sender.GoogleSignature, new Dictionary<string, string> { ["X-GrowHalo-Account"] = googleAccount }), hooks, "google-hostile-secret");
+            Sender.GoogleSignature, new Dictionary<string, string> { ["X-GrowHalo-Account"] = googleAccount }) { TakesList = true }, hooks, "google-hostile-secret");
 
         // Connections, sync, segments, tenant settings, keys, members, metrics, FX rates.
         var admin = await app.CreateTenantAsync("Hostile admin");

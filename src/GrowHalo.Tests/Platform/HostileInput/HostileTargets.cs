@@ -16,6 +16,9 @@ public sealed record BodyTarget(string Operation, string Name, string Url, Func<
     /// <summary>The body may be left out (an empty body or null means "no options"), so those two may be accepted.</summary>
     public bool OptionalBody { get; init; }
 
+    /// <summary>The body may be a list of records (Google's searchStream answer), so [] (no records) may be accepted.</summary>
+    public bool TakesList { get; init; }
+
     public string Method => Operation.Split(' ')[0];
     public override string ToString() => Name;
 }

@@ -173,11 +173,19 @@ public sealed class JsonFields(JsonElement element, string path = "") : IDisposa
         };
     }
 
+    public const int MaxIdLength = 255;
+
     /// <summary>An id as text: 123, "123" and "gid://shopify/Order/123" all give "123".</summary>
     public string? Id(string name, bool required = false)
     {
         var raw = String(name, required);
         if (raw is null) return null;
+        // An id names the record's stream, which PostgreSQL indexes (at most 8 KB a row): platforms' ids are far shorter.
+        if (raw.Length > MaxIdLength)
+        {
+            Wrong(name, $"must be an id of at most {MaxIdLength} characters, got {raw.Length}");
+            return null;
+        }
         var slash = raw.LastIndexOf('/');
         return raw.StartsWith("gid://", StringComparison.Ordinal) && slash >= 0 ? raw[(slash + 1)..] : raw;
     }
