@@ -81,6 +81,8 @@ public static class GrowHaloHost
         app.UseStatusCodePages();
         app.UseGrowHaloCors();
         app.UseTenancy();
+        app.UseQueryValueChecks();
+        app.UseBoundJsonBodyChecks();
         app.MapOpenApi("/openapi/v1.json");
         app.MapWolverineEndpoints(http => http.UseGrowHaloConventions());
         return app;

@@ -80,6 +80,8 @@ internal static class BatchConversion
         string? resource = null;
         if (!BatchRequest.TryGet(item, out var type, "eventType", "event_type") || type.ValueKind != JsonValueKind.String)
             errors.Add(new FieldError("eventType", $"is required: one of {string.Join(", ", allowed)} for {source}"));
+        else if (BatchRequest.Unstorable(type) is { } notText)
+            errors.Add(new FieldError("eventType", $"{notText}; use one of {string.Join(", ", allowed)}"));
         else if (!allowed.Contains(resource = type.GetString()!.Trim().ToLowerInvariant()))
             errors.Add(new FieldError("eventType", $"'{type.GetString()}' is not a {source} event type; use one of {string.Join(", ", allowed)}"));
 
@@ -89,19 +91,20 @@ internal static class BatchConversion
         DateTimeOffset? sent = null;
         if (BatchRequest.TryGet(item, out var ts, "sourceTimestamp", "source_timestamp"))
         {
-            if (ts.ValueKind == JsonValueKind.String && JsonFields.TryParseTimestamp(ts.GetString(), out var parsed)) sent = parsed;
+            if (ts.ValueKind == JsonValueKind.String && BatchRequest.Unstorable(ts) is null && JsonFields.TryParseTimestamp(ts.GetString(), out var parsed)) sent = parsed;
             else errors.Add(new FieldError("sourceTimestamp", $"must be an ISO 8601 timestamp such as \"2026-03-01T14:05:00Z\", got {ts.GetRawText()}"));
         }
         string? externalId = null;
         if (BatchRequest.TryGet(item, out var ext, "externalId", "external_id"))
         {
-            if (ext.ValueKind is JsonValueKind.String or JsonValueKind.Number) externalId = ext.ValueKind == JsonValueKind.String ? ext.GetString() : ext.GetRawText();
+            if (ext.ValueKind is JsonValueKind.String && BatchRequest.Unstorable(ext) is { } notId) errors.Add(new FieldError("externalId", notId));
+            else if (ext.ValueKind is JsonValueKind.String or JsonValueKind.Number) externalId = ext.ValueKind == JsonValueKind.String ? ext.GetString() : ext.GetRawText();
             else errors.Add(new FieldError("externalId", "must be text or a number"));
         }
         return (resource, payload, sent, externalId, errors);
     }
 
     private static string? EventTypeText(JsonElement item) =>
-        item.ValueKind == JsonValueKind.Object && BatchRequest.TryGet(item, out var t, "eventType", "event_type") && t.ValueKind == JsonValueKind.String
-            ? t.GetString() : null;
+        item.ValueKind == JsonValueKind.Object && BatchRequest.TryGet(item, out var t, "eventType", "event_type") && t.ValueKind == JsonValueKind.String &&
+        BatchRequest.Unstorable(t) is null ? t.GetString() : null;
 }

@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using GrowHalo.Platform.Events;
 using GrowHalo.Ingestion.Adapters;
 using GrowHalo.Ingestion.Http;
 
@@ -15,7 +17,7 @@ internal sealed record BatchRequest(string Source, string? ConnectionId, IReadOn
     {
         if (root.ValueKind != JsonValueKind.Object)
             return Fail($"The body must be a JSON object {{\"source\": \"shopify\", \"events\": [...]}}, not {Kind(root)}.");
-        if (!TryGet(root, out var sourceElement, "source") || sourceElement.ValueKind != JsonValueKind.String)
+        if (!TryGet(root, out var sourceElement, "source") || sourceElement.ValueKind != JsonValueKind.String || Unstorable(sourceElement) is not null)
             return Fail($"source is required: one of {string.Join(", ", Sources.All)} (the platform the events come from).");
         var source = Sources.Normalize(sourceElement.GetString());
         if (source is null)
@@ -25,7 +27,8 @@ internal sealed record BatchRequest(string Source, string? ConnectionId, IReadOn
         string? connection = null;
         if (TryGet(root, out var c, "connection_id", "connectionId"))
         {
-            if (c.ValueKind != JsonValueKind.String) return Fail("connection_id must be a connection's id as text (see GET /api/v1/ingest/connections).");
+            if (c.ValueKind != JsonValueKind.String || Unstorable(c) is not null)
+                return Fail("connection_id must be a connection's id as text (see GET /api/v1/ingest/connections).");
             connection = c.GetString();
         }
         return new BatchRequest(source, connection, events.EnumerateArray().ToList());
@@ -38,6 +41,9 @@ internal sealed record BatchRequest(string Source, string? ConnectionId, IReadOn
         value = default;
         return false;
     }
+
+    /// <summary>Why a string of the envelope cannot be read as text (\u0000, half a surrogate pair), or null: its raw JSON is checked, as reading it would throw.</summary>
+    public static string? Unstorable(JsonElement text) => StorableJson.FindProblem(Encoding.UTF8.GetBytes(text.GetRawText()))?.Reason;
 
     private static Attempt<BatchRequest> Fail(string detail) => Attempt<BatchRequest>.Fail(IngestProblems.BadRequest(detail));
     private static string Kind(JsonElement e) => e.ValueKind == JsonValueKind.Array ? "an array" : e.ValueKind.ToString().ToLowerInvariant();

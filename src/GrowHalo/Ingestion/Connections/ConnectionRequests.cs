@@ -2,6 +2,7 @@ using System.Text.Json;
 using GrowHalo.Ingestion.Adapters;
 using GrowHalo.Ingestion.Http;
 using GrowHalo.Ingestion.Parsing;
+using GrowHalo.Platform.Events;
 
 namespace GrowHalo.Ingestion.Connections;
 
@@ -20,7 +21,13 @@ internal static class ConnectionRequests
     {
         if (JsonBody.CheckContentType(context.Request) is { } wrongType) return Attempt<JsonDocument>.Fail(wrongType);
         var bytes = await JsonBody.ReadAsync(context, 64 * 1024, ct);
-        return bytes.Problem is not null ? Attempt<JsonDocument>.Fail(bytes.Problem) : JsonBody.Parse(bytes.Value);
+        if (bytes.Problem is not null) return Attempt<JsonDocument>.Fail(bytes.Problem);
+        var parsed = JsonBody.Parse(bytes.Value);
+        // Every field of a connection is stored as text, which cannot hold \u0000 or half a surrogate pair.
+        if (parsed.Value is not { } document || StorableJson.FindProblem(bytes.Value.Span) is not { } unstorable) return parsed;
+        document.Dispose();
+        var field = JsonPaths.At(bytes.Value.Span, unstorable.Offset);
+        return Attempt<JsonDocument>.Fail(IngestProblems.Invalid($"{field} {unstorable.Reason}.", [new FieldError(field, unstorable.Reason)]));
     }
 
     public static (ConnectionSettings?, IReadOnlyList<FieldError>) ParseCreate(JsonElement body, OutboundUrls urls)

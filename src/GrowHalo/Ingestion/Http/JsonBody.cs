@@ -2,6 +2,9 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.Text.Unicode;
+using GrowHalo.Ingestion.Parsing;
+using GrowHalo.Platform.Http;
 using Microsoft.Net.Http.Headers;
 
 namespace GrowHalo.Ingestion.Http;
@@ -64,6 +67,15 @@ internal static class JsonBody
     public static Attempt<JsonDocument> Parse(ReadOnlyMemory<byte> bytes)
     {
         if (bytes.IsEmpty) return Attempt<JsonDocument>.Fail(IngestProblems.BadRequest("The body is empty; send a JSON document."));
+        // The JSON reader decodes text only when asked for it, so bytes that are not UTF-8 would fail later, as a server error.
+        if (!Utf8.IsValid(bytes.Span))
+        {
+            var at = BoundJsonBodies.InvalidUtf8At(bytes.Span);
+            var detail = $"The body is not valid UTF-8 (at byte {at}). Send JSON encoded as UTF-8.";
+            return Attempt<JsonDocument>.Fail(BoundJsonBodies.PathAt(bytes.Span, at) is { } field
+                ? IngestProblems.Invalid($"{field} is not valid UTF-8 (at byte {at}). Send JSON encoded as UTF-8.", [new FieldError(field, "is not valid UTF-8")])
+                : IngestProblems.BadRequest(detail));
+        }
         try
         {
             return JsonDocument.Parse(bytes);

@@ -173,11 +173,19 @@ public sealed class JsonFields(JsonElement element, string path = "") : IDisposa
         };
     }
 
+    public const int MaxIdLength = 255;
+
     /// <summary>An id as text: 123, "123" and "gid://shopify/Order/123" all give "123".</summary>
     public string? Id(string name, bool required = false)
     {
         var raw = String(name, required);
         if (raw is null) return null;
+        // An id names the record's stream, which PostgreSQL indexes (at most 8 KB a row): platforms' ids are far shorter.
+        if (raw.Length > MaxIdLength)
+        {
+            Wrong(name, $"must be an id of at most {MaxIdLength} characters, got {raw.Length}");
+            return null;
+        }
         var slash = raw.LastIndexOf('/');
         return raw.StartsWith("gid://", StringComparison.Ordinal) && slash >= 0 ? raw[(slash + 1)..] : raw;
     }
@@ -197,7 +205,7 @@ public sealed class JsonFields(JsonElement element, string path = "") : IDisposa
         if (!TryGet(name, out var v)) { Missing(name, required, "a whole number"); return null; }
         if (v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n)) return n;
         if (v.ValueKind == JsonValueKind.String && long.TryParse(v.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s)) return s;
-        if (v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out var d) && d == decimal.Truncate(d)) return (long)d;
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out var d) && d == decimal.Truncate(d) && d is >= long.MinValue and <= long.MaxValue) return (long)d;
         Wrong(name, $"must be a whole number, got {Show(v)}");
         return null;
     }

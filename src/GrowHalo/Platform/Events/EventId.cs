@@ -16,7 +16,9 @@ public static class EventId
 
     public static Guid NameBased(Guid ns, string name)
     {
-        Span<byte> input = stackalloc byte[16 + Encoding.UTF8.GetMaxByteCount(name.Length)];
+        // A record's id comes from its sender and can be megabytes long: only small names go on the stack.
+        var size = 16 + Encoding.UTF8.GetMaxByteCount(name.Length);
+        Span<byte> input = size <= 1024 ? stackalloc byte[size] : new byte[size];
         ns.TryWriteBytes(input, bigEndian: true, out _);
         var length = 16 + Encoding.UTF8.GetBytes(name, input[16..]);
         Span<byte> hash = stackalloc byte[20];

@@ -43,6 +43,9 @@ public static class Problems
             StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}. See /openapi/v1.json for its methods.",
             StatusCodes.Status406NotAcceptable => "This endpoint answers JSON: send Accept: application/json (or leave Accept out).",
             StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with the header Content-Type: application/json.",
+            StatusCodes.Status400BadRequest => "The request could not be read. Send a JSON object with the fields /openapi/v1.json describes for this endpoint.",
+            StatusCodes.Status408RequestTimeout => "The body arrived too slowly and the server stopped waiting for it. Send it again at once.",
+            StatusCodes.Status413PayloadTooLarge => "The request body is larger than this endpoint accepts. Split it into smaller requests.",
             _ => null,
         };
     }
