@@ -27,9 +27,9 @@ public static class TestPostgres
     private const string Prefix = "growhalo-tests-";
 
     /// <summary>
-    /// Deletes the data folders of earlier runs whose test process is gone and whose server is down. A run stops its
-    /// server when its process exits, but the test host may be ended before the folder is deleted; at some 50 MB a run,
-    /// the leftovers filled a busy machine's disk.
+    /// Deletes the data folders of earlier runs whose test process is gone, stopping their server first if it still
+    /// runs. A run stops its server when its process exits, but the test host may be ended before that is done; at
+    /// some 50 MB a run, the leftovers filled a busy machine's disk.
     /// </summary>
     private static void SweepLeftovers()
     {
@@ -39,9 +39,24 @@ public static class TestPostgres
             var pidText = name[Prefix.Length..].Split('-')[0];
             if (!int.TryParse(pidText, out var pid) || Alive(pid)) continue;
             var postmaster = Path.Combine(dir, "postmaster.pid");
-            if (File.Exists(postmaster) && int.TryParse(File.ReadLines(postmaster).FirstOrDefault(), out var serverPid) && Alive(serverPid)) continue;
+            if (File.Exists(postmaster) && int.TryParse(File.ReadLines(postmaster).FirstOrDefault(), out var serverPid) && Alive(serverPid)
+                && !StopOrphan(serverPid))
+                continue;
             try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
+    }
+
+    /// <summary>A server whose test run is gone: a fast shutdown (SIGINT), waited for up to 10 s.</summary>
+    private static bool StopOrphan(int serverPid)
+    {
+        try
+        {
+            using var kill = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("kill", ["-INT", serverPid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { RedirectStandardError = true });
+            kill?.WaitForExit(5_000);
+            for (var i = 0; i < 100 && Alive(serverPid); i++) Thread.Sleep(100);
+            return !Alive(serverPid);
+        }
+        catch (System.ComponentModel.Win32Exception) { return false; }
     }
 
     private static bool Alive(int pid)

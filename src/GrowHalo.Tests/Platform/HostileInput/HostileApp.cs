@@ -67,7 +67,8 @@ public sealed class HostileApp : IngestionApp
     /// <summary>
     /// What a tenant has stored: its events (Marten's tombstones aside: they only mark the sequence numbers of an append
     /// that rolled back) and its rows in every table with a tenant_id, but the rejections ledger and the connections'
-    /// rejection counts, which record what was turned away on purpose. Plus the tenants and users, for the endpoints that make them.
+    /// rejection counts, which record what was turned away on purpose, and the customer scores, which a background
+    /// service recomputes on its own schedule. Plus the tenants and users, for the endpoints that make them.
     /// </summary>
     public async Task<string> SnapshotAsync(string tenantId)
     {
@@ -79,7 +80,7 @@ public sealed class HostileApp : IngestionApp
                 join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
                 where c.column_name = 'tenant_id' and t.table_type = 'BASE TABLE'
                   and c.table_schema not in ('wolverine', 'pg_catalog', 'information_schema')
-                  and c.table_name not in ('mt_events', 'ingest_rejections', 'ingest_connection_stats')
+                  and c.table_name not in ('mt_events', 'ingest_rejections', 'ingest_connection_stats', 'customer_scores', 'customer_score_runs')
                 order by 1
                 """))
             await using (var reader = await cmd.ExecuteReaderAsync())

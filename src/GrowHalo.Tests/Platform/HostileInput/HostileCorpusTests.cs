@@ -37,6 +37,26 @@ public sealed class HostileCorpusTests(HostileApp app) : IClassFixture<HostileAp
     }
 
     [Fact]
+    public async Task a_key_expiry_with_an_offset_other_than_utc_is_the_same_instant()
+    {
+        var tenant = await app.CreateTenantAsync("Offsets");
+        var answer = await app.SendAsync(HttpMethod.Post, "/api/v1/keys",
+            Bytes("""{"scopes": ["read"], "label": "far", "expires_at": "9999-12-31T23:59:59.9999999+14:00"}"""), "application/json",
+            [new("x-api-key", tenant.ApiKey)]);
+        Assert.True(answer.Status == 201, $"{answer.Status}: {answer.Body}");
+        var expires = JsonDocument.Parse(answer.Body).RootElement.GetProperty("expires_at").GetDateTimeOffset();
+        Assert.Equal(new DateTimeOffset(9999, 12, 31, 9, 59, 59, TimeSpan.Zero), expires.ToUniversalTime().AddTicks(-(expires.Ticks % TimeSpan.TicksPerSecond)));
+    }
+
+    [Fact]
+    public async Task a_null_exchange_rate_is_a_400_naming_it()
+    {
+        var tenant = await app.CreateTenantAsync("Null rates");
+        var problem = await ProblemAsync(tenant, "POST", "/api/v1/fx-rates", Bytes("""{"rates": [null]}"""), 400, "rates[0]");
+        Assert.Contains("not null", problem.GetProperty("errors").GetProperty("rates[0]")[0].GetString());
+    }
+
+    [Fact]
     public async Task text_postgresql_cannot_store_in_a_bound_body_is_a_400_naming_the_field()
     {
         var tenant = await app.CreateTenantAsync("Unstorable");

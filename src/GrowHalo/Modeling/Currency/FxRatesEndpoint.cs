@@ -13,7 +13,7 @@ public static class FxRatesEndpoint
 
     public sealed record FxRateInput(JsonElement? Date, JsonElement? From, JsonElement? To, JsonElement? Rate);
 
-    public sealed record FxRatesRequest(IReadOnlyList<FxRateInput>? Rates);
+    public sealed record FxRatesRequest(IReadOnlyList<FxRateInput?>? Rates);
 
     public sealed record FxRatesResponse(int Imported, int DaysRecomputed, int CustomersRecomputed, string ReportingCurrency);
 
@@ -27,7 +27,12 @@ public static class FxRatesEndpoint
         if (request.Rates.Count > MaxRates)
             return Problems.BadRequest($"At most {MaxRates:N0} rates per request; split the file.");
         var errors = new List<(string Field, string Message)>();
-        var rates = request.Rates.Select((r, i) => FxRateValidation.Parse(Text(r.Date), Text(r.From), Text(r.To), Text(r.Rate), $"rates[{i}]", errors)).ToList();
+        var rates = request.Rates.Select((r, i) =>
+        {
+            if (r is not null) return FxRateValidation.Parse(Text(r.Date), Text(r.From), Text(r.To), Text(r.Rate), $"rates[{i}]", errors);
+            errors.Add(($"rates[{i}]", "must be an object such as {\"date\": \"2026-01-31\", \"from\": \"EUR\", \"to\": \"USD\", \"rate\": 1.0842}, not null"));
+            return null;
+        }).ToList();
         if (errors.Count > 0)
             return Problems.Invalid($"{errors.Count} problem(s) in the rates; nothing was loaded. Fix them and send the whole list again.",
                 errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()));

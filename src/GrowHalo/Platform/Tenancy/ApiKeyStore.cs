@@ -32,6 +32,7 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider clock)
     public async Task<CreatedApiKey> CreateAsync(TenantDb db, IReadOnlyList<string> scopes, string label = "", DateTimeOffset? expiresAt = null, CancellationToken ct = default)
     {
         Validate(scopes, label, expiresAt);
+        expiresAt = expiresAt?.ToUniversalTime(); // PostgreSQL's timestamptz takes UTC instants: "+14:00" is the same instant
         var raw = "ghk_" + Base64Url(RandomNumberGenerator.GetBytes(32));
         var info = new ApiKeyInfo(Guid.CreateVersion7(), db.TenantId, raw[..12], label.Trim(), scopes.Distinct().ToList(), expiresAt, null, null, clock.GetUtcNow());
         await using var cmd = db.Command("""
