@@ -4,9 +4,7 @@ using GrowHalo.Ingestion.Connections;
 using GrowHalo.Simulator.StandIns;
 using GrowHalo.Simulator.World;
 using GrowHalo.Tests.Infrastructure;
-using GrowHalo.Tests.Simulator;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GrowHalo.Tests.Ingestion.Sync;
 
@@ -14,33 +12,16 @@ namespace GrowHalo.Tests.Ingestion.Sync;
 /// GrowHalo running sync runs (the scheduled polling off, so only runs read the stand-ins), against the stand-in APIs
 /// serving a simulated brand of 20 days ending at <see cref="Now"/>, in small Shopify pages so a run has many.
 /// </summary>
-public sealed class SyncApp : GrowHaloApp
+public sealed class SyncApp : StandInApp
 {
     public const int PageSize = 50;
-    public static readonly DateTimeOffset Now = new(2026, 3, 10, 17, 0, 0, TimeSpan.Zero);
-    public ManualTime Clock { get; } = new(Now);
-    public StandInServer StandIns { get; private set; } = null!;
-    public SimWorld World => StandIns.State.World;
     public StandInFaults Faults => StandIns.State.Faults;
-
-    public override async Task InitializeAsync()
-    {
-        var world = new SimWorld(new WorldOptions(), new DateOnly(2026, 2, 19));
-        StandIns = await StandInServer.StartAsync(new StandInState(world, Clock, new StandInOptions { RetryAfterSeconds = 0.05, BucketSize = 10_000 }));
-        await base.InitializeAsync();
-    }
+    protected override int ShopifyPageSize => PageSize;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseSetting("Polling:Enabled", "false");
-        builder.UseSetting("Polling:BackfillDays", "30");
-        builder.UseSetting("Polling:DaysPerRequest", "7");
-        builder.UseSetting("Polling:ShopifyPageSize", PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("Polling:MaxAttempts", "2");
-        builder.UseSetting("Polling:RetryDelay", "00:00:00.010");
         builder.UseSetting("Sync:Tick", "00:00:00.200");
-        builder.ConfigureServices(s => s.AddSingleton<TimeProvider>(Clock));
     }
 
     public int Visible(ShopifyResource resource) => World.Records(resource, Clock.Now).Count;
@@ -52,31 +33,13 @@ public sealed class SyncApp : GrowHaloApp
     public async Task<(TenantClient Tenant, IngestConnection Connection)> ConnectAsync(string source, TenantClient? tenant = null)
     {
         tenant ??= await CreateTenantAsync("Synced", "America/New_York");
-        var account = source switch { "shopify" => World.Options.ShopDomain, "meta" => World.Options.MetaAccountId, _ => World.Options.GoogleCustomerId };
-        await using (var cmd = DataSource.CreateCommand("update ingest_connections set enabled = false where source = $1 and external_account_id = $2"))
-        {
-            cmd.Parameters.Add(new() { Value = source });
-            cmd.Parameters.Add(new() { Value = account });
-            await cmd.ExecuteNonQueryAsync();
-        }
-        var connection = await Service<ConnectionStore>().CreateAsync(tenant.Id, new ConnectionSettings(
-            source, account, $"{source} stand-in", StandIns.BaseUrl, PollingEnabled: true, 900, null, "token-" + source));
-        return (tenant, connection);
-    }
-
-    public async Task<long> EventsAsync(string tenantId, string streamPrefix)
-    {
-        await using var cmd = DataSource.CreateCommand("select count(*) from mt_events where tenant_id = $1 and starts_with(stream_id, $2)");
-        cmd.Parameters.Add(new() { Value = tenantId });
-        cmd.Parameters.Add(new() { Value = streamPrefix });
-        return (long)(await cmd.ExecuteScalarAsync())!;
+        return (tenant, await ConnectAsync(tenant, source, baseUrl: null, polling: true));
     }
 
     public override async Task DisposeAsync()
     {
         Faults.Release();
         await base.DisposeAsync();
-        await StandIns.DisposeAsync();
     }
 }
 

@@ -121,7 +121,7 @@ internal static class CustomerPeriods
 
     // From `changed` (each row's old orders and revenue, null when there was none, its new ones, and the cohort its old
     // and new values count in): write the rows whose values changed, delete those worth nothing now, move the sums.
-    private const string Write = """
+    private const string Write = $"""
         written as (
             insert into customer_periods as p (tenant_id, customer_key, granularity, period, orders, revenue)
             select tenant_id, customer_key, granularity, period, orders, revenue
@@ -140,11 +140,7 @@ internal static class CustomerPeriods
             union all
             select tenant_id, granularity, new_cohort, period, (orders > 0)::int, revenue
             from changed where new_cohort is not null and (orders <> 0 or revenue <> 0))
-        insert into cohort_periods as c (tenant_id, granularity, cohort, period, active, revenue)
-        select tenant_id, granularity, cohort, period, sum(active), sum(revenue)
-        from deltas group by 1, 2, 3, 4
-        on conflict (tenant_id, granularity, cohort, period) do update set
-            active = c.active + excluded.active, revenue = c.revenue + excluded.revenue
+        {AddToCohorts}
         """;
 
     // Per key, one index lookup in customers and an index range of the key's orders and of its periods (the laterals),
