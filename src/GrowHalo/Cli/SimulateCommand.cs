@@ -65,7 +65,7 @@ internal static class SimulateCommand
         var shopify = (await connections.ListAsync(tenant.Id, ct)).FirstOrDefault(c => c.Enabled && c.Source == "shopify" && c.ExternalAccountId == world.Options.ShopDomain)
             ?? throw new ArgumentException($"Tenant {tenant.Slug} has no Shopify connection for {world.Options.ShopDomain} to sign webhooks with. Run `growhalo demo` first.");
         // A shop the demo installed through the app has no secret of its own: its webhooks are signed with the demo app's.
-        var secret = await connections.SecretAsync(shopify.Id, Secret.Webhook, ct)
+        var secret = await connections.SecretAsync(shopify.TenantId, shopify.Id, Secret.Webhook, ct)
             ?? DemoSetup.AppClientSecret(services.GetRequiredService<SecretBox>());
         key ??= File.Exists(DemoFiles.ApiKeyPath) ? (await File.ReadAllTextAsync(DemoFiles.ApiKeyPath, ct)).Trim() : null;
         if (string.IsNullOrEmpty(key)) throw new ArgumentException("No API key: pass --api-key or run from the folder where `growhalo demo` wrote .api_key.");

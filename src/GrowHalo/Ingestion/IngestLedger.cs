@@ -1,3 +1,4 @@
+using GrowHalo.Platform.Tenancy;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -53,10 +54,10 @@ internal static class IngestLedger
     }
 
     /// <summary>A webhook that proved who sent it but could not be used: counted and listed, in a transaction of its own.</summary>
-    public static async Task RecordRejectedWebhookAsync(NpgsqlDataSource dataSource, string tenantId, string? connectionId, string? eventType,
+    public static async Task RecordRejectedWebhookAsync(TenantDatabases databases, string tenantId, string? connectionId, string? eventType,
         IReadOnlyList<Parsing.FieldError> errors, DateTimeOffset at, CancellationToken ct)
     {
-        await using var db = await Platform.Tenancy.TenantDb.BeginAsync(dataSource, tenantId, ct);
+        await using var db = await Platform.Tenancy.TenantDb.BeginAsync(databases, tenantId, ct);
         await RecordAsync(db.Transaction, tenantId, connectionId, 0, 1, errors.Select(e => new Rejection(null, null, eventType, e.Field, e.Message)).ToList(), at, ct);
         await db.CommitAsync(ct);
     }

@@ -32,6 +32,7 @@ public static class GrowHaloHost
         services.AddGrowHaloDatabase(migrateOnStart);
         var events = services.AddGrowHaloEvents(runDaemon);
         marten?.Invoke(events);
+        services.AddSingleton<TenantDatabases>();
         services.AddSingleton<TenantStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddIngestion();

@@ -14,7 +14,7 @@ namespace GrowHalo.Privacy;
 /// </summary>
 public static class CustomerExport
 {
-    public static async Task<JsonObject> BuildAsync(NpgsqlDataSource dataSource, NpgsqlConnection conn, NpgsqlTransaction tx,
+    public static async Task<JsonObject> BuildAsync(TenantDatabases databases, NpgsqlConnection conn, NpgsqlTransaction tx,
         PrivacyRequestRow request, Tenant tenant, DateTimeOffset now, CancellationToken ct)
     {
         var records = await CustomerRecords.FindAsync(conn, tx, request.TenantId, request.ShopifyCustomerId, request.Email, request.OrderIds, ct);
@@ -42,7 +42,7 @@ public static class CustomerExport
                 request.TenantId, keys, records.CheckoutIds.ToArray()),
             ["carts"] = await RowsAsync(conn, tx, ct, "select * from carts where tenant_id = $1 and (customer_key = any($2) or cart_token = any($3)) order by created_at",
                 request.TenantId, keys, records.CartTokens.ToArray()),
-            ["segments"] = await SegmentsAsync(dataSource, tenant, keys, now, ct),
+            ["segments"] = await SegmentsAsync(databases, tenant, keys, now, ct),
             ["read_models"] = readModels,
             ["events"] = new JsonArray([.. records.Events.Where(e => e.Id != request.Id).Select(e => (JsonNode)new JsonObject
             {
@@ -53,11 +53,11 @@ public static class CustomerExport
     }
 
     /// <summary>The segments whose rules the customer meets now, checked with the segment's own filter.</summary>
-    private static async Task<JsonArray> SegmentsAsync(NpgsqlDataSource dataSource, Tenant tenant, string[] keys, DateTimeOffset now, CancellationToken ct)
+    private static async Task<JsonArray> SegmentsAsync(TenantDatabases databases, Tenant tenant, string[] keys, DateTimeOffset now, CancellationToken ct)
     {
         var result = new JsonArray();
         if (keys.Length == 0) return result;
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         var today = tenant.LocalDate(now);
         foreach (var segment in await SegmentStore.ListAsync(db, ct))
         {

@@ -17,11 +17,11 @@ public static class DownloadPrivacyExport
     [WolverineGet("/api/v1/privacy/requests/{id}/export", OperationId = "DownloadPrivacyExport"), RequireScope(Scopes.Admin)]
     [ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
     [ProducesResponseType(typeof(System.Text.Json.JsonElement), StatusCodes.Status200OK, "application/json")]
-    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> Get(string id, RequestTenant tenant, NpgsqlDataSource dataSource,
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> Get(string id, RequestTenant tenant, TenantDatabases databases,
         HttpContext http, CancellationToken ct)
     {
         if (!Guid.TryParse(id, out var guid)) return GetPrivacyRequest.NotFound(id);
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         if (await PrivacyRequestStore.GetAsync(db, guid, ct) is not { } row) return GetPrivacyRequest.NotFound(id);
         if (row.Kind != PrivacyKinds.DataRequest)
             return Conflict($"Request {id} is a {row.Kind}; only a data_request has an export.");

@@ -11,11 +11,11 @@ public static class GetPrivacyRequest
 {
     [WolverineGet("/api/v1/privacy/requests/{id}", OperationId = "GetPrivacyRequest"), RequireScope(Scopes.Admin)]
     [ProducesProblems(StatusCodes.Status404NotFound)]
-    public static async Task<Results<Ok<PrivacyRequestView>, ProblemHttpResult>> Get(string id, RequestTenant tenant, NpgsqlDataSource dataSource,
+    public static async Task<Results<Ok<PrivacyRequestView>, ProblemHttpResult>> Get(string id, RequestTenant tenant, TenantDatabases databases,
         CancellationToken ct)
     {
         if (!Guid.TryParse(id, out var guid)) return NotFound(id);
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         return await PrivacyRequestStore.GetAsync(db, guid, ct) is { } row ? TypedResults.Ok(PrivacyRequestView.From(row)) : NotFound(id);
     }
 

@@ -10,9 +10,9 @@ namespace GrowHalo.Privacy;
 public static class ListPrivacyRequests
 {
     [WolverineGet("/api/v1/privacy/requests", OperationId = "ListPrivacyRequests"), RequireScope(Scopes.Admin)]
-    public static async Task<Ok<PrivacyRequestList>> Get(RequestTenant tenant, NpgsqlDataSource dataSource, CancellationToken ct)
+    public static async Task<Ok<PrivacyRequestList>> Get(RequestTenant tenant, TenantDatabases databases, CancellationToken ct)
     {
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         var rows = await PrivacyRequestStore.ListAsync(db, ct);
         return TypedResults.Ok(new PrivacyRequestList([.. rows.Select(PrivacyRequestView.From)]));
     }

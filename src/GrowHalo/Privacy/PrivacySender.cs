@@ -1,3 +1,4 @@
+using GrowHalo.Platform.Tenancy;
 using GrowHalo.Ingestion.Connections;
 using GrowHalo.Ingestion.Webhooks;
 using Npgsql;
@@ -14,15 +15,16 @@ namespace GrowHalo.Privacy;
 internal static class PrivacySender
 {
     public static async Task<WebhookSender?> ByDisabledConnectionAsync(WebhookScheme scheme, string account, ReadOnlyMemory<byte> body,
-        string? signature, string? appSecret, NpgsqlDataSource dataSource, ConnectionStore connections, CancellationToken ct)
+        string? signature, string? appSecret, TenantDatabases databases, ConnectionStore connections, CancellationToken ct)
     {
         var candidates = new List<(string Id, string TenantId, bool ByApp)>();
-        await using (var cmd = dataSource.CreateCommand("""
-            select id, tenant_id, installed_by_app from ingest_connections
-            where source = $1 and external_account_id = $2 and not enabled and (webhook_secret is not null or installed_by_app)
-            order by updated_at desc
-            """))
+        foreach (var dataSource in await databases.AllAsync(ct))
         {
+            await using var cmd = dataSource.CreateCommand("""
+                select id, tenant_id, installed_by_app from ingest_connections
+                where source = $1 and external_account_id = $2 and not enabled and (webhook_secret is not null or installed_by_app)
+                order by updated_at desc
+                """);
             cmd.Parameters.Add(new() { Value = scheme.Source });
             cmd.Parameters.Add(new() { Value = account });
             await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -31,7 +33,7 @@ internal static class PrivacySender
         foreach (var (id, tenantId, byApp) in candidates)
         {
             var proven = byApp && !string.IsNullOrEmpty(appSecret) && scheme.Verify(appSecret, body.Span, signature)
-                || await connections.SecretAsync(id, Secret.Webhook, ct) is { } secret && scheme.Verify(secret, body.Span, signature);
+                || await connections.SecretAsync(tenantId, id, Secret.Webhook, ct) is { } secret && scheme.Verify(secret, body.Span, signature);
             if (proven && await connections.FindAsync(tenantId, id, ct) is { } connection)
                 return new WebhookSender(tenantId, connection, ByApiKey: false);
         }

@@ -53,7 +53,7 @@ internal static class PrivacyWebhook
 {
     public static async Task<Results<Created<WebhookReceipt>, Ok<WebhookReceipt>, ProblemHttpResult>> ReceiveAsync(
         WebhookSender from, string topic, string? deliveryId, JsonElement body, DateTimeOffset receivedAt,
-        NpgsqlDataSource dataSource, EventAppender appender, PrivacyWorker worker, CancellationToken ct)
+        TenantDatabases databases, EventAppender appender, PrivacyWorker worker, CancellationToken ct)
     {
         var parsed = PrivacyAsk.Parse(topic, body);
         if (parsed.Value is not { } ask)
@@ -78,7 +78,7 @@ internal static class PrivacyWebhook
         if (deliveryId is not null) headers["delivery_id"] = deliveryId;
         var e = NewEvent.Create(from.TenantId, $"shopify:privacy:{ask.Kind}", key, data, headers);
 
-        await using var db = await TenantDb.BeginAsync(dataSource, from.TenantId, CancellationToken.None);
+        await using var db = await TenantDb.BeginAsync(databases, from.TenantId, CancellationToken.None);
         var result = await appender.AppendAsync(db.Transaction, from.TenantId, [e], ct: CancellationToken.None);
         await using (var insert = db.Command("""
             insert into privacy_requests (id, tenant_id, kind, shop_domain, shopify_customer_id, email, phone, order_ids,

@@ -23,7 +23,7 @@ public sealed class PrivacyOptions
 /// commit together. A failure rolls everything back; the request is marked retrying with a growing delay and tried
 /// again until it succeeds — an acknowledged request is never dropped. Logs name the request, never the customer.
 /// </summary>
-public sealed class PrivacyWorker(NpgsqlDataSource dataSource, TenantStore tenants, TimeProvider clock, IOptions<PrivacyOptions> options,
+public sealed class PrivacyWorker(TenantDatabases databases, TenantStore tenants, TimeProvider clock, IOptions<PrivacyOptions> options,
     RedactionCheck check, ILogger<PrivacyWorker> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _wake = new(0, 1);
@@ -54,6 +54,13 @@ public sealed class PrivacyWorker(NpgsqlDataSource dataSource, TenantStore tenan
 
     /// <summary>Does the oldest due request, if any; true when there was one (done or failed).</summary>
     public async Task<bool> RunOnceAsync(CancellationToken ct)
+    {
+        foreach (var dataSource in await databases.AllAsync(ct))
+            if (await RunOnceAsync(dataSource, ct)) return true;
+        return false;
+    }
+
+    private async Task<bool> RunOnceAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -117,7 +124,7 @@ public sealed class PrivacyWorker(NpgsqlDataSource dataSource, TenantStore tenan
             case PrivacyKinds.DataRequest:
                 var tenant = await tenants.FindAsync(request.TenantId, ct)
                     ?? throw new InvalidOperationException("The tenant of this data request no longer exists.");
-                var export = await CustomerExport.BuildAsync(dataSource, conn, tx, request, tenant, clock.GetUtcNow(), ct);
+                var export = await CustomerExport.BuildAsync(databases, conn, tx, request, tenant, clock.GetUtcNow(), ct);
                 await CustomerRedaction.Exec(conn, tx, ct, "update privacy_requests set export = $2::jsonb where id = $1", request.Id, export.ToJsonString());
                 return ($"export of {export["events"]!.AsArray().Count} events", null);
             case PrivacyKinds.CustomerRedact:

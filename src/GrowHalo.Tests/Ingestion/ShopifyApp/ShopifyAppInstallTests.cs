@@ -50,7 +50,7 @@ public sealed class ShopifyAppInstallTests(ShopifyAppFixture app) : IClassFixtur
         Assert.Equal(("shopify", app.Shop, true, true, true, app.StandIns.BaseUrl), (connection.Source, connection.ExternalAccountId,
             connection.Enabled, connection.PollingEnabled, connection.HasAccessToken, connection.ApiBaseUrl));
         var token = app.StandIns.State.App.IssuedTokens[^1];
-        Assert.Equal(token, await app.Service<ConnectionStore>().SecretAsync(connection.Id, Secret.AccessToken));
+        Assert.Equal(token, await app.Service<ConnectionStore>().SecretAsync(connection.TenantId, connection.Id, Secret.AccessToken));
         Assert.Equal(0, await app.CountAsync("select count(*) from ingest_connections where position(convert_to($1, 'UTF8') in access_token) > 0", token));
         Assert.Equal(1, await app.CountAsync("select count(*) from ingest_connections where id = $1 and installed_by_app", connection.Id));
 
@@ -152,13 +152,13 @@ public sealed class ShopifyAppInstallTests(ShopifyAppFixture app) : IClassFixtur
         var tenant = await app.TenantAsync();
         var callback = await app.AuthorizeAsync(await app.StartInstallAsync(tenant));
         await app.CallbackAsync(callback, HttpStatusCode.Redirect);
-        var token = await app.Service<ConnectionStore>().SecretAsync((await app.Service<ConnectionStore>().ListAsync(tenant.Id)).Single().Id, Secret.AccessToken);
+        var token = await app.Service<ConnectionStore>().SecretAsync(tenant.Id, (await app.Service<ConnectionStore>().ListAsync(tenant.Id)).Single().Id, Secret.AccessToken);
         var before = await app.StoredAsync();
 
         var page = await (await app.CallbackAsync(callback, HttpStatusCode.BadRequest)).ReadAsTextAsync();
         Assert.Contains("This install link is no longer valid", page);
         Assert.Equal(before, await app.StoredAsync());
-        Assert.Equal(token, await app.Service<ConnectionStore>().SecretAsync((await app.Service<ConnectionStore>().ListAsync(tenant.Id)).Single().Id, Secret.AccessToken));
+        Assert.Equal(token, await app.Service<ConnectionStore>().SecretAsync(tenant.Id, (await app.Service<ConnectionStore>().ListAsync(tenant.Id)).Single().Id, Secret.AccessToken));
     }
 
     [Fact]

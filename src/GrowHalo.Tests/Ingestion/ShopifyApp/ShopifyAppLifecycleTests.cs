@@ -30,7 +30,7 @@ public sealed class ShopifyAppLifecycleTests(ShopifyAppFixture app) : IClassFixt
     {
         var tenant = await app.TenantAsync();
         var installed = await app.InstallAsync(tenant);
-        var firstToken = await app.Service<ConnectionStore>().SecretAsync(installed.Id, Secret.AccessToken);
+        var firstToken = await app.Service<ConnectionStore>().SecretAsync(installed.TenantId, installed.Id, Secret.AccessToken);
 
         var receipt = await IngestionApp.JsonOf(await app.SendAsync(IngestionApp.ShopifyWebhook(app.Shop, "app/uninstalled",
             $$"""{"id":1,"domain":"{{app.Shop}}","myshopify_domain":"{{app.Shop}}"}""", ShopifyAppFixture.ClientSecret, "w-uninstall"), HttpStatusCode.OK));
@@ -46,7 +46,7 @@ public sealed class ShopifyAppLifecycleTests(ShopifyAppFixture app) : IClassFixt
         var before = await RunsAsync(installed.Id);
         var again = await app.InstallAsync(tenant);
         Assert.Equal((installed.Id, true, true), (again.Id, again.Enabled, again.HasAccessToken));
-        var secondToken = await app.Service<ConnectionStore>().SecretAsync(again.Id, Secret.AccessToken);
+        var secondToken = await app.Service<ConnectionStore>().SecretAsync(again.TenantId, again.Id, Secret.AccessToken);
         Assert.NotEqual(firstToken, secondToken);
         Assert.Equal(app.StandIns.State.App.IssuedTokens[^1], secondToken);
         // Polling resumes: the reinstall's sync run (or the first install's, if it was still queued) ends completed.

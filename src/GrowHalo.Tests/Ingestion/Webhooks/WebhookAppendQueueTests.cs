@@ -1,3 +1,4 @@
+using GrowHalo.Platform.Tenancy;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GrowHalo.Platform.Events;
@@ -16,7 +17,7 @@ namespace GrowHalo.Tests.Ingestion.Webhooks;
 public sealed class WebhookAppendQueueTests(IngestionApp app)
 {
     private WebhookAppendQueue NewQueue() =>
-        new(app.DataSource, app.Service<EventAppender>(), new WebhookAppendOptions { Writers = 1 }, NullLogger.Instance, startOnFirstUse: false);
+        new(app.Service<TenantDatabases>(), app.Service<EventAppender>(), new WebhookAppendOptions { Writers = 1 }, NullLogger.Instance, startOnFirstUse: false);
 
     private static IReadOnlyList<NewEvent> Order(string tenantId, JsonObject order, string? deliveryId = null)
     {

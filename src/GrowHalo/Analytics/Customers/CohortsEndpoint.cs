@@ -49,7 +49,7 @@ public static class CohortsEndpoint
 
     [WolverineGet("/api/v1/analytics/cohorts", OperationId = "AnalyticsCohorts"), RequireScope(Scopes.Read), Tags("Analytics")]
     public static async Task<Results<Ok<Cohorts>, ValidationProblem>> Get(string? start, string? end, string? granularity,
-        RequestTenant tenant, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+        RequestTenant tenant, TenantDatabases databases, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Validation();
         var today = tenant.Tenant.LocalDate(clock.GetUtcNow());
@@ -60,7 +60,7 @@ public static class CohortsEndpoint
 
         var bucket = granularity == "week" ? "weekly" : "monthly";
         var (first, last) = (Metrics.Granularity.BucketOf(bucket, range.Start), Metrics.Granularity.BucketOf(bucket, range.End));
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         await using var cmd = db.Command(Sql, tenant.Id, first, last, granularity);
         var rows = new List<(DateOnly Cohort, long Size, decimal AdSpend, DateOnly? Period, long Active, decimal Revenue)>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))

@@ -42,10 +42,10 @@ public static class CustomerDetailEndpoint
     [WolverineGet("/api/v1/customers/{customer_key}", OperationId = "GetCustomer"), RequireScope(Scopes.Read), Tags("Customers")]
     [ProducesProblems(StatusCodes.Status404NotFound)]
     public static async Task<Results<Ok<CustomerDetail>, ProblemHttpResult>> Get(string customer_key, RequestTenant tenant,
-        NpgsqlDataSource dataSource, Scoring.CustomerScoring scoring, CancellationToken ct)
+        TenantDatabases databases, Scoring.CustomerScoring scoring, CancellationToken ct)
     {
         var key = CustomerKeys.Normalise(customer_key);
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         await scoring.EnsureTodayAsync(db, tenant.Tenant, ct);
         await using var cmd = db.Command(Sql, tenant.Id, key);
         CustomerDetail? detail = null;

@@ -61,11 +61,11 @@ public static class CustomerTimelineEndpoint
     [WolverineGet("/api/v1/customers/{customer_key}/timeline", OperationId = "GetCustomerTimeline"), RequireScope(Scopes.Read), Tags("Customers")]
     [ProducesProblems(StatusCodes.Status404NotFound)]
     public static async Task<Results<Ok<CustomerTimeline>, ProblemHttpResult>> Get(string customer_key, RequestTenant tenant,
-        NpgsqlDataSource dataSource, IDocumentStore store, TimeProvider clock, CancellationToken ct)
+        TenantDatabases databases, IDocumentStore store, TimeProvider clock, CancellationToken ct)
     {
         var key = CustomerKeys.Normalise(customer_key);
         var currency = tenant.Tenant.Currency;
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         await using (var exists = db.Command("select customer_id from customers where tenant_id = $1 and customer_key = $2", tenant.Id, key))
             if (await exists.ExecuteScalarAsync(ct) is null) return CustomerKeys.NotFound(customer_key);
 

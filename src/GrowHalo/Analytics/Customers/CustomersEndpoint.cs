@@ -23,7 +23,7 @@ public static class CustomersEndpoint
     [WolverineGet("/api/v1/customers", OperationId = "ListCustomers"), RequireScope(Scopes.Read), Tags("Customers")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<Results<Ok<CustomerPage>, ValidationProblem, ProblemHttpResult>> Get(string? search, string? sort, string? order,
-        int? limit, string? cursor, string? segment, RequestTenant tenant, NpgsqlDataSource dataSource, TimeProvider clock, Scoring.CustomerScoring scoring, CancellationToken ct)
+        int? limit, string? cursor, string? segment, RequestTenant tenant, TenantDatabases databases, TimeProvider clock, Scoring.CustomerScoring scoring, CancellationToken ct)
     {
         var errors = new Validation();
         var list = CustomerList.Read(search, sort, order, limit, cursor, errors);
@@ -32,7 +32,7 @@ public static class CustomersEndpoint
             errors.Add("segment", $"\"{segment}\" is not a segment id: pass the id of one of GET /api/v1/segments.");
         if (list is null || !errors.IsValid) return errors.Problem();
 
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         await scoring.EnsureTodayAsync(db, tenant.Tenant, ct);
         CustomerFilter? filter = null;
         if (segment is not null)

@@ -21,7 +21,7 @@ public static class RepeatRateEndpoint
 
     [WolverineGet("/api/v1/analytics/repeat-rate", OperationId = "AnalyticsRepeatRate"), RequireScope(Scopes.Read), Tags("Analytics")]
     public static async Task<Results<Ok<RepeatRate>, ValidationProblem>> Get(string? start, string? end, RequestTenant tenant,
-        NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+        TenantDatabases databases, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Validation();
         var range = start is null && end is null
@@ -29,7 +29,7 @@ public static class RepeatRateEndpoint
             : DateRange.Parse(start, end, errors);
         if (!errors.IsValid || range is null) return errors.Problem();
 
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         // customers.first_order_day is the day of the customer's first counted order (kept by the commerce projection).
         await using var cmd = db.Command("""
             with window_customers as (

@@ -58,7 +58,7 @@ public static class RfmEndpoint
 
     [WolverineGet("/api/v1/analytics/rfm", OperationId = "AnalyticsRfm"), RequireScope(Scopes.Read), Tags("Analytics")]
     public static async Task<Results<Ok<Rfm>, ValidationProblem>> Get([Microsoft.AspNetCore.Mvc.FromQuery(Name = "as_of")] string? asOf,
-        RequestTenant tenant, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+        RequestTenant tenant, TenantDatabases databases, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Validation();
         var day = tenant.Tenant.LocalDate(clock.GetUtcNow());
@@ -66,7 +66,7 @@ public static class RfmEndpoint
             errors.Add("as_of", $"\"{asOf}\" is not a date: use YYYY-MM-DD (default: today in the tenant's time zone).");
         if (!errors.IsValid) return errors.Problem();
 
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         var cells = await CellsFromFactsAsync(db, tenant.Id, day, ct)
             ?? (await CellsAsync(db.Command(FromOrders, tenant.Id, 0, DateOnly.MinValue, day, tenant.Tenant.Currency, day), ct)).Cells;
         var grid = (from rScore in Enumerable.Range(1, 5).Reverse() from fScore in Enumerable.Range(1, 5)

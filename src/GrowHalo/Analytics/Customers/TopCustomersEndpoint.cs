@@ -36,14 +36,14 @@ public static class TopCustomersEndpoint
 
     [WolverineGet("/api/v1/analytics/top-customers", OperationId = "AnalyticsTopCustomers"), RequireScope(Scopes.Read), Tags("Analytics")]
     public static async Task<Results<Ok<TopCustomers>, ValidationProblem>> Get(int? limit, string? start, string? end,
-        RequestTenant tenant, NpgsqlDataSource dataSource, Scoring.CustomerScoring scoring, CancellationToken ct)
+        RequestTenant tenant, TenantDatabases databases, Scoring.CustomerScoring scoring, CancellationToken ct)
     {
         var errors = new Validation();
         if (limit is < 1 or > 100) errors.Add("limit", $"must be between 1 and 100 (default 5), got {limit}.");
         var range = start is null && end is null ? null : DateRange.Parse(start, end, errors);
         if (!errors.IsValid) return errors.Problem();
 
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         await scoring.EnsureTodayAsync(db, tenant.Tenant, ct);
         await using var cmd = range is null
             ? db.Command(Lifetime, tenant.Id, limit ?? 5)

@@ -16,13 +16,13 @@ public static class AggregateEndpoint
 
     [WolverinePost("/api/v1/metrics/aggregate", OperationId = "MetricsAggregate"), RequireScope(Scopes.Admin)]
     public static async Task<Results<Ok<AggregateResponse>, ValidationProblem>> Post(AggregateRequest request, RequestTenant tenant,
-        NpgsqlDataSource dataSource, CancellationToken ct)
+        TenantDatabases databases, CancellationToken ct)
     {
         var errors = new Validation();
         // A JSON null body reaches a Wolverine endpoint as null (the minimal API answered 400 for it): it lacks both dates.
         var range = DateRange.Parse(request?.StartDate, request?.EndDate, errors, "start_date", "end_date");
         if (!errors.IsValid || range is null) return errors.Problem();
-        var days = await DailySummaryRecompute.RecomputeRangeAsync(dataSource, tenant.Id, range.Start, range.End, ct);
+        var days = await DailySummaryRecompute.RecomputeRangeAsync(databases, tenant.Id, range.Start, range.End, ct);
         return TypedResults.Ok(new AggregateResponse(days, range.Start, range.End));
     }
 }

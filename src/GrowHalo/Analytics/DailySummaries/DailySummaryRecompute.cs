@@ -91,9 +91,9 @@ public static class DailySummaryRecompute
     }
 
     /// <summary>Recomputes every day from <paramref name="start"/> to <paramref name="end"/> of one tenant, taking the tenant's lock.</summary>
-    public static async Task<int> RecomputeRangeAsync(NpgsqlDataSource dataSource, string tenantId, DateOnly start, DateOnly end, CancellationToken ct)
+    public static async Task<int> RecomputeRangeAsync(TenantDatabases databases, string tenantId, DateOnly start, DateOnly end, CancellationToken ct)
     {
-        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenantId, ct);
         await DailySummaryLock.AcquireAsync(db.Connection, db.Transaction, [tenantId], ct);
         var days = Days(tenantId, start, end);
         await RecomputeAsync(db.Connection, db.Transaction, days, ct);

@@ -30,7 +30,7 @@ public static class AdSpendBreakdownEndpoint
         decimal Conversions, decimal ConversionValue);
 
     [WolverineGet("/api/v1/metrics/ad-spend", OperationId = "MetricsAdSpend"), RequireScope(Scopes.Read)]
-    public static async Task<Results<Ok<AdSpendResponse>, ValidationProblem>> Get(string? start, string? end, [FromQuery(Name = "group_by")] string? groupBy, RequestTenant tenant, NpgsqlDataSource dataSource,
+    public static async Task<Results<Ok<AdSpendResponse>, ValidationProblem>> Get(string? start, string? end, [FromQuery(Name = "group_by")] string? groupBy, RequestTenant tenant, TenantDatabases databases,
         TimeProvider clock, CancellationToken ct)
     {
         var errors = new Validation();
@@ -42,7 +42,7 @@ public static class AdSpendBreakdownEndpoint
             errors.Add("group_by", $"\"{groupBy}\" is not a grouping. Allowed: {Validation.OneOf(GroupBys)}.");
         if (!errors.IsValid || range is null) return errors.Problem();
 
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         var groups = await ReadGroupsAsync(db, range, groupBy == "campaign", ct);
         var rows = await SummaryRows.ReadAsync(db, range.Start, range.End, ct);
         var revenue = MetricTotals.Sum(rows.Select(r => r.Totals)).Revenue;

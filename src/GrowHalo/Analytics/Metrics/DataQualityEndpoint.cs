@@ -19,9 +19,9 @@ public static class DataQualityEndpoint
         IReadOnlyList<FailedEvent> RecentFailures, DateTimeOffset? AsOf);
 
     [WolverineGet("/api/v1/metrics/data-quality", OperationId = "MetricsDataQuality"), RequireScope(Scopes.Read)]
-    public static async Task<Ok<DataQualityResponse>> Get(RequestTenant tenant, NpgsqlDataSource dataSource, CancellationToken ct)
+    public static async Task<Ok<DataQualityResponse>> Get(RequestTenant tenant, TenantDatabases databases, CancellationToken ct)
     {
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         var rows = await SummaryRows.ReadAsync(db, DateOnly.MinValue, DateOnly.MaxValue, ct);
         await using var cmd = db.Command("""
             select seq_id, event_type, error, failed_at, count(*) over ()

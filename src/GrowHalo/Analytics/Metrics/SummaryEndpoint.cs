@@ -20,7 +20,7 @@ public static class SummaryEndpoint
 
     [WolverineGet("/api/v1/metrics/summary", OperationId = "MetricsSummary"), RequireScope(Scopes.Read)]
     public static async Task<Results<Ok<SummaryResponse>, ValidationProblem>> Get(string? period, string? start, string? end, RequestTenant tenant,
-        NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+        TenantDatabases databases, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Validation();
         DateRange? range = null;
@@ -38,7 +38,7 @@ public static class SummaryEndpoint
         if (!errors.IsValid || range is null) return errors.Problem();
 
         var previous = range.Previous;
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         var rows = await SummaryRows.ReadAsync(db, previous.Start, range.End, ct);
         var current = MetricTotals.Sum(rows.Where(r => range.Contains(r.Day)).Select(r => r.Totals));
         var before = MetricTotals.Sum(rows.Where(r => previous.Contains(r.Day)).Select(r => r.Totals));

@@ -19,7 +19,7 @@ public static class TimeSeriesEndpoint
 
     [WolverineGet("/api/v1/metrics", OperationId = "MetricsTimeSeries"), RequireScope(Scopes.Read)]
     public static async Task<Results<Ok<SeriesResponse>, ValidationProblem>> Get(string? start, string? end, string? granularity, string? metrics, RequestTenant tenant,
-        NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+        TenantDatabases databases, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Validation();
         var range = start is null && end is null
@@ -36,7 +36,7 @@ public static class TimeSeriesEndpoint
             errors.Add("metrics", $"Unknown metric(s): {string.Join(", ", unknown)}. Allowed: {Validation.OneOf(MetricTotals.Names)}.");
         if (!errors.IsValid || range is null) return errors.Problem();
 
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         var rows = await SummaryRows.ReadAsync(db, range.Start, range.End, ct);
         var byBucket = rows.GroupBy(r => Granularity.BucketOf(granularity, r.Day))
             .ToDictionary(g => g.Key, g => MetricTotals.Sum(g.Select(r => r.Totals)));

@@ -43,10 +43,10 @@ public static class OrderEndpoint
 
     [WolverineGet("/api/v1/orders/{id}", OperationId = "GetOrder"), RequireScope(Scopes.Read), Tags("Orders")]
     [ProducesProblems(StatusCodes.Status404NotFound)]
-    public static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> Get(string id, RequestTenant tenant, NpgsqlDataSource dataSource,
+    public static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> Get(string id, RequestTenant tenant, TenantDatabases databases,
         IDocumentStore store, CancellationToken ct)
     {
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         OrderDetail? order = null;
         await using (var cmd = db.Command(Sql, tenant.Id, id.Trim(), tenant.Tenant.Currency))
         await using (var r = await cmd.ExecuteReaderAsync(ct))

@@ -35,7 +35,7 @@ public static class OrdersEndpoint
 
     [WolverineGet("/api/v1/orders", OperationId = "ListOrders"), RequireScope(Scopes.Read), Tags("Orders")]
     public static async Task<Results<Ok<OrderPage>, ValidationProblem>> Get(string? start, string? end, string? status, string? customer_key,
-        int? limit, string? cursor, RequestTenant tenant, NpgsqlDataSource dataSource, CancellationToken ct)
+        int? limit, string? cursor, RequestTenant tenant, TenantDatabases databases, CancellationToken ct)
     {
         var errors = new Validation();
         var range = start is null && end is null ? null : DateRange.Parse(start, end, errors);
@@ -47,7 +47,7 @@ public static class OrdersEndpoint
         if (!errors.IsValid) return errors.Problem();
 
         var size = limit ?? 50;
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         await using var cmd = db.Command(Sql, tenant.Id, status, tenant.Tenant.Currency, range?.Start, range?.End,
             customer_key is null ? null : CustomerKeys.Normalise(customer_key), after?.PlacedAt, after?.OrderId, size + 1);
         var rows = new List<OrderRow>();

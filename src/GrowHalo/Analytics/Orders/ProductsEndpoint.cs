@@ -66,7 +66,7 @@ public static class ProductsEndpoint
 
     [WolverineGet("/api/v1/products", OperationId = "ListProductSales"), RequireScope(Scopes.Read), Tags("Orders")]
     public static async Task<Results<Ok<ProductSales>, ValidationProblem>> Get(string? start, string? end, string? sort, int? limit,
-        RequestTenant tenant, NpgsqlDataSource dataSource, CancellationToken ct)
+        RequestTenant tenant, TenantDatabases databases, CancellationToken ct)
     {
         var errors = new Validation();
         var range = DateRange.Parse(start, end, errors);
@@ -75,7 +75,7 @@ public static class ProductsEndpoint
         if (limit is < 1 or > 200) errors.Add("limit", $"must be between 1 and 200 (default 50), got {limit}.");
         if (!errors.IsValid || range is null) return errors.Problem();
 
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         await using var cmd = db.Command(Sql, tenant.Id, range.Start, range.End, tenant.Tenant.Currency, sort, limit ?? 50);
         var rows = new List<ProductRow>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))

@@ -6,7 +6,7 @@ using Npgsql;
 namespace GrowHalo.Ingestion.Batches;
 
 /// <summary>Commits a batch's events with its record in one transaction, and reads batches back, in a <see cref="TenantDb"/>.</summary>
-public sealed class BatchStore(NpgsqlDataSource dataSource, EventAppender appender, TimeProvider clock)
+public sealed class BatchStore(TenantDatabases databases, EventAppender appender, TimeProvider clock)
 {
     private const string Columns =
         "id, tenant_id, source, connection_id, total_events, accepted, rejected, duplicates, status, created_at, completed_at";
@@ -35,7 +35,7 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, EventAppender append
         RecordContext context, DateTimeOffset createdAt, bool pipelined, CancellationToken ct)
     {
         var id = context.BatchId!.Value;
-        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenantId, ct);
         var appended = await BatchPipeline.AppendAsync(appender, db.Transaction, tenantId, request, context,
             pipelined ? BatchPipeline.ChunkSize : request.Events.Count, ct);
         var batch = appended.Converted;
@@ -55,7 +55,7 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, EventAppender append
 
     public async Task<IReadOnlyList<IngestBatch>> ListAsync(string tenantId, int limit, CancellationToken ct = default)
     {
-        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenantId, ct);
         await using var cmd = db.Command($"select {Columns} from ingest_batches where tenant_id = $1 order by created_at desc, id desc limit $2", tenantId, limit);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<IngestBatch>();
@@ -66,7 +66,7 @@ public sealed class BatchStore(NpgsqlDataSource dataSource, EventAppender append
     /// <summary>The tenant's batch with its errors; null for an unknown id or another tenant's batch.</summary>
     public async Task<IngestBatch?> FindAsync(string tenantId, Guid id, CancellationToken ct = default)
     {
-        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenantId, ct);
         await using var cmd = db.Command($"select {Columns} from ingest_batches where tenant_id = $1 and id = $2", tenantId, id);
         IngestBatch? batch;
         await using (var r = await cmd.ExecuteReaderAsync(ct))

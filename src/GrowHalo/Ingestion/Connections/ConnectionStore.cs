@@ -10,7 +10,7 @@ namespace GrowHalo.Ingestion.Connections;
 /// the owner: a webhook names an account, and its tenant is what the lookup finds out. That lookup is cached for a few
 /// seconds (<see cref="WebhookConnectionCache"/>); every create or update here drops the account's entry after commit.
 /// </summary>
-public sealed class ConnectionStore(NpgsqlDataSource dataSource, SecretBox secrets, TimeProvider clock)
+public sealed class ConnectionStore(TenantDatabases databases, SecretBox secrets, TimeProvider clock)
 {
     private readonly WebhookConnectionCache _webhookCache = new(clock);
 
@@ -23,7 +23,7 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, SecretBox secre
     {
         var id = "con_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         var now = clock.GetUtcNow();
-        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenantId, ct);
         await using var cmd = db.Command($"""
             insert into ingest_connections (id, tenant_id, source, external_account_id, display_name, api_base_url,
                 polling_enabled, polling_interval_seconds, webhook_secret, access_token, created_at, updated_at)
@@ -46,7 +46,7 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, SecretBox secre
 
     public async Task<IngestConnection?> UpdateAsync(string tenantId, string id, ConnectionPatch p, CancellationToken ct = default)
     {
-        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenantId, ct);
         await using var cmd = db.Command($"""
             update ingest_connections set
                 display_name = coalesce($3, display_name),
@@ -81,7 +81,7 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, SecretBox secre
 
     public async Task<IReadOnlyList<IngestConnection>> ListAsync(string tenantId, CancellationToken ct = default)
     {
-        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenantId, ct);
         await using var cmd = db.Command($"select {Columns} from ingest_connections where tenant_id = $1 order by created_at, id", tenantId);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<IngestConnection>();
@@ -103,25 +103,34 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, SecretBox secre
 
     private async Task<WebhookConnectionCache.Found?> LoadForWebhookAsync(string source, string accountId, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand($"""
-            select {Columns}, webhook_secret, installed_by_app from ingest_connections where source = $1 and external_account_id = $2 and enabled
-            """);
-        cmd.Parameters.Add(new() { Value = source });
-        cmd.Parameters.Add(new() { Value = accountId });
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        if (!await r.ReadAsync(ct)) return null;
-        var connection = Read(r);
-        return new(connection, r.IsDBNull(13) ? null : secrets.Open(r.GetFieldValue<byte[]>(13), Context(connection.Id, Secret.Webhook)),
-            InstalledByApp: r.GetBoolean(14));
+        // The account's tenant is not known yet: each data database is asked (an index lookup each, and cached above).
+        foreach (var dataSource in await databases.AllAsync(ct))
+        {
+            await using var cmd = dataSource.CreateCommand($"""
+                select {Columns}, webhook_secret, installed_by_app from ingest_connections where source = $1 and external_account_id = $2 and enabled
+                """);
+            cmd.Parameters.Add(new() { Value = source });
+            cmd.Parameters.Add(new() { Value = accountId });
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (!await r.ReadAsync(ct)) continue;
+            var connection = Read(r);
+            return new(connection, r.IsDBNull(13) ? null : secrets.Open(r.GetFieldValue<byte[]>(13), Context(connection.Id, Secret.Webhook)),
+                InstalledByApp: r.GetBoolean(14));
+        }
+        return null;
     }
 
     /// <summary>The tenant whose enabled connection holds a platform account, read now (not from the webhook cache); null when none.</summary>
     public async Task<string?> HolderAsync(string source, string accountId, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand("select tenant_id from ingest_connections where source = $1 and external_account_id = $2 and enabled");
-        cmd.Parameters.Add(new() { Value = source });
-        cmd.Parameters.Add(new() { Value = accountId });
-        return await cmd.ExecuteScalarAsync(ct) as string;
+        foreach (var dataSource in await databases.AllAsync(ct))
+        {
+            await using var cmd = dataSource.CreateCommand("select tenant_id from ingest_connections where source = $1 and external_account_id = $2 and enabled");
+            cmd.Parameters.Add(new() { Value = source });
+            cmd.Parameters.Add(new() { Value = accountId });
+            if (await cmd.ExecuteScalarAsync(ct) is string tenantId) return tenantId;
+        }
+        return null;
     }
 
     /// <summary>
@@ -133,7 +142,7 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, SecretBox secre
         int pollingIntervalSeconds, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
-        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenantId, ct);
         string? id;
         await using (var find = db.Command("""
             select id from ingest_connections where tenant_id = $1 and source = 'shopify' and external_account_id = $2
@@ -166,9 +175,9 @@ public sealed class ConnectionStore(NpgsqlDataSource dataSource, SecretBox secre
     }
 
     /// <summary>A connection's secret in plain text, for signature checks and (later) API calls. Never send it anywhere else.</summary>
-    public async Task<string?> SecretAsync(string connectionId, Secret which, CancellationToken ct = default)
+    public async Task<string?> SecretAsync(string tenantId, string connectionId, Secret which, CancellationToken ct = default)
     {
-        await using var cmd = dataSource.CreateCommand(which == Secret.Webhook
+        await using var cmd = (await databases.ForTenantAsync(tenantId, ct)).CreateCommand(which == Secret.Webhook
             ? "select webhook_secret from ingest_connections where id = $1"
             : "select access_token from ingest_connections where id = $1");
         cmd.Parameters.Add(new() { Value = connectionId });

@@ -22,7 +22,7 @@ public sealed class ConnectionPoller(
         PollPass? pass = null;
         try
         {
-            var token = await connections.SecretAsync(connection.Id, Secret.AccessToken, ct)
+            var token = await connections.SecretAsync(connection.TenantId, connection.Id, Secret.AccessToken, ct)
                 ?? throw new PollingException($"Connection {connection.Id} has no access_token to call the {connection.Source} API with. Set one with PATCH /api/v1/ingest/connections/{connection.Id}.");
             var tenant = await tenants.FindAsync(connection.TenantId, ct);
             pass = new PollPass(new PollTarget(connection, token, tenant?.Zone ?? TimeZoneInfo.Utc), cursors, time, progress);

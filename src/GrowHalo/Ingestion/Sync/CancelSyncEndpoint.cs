@@ -15,11 +15,11 @@ public static class CancelSyncEndpoint
 {
     [WolverinePost("/api/v1/sync/{id}/cancel", OperationId = "CancelSync"), RequireScope(Scopes.Admin), Tags("Sync")]
     [ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
-    public static async Task<Results<Accepted<SyncRun>, ProblemHttpResult>> Post(string id, RequestTenant tenant, NpgsqlDataSource dataSource,
+    public static async Task<Results<Accepted<SyncRun>, ProblemHttpResult>> Post(string id, RequestTenant tenant, TenantDatabases databases,
         SyncRunStore runs, CancellationToken ct)
     {
         if (!Guid.TryParse(id, out var guid)) return GetSyncEndpoint.NotFound(id);
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         if (await runs.FindAsync(db, guid, ct) is not { } run) return GetSyncEndpoint.NotFound(id);
         if (run.Kind == SyncKinds.Reproject)
             return Conflict("A re-projection cannot be cancelled: read models left half-replayed would answer wrong numbers. It ends by itself.");

@@ -25,11 +25,11 @@ public static class IngestSyncsEndpoints
     public sealed record CursorReset(string ConnectionId, DateTimeOffset ResetAt);
 
     [WolverineGet("/api/v1/ingest/syncs", OperationId = "ListIngestSyncs"), RequireScope(Scopes.Read, Scopes.Admin), Tags("Sync")]
-    public static async Task<Ok<ConnectionSyncList>> List(RequestTenant tenant, NpgsqlDataSource dataSource, ConnectionStore connections,
+    public static async Task<Ok<ConnectionSyncList>> List(RequestTenant tenant, TenantDatabases databases, ConnectionStore connections,
         SyncRunStore runs, CancellationToken ct)
     {
         var mine = await connections.ListAsync(tenant.Id, ct);
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         var latest = await runs.LatestByConnectionAsync(db, ct);
         return TypedResults.Ok(new ConnectionSyncList(mine.Select(c =>
         {
@@ -46,12 +46,12 @@ public static class IngestSyncsEndpoints
 
     [WolverinePost("/api/v1/ingest/syncs/{id}/reset", OperationId = "ResetIngestSync"), RequireScope(Scopes.Admin), Tags("Sync")]
     [ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
-    public static async Task<Results<Ok<CursorReset>, ProblemHttpResult>> Reset(string id, RequestTenant tenant, NpgsqlDataSource dataSource,
+    public static async Task<Results<Ok<CursorReset>, ProblemHttpResult>> Reset(string id, RequestTenant tenant, TenantDatabases databases,
         ConnectionStore connections, SyncRunStore runs, PollCursorStore cursors, TimeProvider clock, CancellationToken ct)
     {
         if (await connections.FindAsync(tenant.Id, id, ct) is null)
             return Problems.NotFound($"This tenant has no connection {id}. GET /api/v1/ingest/syncs lists its connections.");
-        await using (var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct))
+        await using (var db = await TenantDb.BeginAsync(databases, tenant.Id, ct))
             if ((await runs.LatestByConnectionAsync(db, ct)).GetValueOrDefault(id) is { Active: true } active)
                 return TypedResults.Problem($"Sync run {active.Id} of this connection is {active.State}; cancel it (POST /api/v1/sync/{active.Id}/cancel) " +
                     "or wait for it to end, then reset.", statusCode: StatusCodes.Status409Conflict, title: "Conflict");

@@ -22,14 +22,14 @@ public static class SyncEventsEndpoint
 
     [WolverineGet("/api/v1/sync/{id}/events", OperationId = "SyncEvents"), RequireScope(Scopes.Read, Scopes.Admin), Tags("Sync")]
     [ProducesProblems(StatusCodes.Status404NotFound)]
-    public static async Task<Results<EventStream, ProblemHttpResult>> Get(string id, RequestTenant tenant, NpgsqlDataSource dataSource,
+    public static async Task<Results<EventStream, ProblemHttpResult>> Get(string id, RequestTenant tenant, TenantDatabases databases,
         SyncRunStore runs, IOptions<SyncOptions> options, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, CancellationToken ct)
     {
-        if (await GetSyncEndpoint.FindAsync(id, tenant, dataSource, runs, ct) is not { } first) return GetSyncEndpoint.NotFound(id);
-        return new EventStream(http => Stream(http, first, tenant, dataSource, runs, options.Value.ProgressInterval, json.Value.SerializerOptions, lifetime));
+        if (await GetSyncEndpoint.FindAsync(id, tenant, databases, runs, ct) is not { } first) return GetSyncEndpoint.NotFound(id);
+        return new EventStream(http => Stream(http, first, tenant, databases, runs, options.Value.ProgressInterval, json.Value.SerializerOptions, lifetime));
     }
 
-    private static async Task Stream(HttpContext http, SyncRun run, RequestTenant tenant, NpgsqlDataSource dataSource, SyncRunStore runs,
+    private static async Task Stream(HttpContext http, SyncRun run, RequestTenant tenant, TenantDatabases databases, SyncRunStore runs,
         TimeSpan interval, JsonSerializerOptions json, IHostApplicationLifetime lifetime)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
@@ -59,7 +59,7 @@ public static class SyncEventsEndpoint
                     quietSince = DateTime.UtcNow;
                 }
                 await Task.Delay(interval, ct);
-                await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+                await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
                 if (await runs.FindAsync(db, run.Id, ct) is not { } next) return; // the tenant's data was deleted
                 run = next;
             }

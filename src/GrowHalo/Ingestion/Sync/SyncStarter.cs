@@ -11,14 +11,14 @@ namespace GrowHalo.Ingestion.Sync;
 /// currency change, and a store's install (its first sync). A connection that already has a queued or running run gets
 /// that run back, not a second one.
 /// </summary>
-public sealed class SyncStarter(NpgsqlDataSource dataSource, SyncRunStore runs, SyncRunService service)
+public sealed class SyncStarter(TenantDatabases databases, SyncRunStore runs, SyncRunService service)
 {
     public static readonly string[] Pollable = ["shopify", "meta", "google"];
 
     /// <summary>One run for the connection named, or one per enabled connection of the tenant when none is named.</summary>
     public async Task<StartOutcome> StartAsync(string tenantId, string? connectionId, bool full, CancellationToken ct)
     {
-        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenantId, ct);
         var mine = await ConnectionsAsync(db, ct);
         List<string> targets;
         if (connectionId is not null)
@@ -51,7 +51,7 @@ public sealed class SyncStarter(NpgsqlDataSource dataSource, SyncRunStore runs, 
     /// <summary>Queues the tenant's re-projection (or finds the one queued or running).</summary>
     public async Task<SyncRun> StartReprojectAsync(string tenantId, CancellationToken ct)
     {
-        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenantId, ct);
         var (run, _) = await runs.QueueAsync(db, null, SyncKinds.Reproject, full: true, ct);
         await db.CommitAsync(ct);
         service.Nudge();

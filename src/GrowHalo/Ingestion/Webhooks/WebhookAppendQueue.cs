@@ -1,3 +1,4 @@
+using GrowHalo.Platform.Tenancy;
 using System.Threading.Channels;
 using GrowHalo.Platform.Events;
 using Microsoft.Extensions.Options;
@@ -37,17 +38,17 @@ public sealed class WebhookAppendQueue : IHostedService, IAsyncDisposable
     private readonly Lock _startLock = new();
     private Task[]? _writers;
 
-    public WebhookAppendQueue(NpgsqlDataSource dataSource, EventAppender appender, IOptions<WebhookAppendOptions> options, ILogger<WebhookAppendQueue> logger)
-        : this(dataSource, appender, options.Value, logger, startOnFirstUse: true)
+    public WebhookAppendQueue(TenantDatabases databases, EventAppender appender, IOptions<WebhookAppendOptions> options, ILogger<WebhookAppendQueue> logger)
+        : this(databases, appender, options.Value, logger, startOnFirstUse: true)
     {
     }
 
     /// <param name="startOnFirstUse">False lets a test queue several requests before <see cref="Start"/>, so they form one group.</param>
-    internal WebhookAppendQueue(NpgsqlDataSource dataSource, EventAppender appender, WebhookAppendOptions options, ILogger logger, bool startOnFirstUse)
+    internal WebhookAppendQueue(TenantDatabases databases, EventAppender appender, WebhookAppendOptions options, ILogger logger, bool startOnFirstUse)
     {
         _options = options;
         _logger = logger;
-        _append = new WebhookGroupAppend(dataSource, appender);
+        _append = new WebhookGroupAppend(databases, appender);
         _channel = Channel.CreateBounded<PendingWebhook>(new BoundedChannelOptions(Math.Max(1, options.QueueLimit))
         {
             FullMode = BoundedChannelFullMode.Wait, SingleReader = options.Writers <= 1, SingleWriter = false,

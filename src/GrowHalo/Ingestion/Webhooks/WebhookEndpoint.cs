@@ -31,7 +31,7 @@ public static class WebhookEndpoint
         StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType,
         StatusCodes.Status429TooManyRequests, StatusCodes.Status503ServiceUnavailable)]
     public static async Task<Results<Created<WebhookReceipt>, Ok<WebhookReceipt>, ProblemHttpResult>> Receive(string source, HttpContext context,
-        [FromServices] ConnectionStore connections, NpgsqlDataSource db, [FromServices] WebhookAppendQueue appends, TimeProvider clock,
+        [FromServices] ConnectionStore connections, TenantDatabases databases, [FromServices] WebhookAppendQueue appends, TimeProvider clock,
         [FromServices] IOptions<ShopifyAppOptions> app, ILoggerFactory loggers, [FromServices] EventAppender appender,
         [FromServices] PrivacyWorker privacy, CancellationToken ct)
     {
@@ -57,7 +57,7 @@ public static class WebhookEndpoint
             : await WebhookSender.BySignatureAsync(context, scheme, account.Value, bytes.Value, connections,
                 app.Value.ClientSecret, loggers, ct);
         if (sender.Problem is not null && !byKey && src == Sources.Shopify && PrivacyTopics.Is(TopicOf(headers)) && account.Value is { } shop &&
-            await PrivacySender.ByDisabledConnectionAsync(scheme, shop, bytes.Value, headers[scheme.SignatureHeader], app.Value.ClientSecret, db, connections, ct) is { } left)
+            await PrivacySender.ByDisabledConnectionAsync(scheme, shop, bytes.Value, headers[scheme.SignatureHeader], app.Value.ClientSecret, databases, connections, ct) is { } left)
             sender = left; // a privacy request from a shop that uninstalled the app (see PrivacySender)
         if (sender.Problem is not null) return sender.Problem;
         var json = body.Json();
@@ -70,13 +70,13 @@ public static class WebhookEndpoint
             return TypedResults.Ok(await AppUninstalled.HandleAsync(from.TenantId, from.Connection, connections, loggers, ct));
         var delivery = src == Sources.Shopify && headers["X-Shopify-Webhook-Id"].ToString() is { Length: > 0 } d ? d : null;
         if (src == Sources.Shopify && PrivacyTopics.Is(topic)) // Shopify's mandatory privacy webhooks: stored, then acted on
-            return await PrivacyWebhook.ReceiveAsync(from, topic!, delivery, json.Value, receivedAt, db, appender, privacy, ct);
+            return await PrivacyWebhook.ReceiveAsync(from, topic!, delivery, json.Value, receivedAt, databases, appender, privacy, ct);
         var resource = src == Sources.Shopify ? ShopifyTopics.ResourceOf(topic) : Resources.AdSpend;
         var (events, errors) = WebhookRecords.Convert(from.TenantId, scheme, resource, json.Value, from.Connection?.ExternalAccountId ?? account.Value,
             new RecordContext(Channels.Webhook, receivedAt, topic, delivery, from.Connection?.Id));
         if (errors.Count > 0)
         {
-            await IngestLedger.RecordRejectedWebhookAsync(db, from.TenantId, from.Connection?.Id, resource, errors, receivedAt, ct);
+            await IngestLedger.RecordRejectedWebhookAsync(databases, from.TenantId, from.Connection?.Id, resource, errors, receivedAt, ct);
             return IngestProblems.Invalid($"The {src} webhook cannot be stored, so nothing was: {IngestProblems.Describe(errors)}.", errors);
         }
         if (events.Count == 0) return TypedResults.Ok(new WebhookReceipt("accepted", from.Connection?.Id, 0, 0, []));
@@ -89,7 +89,7 @@ public static class WebhookEndpoint
         {
             // A data exception is this body's fault: PostgreSQL refused something in it that the checks before let through.
             var error = new Parsing.FieldError("body", $"cannot be stored: {e.MessageText}");
-            await IngestLedger.RecordRejectedWebhookAsync(db, from.TenantId, from.Connection?.Id, resource, [error], receivedAt, ct);
+            await IngestLedger.RecordRejectedWebhookAsync(databases, from.TenantId, from.Connection?.Id, resource, [error], receivedAt, ct);
             return IngestProblems.Invalid($"The {src} webhook cannot be stored, so nothing was: PostgreSQL refused it ({e.MessageText}).", [error]);
         }
         catch (WebhookQueueClosedException e)

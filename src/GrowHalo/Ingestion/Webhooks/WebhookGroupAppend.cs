@@ -10,7 +10,7 @@ namespace GrowHalo.Ingestion.Webhooks;
 /// receipt is its own slice of the append's per-event outcomes; the append reports an id repeated within the group
 /// as appended the first time and duplicate after (<see cref="EventAppender"/>).
 /// </summary>
-internal sealed class WebhookGroupAppend(NpgsqlDataSource dataSource, EventAppender appender)
+internal sealed class WebhookGroupAppend(TenantDatabases databases, EventAppender appender)
 {
     /// <summary>Receipts in the order of <paramref name="group"/>, once committed. Throws, storing nothing, when any part fails.</summary>
     public async Task<WebhookReceipt[]> AppendAsync(string tenantId, IReadOnlyList<PendingWebhook> group)
@@ -19,7 +19,7 @@ internal sealed class WebhookGroupAppend(NpgsqlDataSource dataSource, EventAppen
         foreach (var pending in group) events.AddRange(pending.Events);
 
         // Not cancellable: the callers wait for this outcome whatever happens to their own requests.
-        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, CancellationToken.None);
+        await using var db = await TenantDb.BeginAsync(databases, tenantId, CancellationToken.None);
         var result = await appender.AppendAsync(db.Transaction, tenantId, events, ct: CancellationToken.None);
         var receipts = new WebhookReceipt[group.Count];
         var duplicates = new Dictionary<string, (long Count, DateTimeOffset At)>();

@@ -16,12 +16,12 @@ public sealed record FxImportResult(int Imported, int DaysRecomputed, int Custom
 /// holds the tenant's read-model lock for the summaries, so no projection overwrites them with numbers computed
 /// before the rates were there.
 /// </summary>
-public sealed class FxRateStore(NpgsqlDataSource dataSource)
+public sealed class FxRateStore(TenantDatabases databases)
 {
     public async Task<FxImportResult> ImportAsync(string tenantId, IReadOnlyList<FxRate> rates, CancellationToken ct)
     {
         if (rates.Count == 0) return new FxImportResult(0, 0, 0);
-        await using var db = await TenantDb.BeginAsync(dataSource, tenantId, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenantId, ct);
         var (conn, tx) = (db.Connection, db.Transaction);
         var context = new ProjectionContext(conn, tx);
         await CustomerOrderFacts.LockAsync(context, ct);

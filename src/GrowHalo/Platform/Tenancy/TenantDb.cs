@@ -12,7 +12,7 @@ namespace GrowHalo.Platform.Tenancy;
 /// carries them to its next user.</para>
 /// <para>Use it in request code that reads or changes one tenant's data:</para>
 /// <code>
-/// await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+/// await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
 /// await using var cmd = db.Command("select count(*) from orders where tenant_id = $1", tenant.Id);
 /// var count = (long)(await cmd.ExecuteScalarAsync(ct))!;
 /// await db.CommitAsync(ct); // only when it wrote something: disposing without a commit rolls back
@@ -39,6 +39,10 @@ public sealed class TenantDb : IAsyncDisposable
     public string TenantId { get; }
     public NpgsqlConnection Connection { get; }
     public NpgsqlTransaction Transaction { get; }
+
+    /// <summary>As <see cref="BeginAsync(NpgsqlDataSource, string, CancellationToken)"/>, in the tenant's own data database.</summary>
+    public static async Task<TenantDb> BeginAsync(TenantDatabases databases, string tenantId, CancellationToken ct = default) =>
+        await BeginAsync(await databases.ForTenantAsync(tenantId, ct), tenantId, ct);
 
     /// <summary>Opens a connection, begins a transaction and scopes it to <paramref name="tenantId"/>, in one round trip.</summary>
     public static async Task<TenantDb> BeginAsync(NpgsqlDataSource dataSource, string tenantId, CancellationToken ct = default)

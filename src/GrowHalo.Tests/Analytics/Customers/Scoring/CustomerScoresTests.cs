@@ -123,8 +123,8 @@ public sealed class CustomerScoresTests(ScoringApp app) : IClassFixture<ScoringA
         var shop = await ShopAsync();
         await RowsAsync(shop); // scored for today
         var options = Options.Create(new CustomerScoringOptions { MinInterval = TimeSpan.FromHours(1) });
-        var today = new CustomerScoring(app.DataSource, app.Clock, options, NullLogger<CustomerScoring>.Instance);
-        var tomorrow = new CustomerScoring(app.DataSource, new ShiftedClock(MetricsApp.Now.AddDays(1)), options, NullLogger<CustomerScoring>.Instance);
+        var today = new CustomerScoring(app.Service<TenantDatabases>(), app.Clock, options, NullLogger<CustomerScoring>.Instance);
+        var tomorrow = new CustomerScoring(app.Service<TenantDatabases>(), new ShiftedClock(MetricsApp.Now.AddDays(1)), options, NullLogger<CustomerScoring>.Instance);
 
         Assert.False(await today.ScoreAsync(shop.Tenant, ScoreWhen.Stale, CancellationToken.None));    // nothing changed
         await app.AppendAsync(shop.Id, Order(shop.Id, new OrderSpec(42, Utc(3, 16), 5m, CustomerId: 4)));

@@ -81,7 +81,7 @@ public static class CheckoutsEndpoint
 
     [WolverineGet("/api/v1/analytics/checkouts", OperationId = "AnalyticsCheckouts"), RequireScope(Scopes.Read), Tags("Analytics")]
     public static async Task<Results<Ok<CheckoutsAnswer>, ValidationProblem>> Get(string? start, string? end, int? limit,
-        RequestTenant tenant, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+        RequestTenant tenant, TenantDatabases databases, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Validation();
         if (limit is < 1 or > MaxLimit) errors.Add("limit", $"must be between 1 and {MaxLimit} (default {DefaultLimit}), got {limit}.");
@@ -92,7 +92,7 @@ public static class CheckoutsEndpoint
         if (!errors.IsValid || range is null) return errors.Problem();
 
         var t = tenant.Tenant;
-        await using var db = await TenantDb.BeginAsync(dataSource, t.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, t.Id, ct);
         object[] args = [t.Id, now, range.Start, range.End, t.Currency, t.TimeZone];
         await using var summary = db.Command(Summary, args);
         var answer = new CheckoutsAnswer(range.Start, range.End, t.AbandonedCheckoutMinutes, t.RecoveryWindowDays, 0, 0, 0, 0, 0,

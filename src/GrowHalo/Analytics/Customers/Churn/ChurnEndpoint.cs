@@ -49,7 +49,7 @@ public static class ChurnEndpoint
 
     [WolverineGet("/api/v1/analytics/churn", OperationId = "AnalyticsChurn"), RequireScope(Scopes.Read), Tags("Analytics")]
     public static async Task<Results<Ok<Churn>, ValidationProblem>> Get(string? status, int? limit, RequestTenant tenant,
-        NpgsqlDataSource dataSource, CustomerScoring scoring, CancellationToken ct)
+        TenantDatabases databases, CustomerScoring scoring, CancellationToken ct)
     {
         var errors = new Validation();
         if (status is not null && !ChurnStatus.All.Contains(status))
@@ -57,7 +57,7 @@ public static class ChurnEndpoint
         if (limit is < 1 or > 1000) errors.Add("limit", $"must be between 1 and 1000 (default 100), got {limit}.");
         if (!errors.IsValid) return errors.Problem();
 
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         await scoring.EnsureTodayAsync(db, tenant.Tenant, ct);
         DateOnly asOf;
         DateTimeOffset scoredAt;

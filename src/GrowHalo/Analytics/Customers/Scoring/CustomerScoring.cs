@@ -23,7 +23,7 @@ public enum ScoreWhen
 /// The run keeps the read models' freshness it read first (churn_model.data_as_of): whatever the projection commits
 /// later moves last_event_at past it, and the tenant is stale.
 /// </summary>
-public sealed class CustomerScoring(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<CustomerScoringOptions> options,
+public sealed class CustomerScoring(TenantDatabases databases, TimeProvider clock, IOptions<CustomerScoringOptions> options,
     ILogger<CustomerScoring> logger)
 {
     public const double HorizonDays = 90;
@@ -58,7 +58,7 @@ public sealed class CustomerScoring(NpgsqlDataSource dataSource, TimeProvider cl
     public async Task<bool> ScoreAsync(Tenant tenant, ScoreWhen when, CancellationToken ct)
     {
         var today = tenant.LocalDate(clock.GetUtcNow());
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         await CustomerScoreLocks.TakeAsync(db, ct);
         if (!await IsDueAsync(db, when, today, ct)) return false;
         var dataAsOf = await Modeling.Commerce.Freshness.AsOfAsync(db, ct); // first: the reads below see at least this

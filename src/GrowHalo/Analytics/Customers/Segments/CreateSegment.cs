@@ -17,7 +17,7 @@ public static class CreateSegment
     [WolverinePost("/api/v1/segments", OperationId = "CreateSegment"), RequireScope(Scopes.Admin), Tags("Segments")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static async Task<Results<Created<SegmentResponse>, ValidationProblem, ProblemHttpResult>> Post(SegmentBody body, RequestTenant tenant,
-        NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+        TenantDatabases databases, TimeProvider clock, CancellationToken ct)
     {
         // A JSON null body reaches a Wolverine endpoint as null.
         if (body is null) return Problems.Invalid("No segment was created: the body is null.", new Dictionary<string, string[]> { ["body"] = ["Send a JSON object {\"name\", \"rules\"}."] });
@@ -25,7 +25,7 @@ public static class CreateSegment
         var (name, _) = body.Read(errors);
         if (name is null) return errors.Problem();
 
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         if (await SegmentStore.InsertAsync(db, name, body.Rules!.Value, clock.GetUtcNow(), ct) is not { } segment) return SegmentStore.NameTaken(name);
         var answer = (await SegmentStore.RespondAsync(db, [segment], tenant, clock, ct))[0];
         await db.CommitAsync(ct);

@@ -12,9 +12,9 @@ public static class DeleteSegment
 {
     [WolverineDelete("/api/v1/segments/{id:guid}", OperationId = "DeleteSegment"), RequireScope(Scopes.Admin), Tags("Segments")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, RequestTenant tenant, NpgsqlDataSource dataSource, CancellationToken ct)
+    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, RequestTenant tenant, TenantDatabases databases, CancellationToken ct)
     {
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         if (!await SegmentStore.DeleteAsync(db, id, ct)) return SegmentStore.NotFound(id);
         await db.CommitAsync(ct);
         return TypedResults.NoContent();

@@ -12,10 +12,10 @@ public static class GetSegment
 {
     [WolverineGet("/api/v1/segments/{id:guid}", OperationId = "GetSegment"), RequireScope(Scopes.Read), Tags("Segments")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<Results<Ok<SegmentResponse>, ProblemHttpResult>> Get(Guid id, RequestTenant tenant, NpgsqlDataSource dataSource,
+    public static async Task<Results<Ok<SegmentResponse>, ProblemHttpResult>> Get(Guid id, RequestTenant tenant, TenantDatabases databases,
         TimeProvider clock, Scoring.CustomerScoring scoring, CancellationToken ct)
     {
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         await scoring.EnsureTodayAsync(db, tenant.Tenant, ct);
         if (await SegmentStore.GetAsync(db, id, ct) is not { } segment) return SegmentStore.NotFound(id);
         return TypedResults.Ok((await SegmentStore.RespondAsync(db, [segment], tenant, clock, ct))[0]);

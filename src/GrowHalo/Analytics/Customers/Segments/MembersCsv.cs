@@ -15,7 +15,7 @@ namespace GrowHalo.Analytics.Customers.Segments;
 /// travel as the headers <c>X-Computed-At</c> and <c>X-As-Of</c>. A text field that a spreadsheet would run as a
 /// formula (starting with = + - @) is prefixed with ' (CSV injection).
 /// </summary>
-public sealed class MembersCsv(Segment segment, CustomerList.Options list, RequestTenant tenant, NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class MembersCsv(Segment segment, CustomerList.Options list, RequestTenant tenant, TenantDatabases databases, TimeProvider clock)
     : IResult, IEndpointMetadataProvider
 {
     public static readonly string[] Header =
@@ -32,7 +32,7 @@ public sealed class MembersCsv(Segment segment, CustomerList.Options list, Reque
     public async Task ExecuteAsync(HttpContext http)
     {
         var ct = http.RequestAborted;
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         var computedAt = clock.GetUtcNow();
         var asOf = await Freshness.AsOfAsync(db, ct);
         http.Response.ContentType = "text/csv; charset=utf-8";

@@ -17,10 +17,10 @@ public static class RefreshSegment
 
     [WolverinePost("/api/v1/segments/{id:guid}/refresh", OperationId = "RefreshSegment"), RequireScope(Scopes.Read), Tags("Segments")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public static async Task<Results<Ok<Refreshed>, ProblemHttpResult>> Post(Guid id, RequestTenant tenant, NpgsqlDataSource dataSource,
+    public static async Task<Results<Ok<Refreshed>, ProblemHttpResult>> Post(Guid id, RequestTenant tenant, TenantDatabases databases,
         TimeProvider clock, Scoring.CustomerScoring scoring, CancellationToken ct)
     {
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         await scoring.EnsureTodayAsync(db, tenant.Tenant, ct);
         if (await SegmentStore.GetAsync(db, id, ct) is not { } segment) return SegmentStore.NotFound(id);
         var answer = (await SegmentStore.RespondAsync(db, [segment], tenant, clock, ct))[0];

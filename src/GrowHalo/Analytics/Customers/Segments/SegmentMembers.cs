@@ -23,7 +23,7 @@ public static class SegmentMembers
     [WolverineGet("/api/v1/segments/{id:guid}/members", OperationId = "ListSegmentMembers"), RequireScope(Scopes.Read), Tags("Segments")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<Results<Ok<MembersPage>, MembersCsv, ValidationProblem, ProblemHttpResult>> Get(Guid id, string? search, string? sort,
-        string? order, int? limit, string? cursor, HttpRequest request, RequestTenant tenant, NpgsqlDataSource dataSource, TimeProvider clock,
+        string? order, int? limit, string? cursor, HttpRequest request, RequestTenant tenant, TenantDatabases databases, TimeProvider clock,
         Scoring.CustomerScoring scoring, CancellationToken ct)
     {
         var csv = request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
@@ -33,11 +33,11 @@ public static class SegmentMembers
         if (csv && cursor is not null) errors.Add("cursor", "does not apply to CSV, which holds every member: leave it out.");
         if (list is null || !errors.IsValid) return errors.Problem();
 
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
 
         await scoring.EnsureTodayAsync(db, tenant.Tenant, ct);
         if (await SegmentStore.GetAsync(db, id, ct) is not { } segment) return SegmentStore.NotFound(id);
-        if (csv) return new MembersCsv(segment, list, tenant, dataSource, clock);
+        if (csv) return new MembersCsv(segment, list, tenant, databases, clock);
         var computedAt = clock.GetUtcNow();
         var (rows, next) = await CustomerList.PageAsync(db, list, segment.Filter(tenant.Tenant.LocalDate(computedAt)), ct);
         return TypedResults.Ok(new MembersPage(id, rows, next, tenant.Tenant.Currency, computedAt, await Freshness.AsOfAsync(db, ct)));

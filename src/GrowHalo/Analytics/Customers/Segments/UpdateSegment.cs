@@ -18,14 +18,14 @@ public static class UpdateSegment
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static async Task<Results<Ok<SegmentResponse>, ValidationProblem, ProblemHttpResult>> Put(Guid id, SegmentBody body, RequestTenant tenant,
-        NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+        TenantDatabases databases, TimeProvider clock, CancellationToken ct)
     {
         if (body is null) return Problems.Invalid("The segment was not changed: the body is null.", new Dictionary<string, string[]> { ["body"] = ["Send a JSON object {\"name\", \"rules\"}."] });
         var errors = new Validation();
         var (name, _) = body.Read(errors);
         if (name is null) return errors.Problem();
 
-        await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
+        await using var db = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         var (segment, outcome) = await SegmentStore.UpdateAsync(db, id, name, body.Rules!.Value, clock.GetUtcNow(), ct);
         switch (outcome)
         {

@@ -3,7 +3,6 @@
 using GrowHalo.Analytics.Customers.Scoring;
 using GrowHalo.Platform.Tenancy;
 using Microsoft.AspNetCore.Routing;
-using Npgsql;
 using System;
 using System.Linq;
 using Wolverine.Http;
@@ -16,15 +15,15 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly GrowHalo.Analytics.Customers.Scoring.CustomerScoring _customerScoring;
+        private readonly GrowHalo.Platform.Tenancy.TenantDatabases _tenantDatabases;
         private readonly GrowHalo.Platform.Tenancy.TenantStore _tenantStore;
-        private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
 
-        public GET_api_v1_analytics_churn(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Analytics.Customers.Scoring.CustomerScoring customerScoring, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Npgsql.NpgsqlDataSource npgsqlDataSource) : base(wolverineHttpOptions)
+        public GET_api_v1_analytics_churn(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Analytics.Customers.Scoring.CustomerScoring customerScoring, GrowHalo.Platform.Tenancy.TenantDatabases tenantDatabases, GrowHalo.Platform.Tenancy.TenantStore tenantStore) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _customerScoring = customerScoring;
+            _tenantDatabases = tenantDatabases;
             _tenantStore = tenantStore;
-            _npgsqlDataSource = npgsqlDataSource;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -47,7 +46,7 @@ namespace Internal.Generated.WolverineHandlers
             var requestTenant = await GrowHalo.Platform.Tenancy.RequestTenant.LoadAsync(httpContext, _tenantStore, httpContext.RequestAborted).ConfigureAwait(false);
             
             // The actual HTTP request handler execution
-            var resultsOfOkOfChurnAndValidationProblem = await GrowHalo.Analytics.Customers.Churn.ChurnEndpoint.Get(status, limit, requestTenant, _npgsqlDataSource, _customerScoring, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfChurnAndValidationProblem = await GrowHalo.Analytics.Customers.Churn.ChurnEndpoint.Get(status, limit, requestTenant, _tenantDatabases, _customerScoring, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfOkOfChurnAndValidationProblem.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

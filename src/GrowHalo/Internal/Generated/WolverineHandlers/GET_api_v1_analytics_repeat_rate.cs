@@ -2,7 +2,6 @@
 #pragma warning disable
 using GrowHalo.Platform.Tenancy;
 using Microsoft.AspNetCore.Routing;
-using Npgsql;
 using System;
 using System.Linq;
 using Wolverine.Http;
@@ -14,15 +13,15 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class GET_api_v1_analytics_repeat_rate : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
+        private readonly GrowHalo.Platform.Tenancy.TenantDatabases _tenantDatabases;
         private readonly GrowHalo.Platform.Tenancy.TenantStore _tenantStore;
-        private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
         private readonly System.TimeProvider _timeProvider;
 
-        public GET_api_v1_analytics_repeat_rate(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Npgsql.NpgsqlDataSource npgsqlDataSource, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public GET_api_v1_analytics_repeat_rate(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Platform.Tenancy.TenantDatabases tenantDatabases, GrowHalo.Platform.Tenancy.TenantStore tenantStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
+            _tenantDatabases = tenantDatabases;
             _tenantStore = tenantStore;
-            _npgsqlDataSource = npgsqlDataSource;
             _timeProvider = timeProvider;
         }
 
@@ -34,7 +33,7 @@ namespace Internal.Generated.WolverineHandlers
             var requestTenant = await GrowHalo.Platform.Tenancy.RequestTenant.LoadAsync(httpContext, _tenantStore, httpContext.RequestAborted).ConfigureAwait(false);
             
             // The actual HTTP request handler execution
-            var resultsOfOkOfRepeatRateAndValidationProblem = await GrowHalo.Analytics.Customers.RepeatRateEndpoint.Get(start, end, requestTenant, _npgsqlDataSource, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfRepeatRateAndValidationProblem = await GrowHalo.Analytics.Customers.RepeatRateEndpoint.Get(start, end, requestTenant, _tenantDatabases, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfOkOfRepeatRateAndValidationProblem.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

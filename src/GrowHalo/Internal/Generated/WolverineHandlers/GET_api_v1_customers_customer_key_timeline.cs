@@ -3,7 +3,6 @@
 using GrowHalo.Platform.Tenancy;
 using Marten;
 using Microsoft.AspNetCore.Routing;
-using Npgsql;
 using System;
 using System.Linq;
 using Wolverine.Http;
@@ -15,17 +14,17 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class GET_api_v1_customers_customer_key_timeline : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
+        private readonly GrowHalo.Platform.Tenancy.TenantDatabases _tenantDatabases;
         private readonly GrowHalo.Platform.Tenancy.TenantStore _tenantStore;
         private readonly Marten.IDocumentStore _documentStore;
-        private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
         private readonly System.TimeProvider _timeProvider;
 
-        public GET_api_v1_customers_customer_key_timeline(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Marten.IDocumentStore documentStore, Npgsql.NpgsqlDataSource npgsqlDataSource, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public GET_api_v1_customers_customer_key_timeline(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Platform.Tenancy.TenantDatabases tenantDatabases, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Marten.IDocumentStore documentStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
+            _tenantDatabases = tenantDatabases;
             _tenantStore = tenantStore;
             _documentStore = documentStore;
-            _npgsqlDataSource = npgsqlDataSource;
             _timeProvider = timeProvider;
         }
 
@@ -42,7 +41,7 @@ namespace Internal.Generated.WolverineHandlers
             var requestTenant = await GrowHalo.Platform.Tenancy.RequestTenant.LoadAsync(httpContext, _tenantStore, httpContext.RequestAborted).ConfigureAwait(false);
             
             // The actual HTTP request handler execution
-            var resultsOfOkOfCustomerTimelineAndProblemHttpResult = await GrowHalo.Analytics.Customers.CustomerTimelineEndpoint.Get(customer_key, requestTenant, _npgsqlDataSource, _documentStore, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfCustomerTimelineAndProblemHttpResult = await GrowHalo.Analytics.Customers.CustomerTimelineEndpoint.Get(customer_key, requestTenant, _tenantDatabases, _documentStore, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfOkOfCustomerTimelineAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

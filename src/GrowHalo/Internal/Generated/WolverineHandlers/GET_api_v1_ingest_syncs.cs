@@ -4,7 +4,6 @@ using GrowHalo.Ingestion.Connections;
 using GrowHalo.Ingestion.Sync;
 using GrowHalo.Platform.Tenancy;
 using Microsoft.AspNetCore.Routing;
-using Npgsql;
 using System;
 using System.Linq;
 using Wolverine.Http;
@@ -18,16 +17,16 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly GrowHalo.Ingestion.Connections.ConnectionStore _connectionStore;
         private readonly GrowHalo.Ingestion.Sync.SyncRunStore _syncRunStore;
+        private readonly GrowHalo.Platform.Tenancy.TenantDatabases _tenantDatabases;
         private readonly GrowHalo.Platform.Tenancy.TenantStore _tenantStore;
-        private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
 
-        public GET_api_v1_ingest_syncs(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Ingestion.Connections.ConnectionStore connectionStore, GrowHalo.Ingestion.Sync.SyncRunStore syncRunStore, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Npgsql.NpgsqlDataSource npgsqlDataSource) : base(wolverineHttpOptions)
+        public GET_api_v1_ingest_syncs(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Ingestion.Connections.ConnectionStore connectionStore, GrowHalo.Ingestion.Sync.SyncRunStore syncRunStore, GrowHalo.Platform.Tenancy.TenantDatabases tenantDatabases, GrowHalo.Platform.Tenancy.TenantStore tenantStore) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _connectionStore = connectionStore;
             _syncRunStore = syncRunStore;
+            _tenantDatabases = tenantDatabases;
             _tenantStore = tenantStore;
-            _npgsqlDataSource = npgsqlDataSource;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -36,7 +35,7 @@ namespace Internal.Generated.WolverineHandlers
             var requestTenant = await GrowHalo.Platform.Tenancy.RequestTenant.LoadAsync(httpContext, _tenantStore, httpContext.RequestAborted).ConfigureAwait(false);
             
             // The actual HTTP request handler execution
-            var okOfConnectionSyncList = await GrowHalo.Ingestion.Sync.IngestSyncsEndpoints.List(requestTenant, _npgsqlDataSource, _connectionStore, _syncRunStore, httpContext.RequestAborted).ConfigureAwait(false);
+            var okOfConnectionSyncList = await GrowHalo.Ingestion.Sync.IngestSyncsEndpoints.List(requestTenant, _tenantDatabases, _connectionStore, _syncRunStore, httpContext.RequestAborted).ConfigureAwait(false);
 
             await okOfConnectionSyncList.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -3,7 +3,6 @@
 using GrowHalo.Platform.Tenancy;
 using Marten;
 using Microsoft.AspNetCore.Routing;
-using Npgsql;
 using System;
 using System.Linq;
 using Wolverine.Http;
@@ -15,16 +14,16 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class GET_api_v1_orders_id : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
+        private readonly GrowHalo.Platform.Tenancy.TenantDatabases _tenantDatabases;
         private readonly GrowHalo.Platform.Tenancy.TenantStore _tenantStore;
         private readonly Marten.IDocumentStore _documentStore;
-        private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
 
-        public GET_api_v1_orders_id(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Marten.IDocumentStore documentStore, Npgsql.NpgsqlDataSource npgsqlDataSource) : base(wolverineHttpOptions)
+        public GET_api_v1_orders_id(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Platform.Tenancy.TenantDatabases tenantDatabases, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Marten.IDocumentStore documentStore) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
+            _tenantDatabases = tenantDatabases;
             _tenantStore = tenantStore;
             _documentStore = documentStore;
-            _npgsqlDataSource = npgsqlDataSource;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -40,7 +39,7 @@ namespace Internal.Generated.WolverineHandlers
             var requestTenant = await GrowHalo.Platform.Tenancy.RequestTenant.LoadAsync(httpContext, _tenantStore, httpContext.RequestAborted).ConfigureAwait(false);
             
             // The actual HTTP request handler execution
-            var resultsOfOkOfOrderDetailAndProblemHttpResult = await GrowHalo.Analytics.Orders.OrderEndpoint.Get(id, requestTenant, _npgsqlDataSource, _documentStore, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfOrderDetailAndProblemHttpResult = await GrowHalo.Analytics.Orders.OrderEndpoint.Get(id, requestTenant, _tenantDatabases, _documentStore, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfOkOfOrderDetailAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -2,7 +2,6 @@
 #pragma warning disable
 using GrowHalo.Platform.Tenancy;
 using Microsoft.AspNetCore.Routing;
-using Npgsql;
 using System;
 using System.Linq;
 using Wolverine.Http;
@@ -14,14 +13,14 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class GET_api_v1_privacy_requests_id : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
+        private readonly GrowHalo.Platform.Tenancy.TenantDatabases _tenantDatabases;
         private readonly GrowHalo.Platform.Tenancy.TenantStore _tenantStore;
-        private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
 
-        public GET_api_v1_privacy_requests_id(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Npgsql.NpgsqlDataSource npgsqlDataSource) : base(wolverineHttpOptions)
+        public GET_api_v1_privacy_requests_id(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Platform.Tenancy.TenantDatabases tenantDatabases, GrowHalo.Platform.Tenancy.TenantStore tenantStore) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
+            _tenantDatabases = tenantDatabases;
             _tenantStore = tenantStore;
-            _npgsqlDataSource = npgsqlDataSource;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -37,7 +36,7 @@ namespace Internal.Generated.WolverineHandlers
             var requestTenant = await GrowHalo.Platform.Tenancy.RequestTenant.LoadAsync(httpContext, _tenantStore, httpContext.RequestAborted).ConfigureAwait(false);
             
             // The actual HTTP request handler execution
-            var resultsOfOkOfPrivacyRequestViewAndProblemHttpResult = await GrowHalo.Privacy.GetPrivacyRequest.Get(id, requestTenant, _npgsqlDataSource, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfPrivacyRequestViewAndProblemHttpResult = await GrowHalo.Privacy.GetPrivacyRequest.Get(id, requestTenant, _tenantDatabases, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfOkOfPrivacyRequestViewAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -3,7 +3,6 @@
 using GrowHalo.Analytics.Customers.Scoring;
 using GrowHalo.Platform.Tenancy;
 using Microsoft.AspNetCore.Routing;
-using Npgsql;
 using System;
 using System.Linq;
 using Wolverine.Http;
@@ -16,16 +15,16 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly GrowHalo.Analytics.Customers.Scoring.CustomerScoring _customerScoring;
+        private readonly GrowHalo.Platform.Tenancy.TenantDatabases _tenantDatabases;
         private readonly GrowHalo.Platform.Tenancy.TenantStore _tenantStore;
-        private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
         private readonly System.TimeProvider _timeProvider;
 
-        public GET_api_v1_segments_id_members(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Analytics.Customers.Scoring.CustomerScoring customerScoring, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Npgsql.NpgsqlDataSource npgsqlDataSource, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public GET_api_v1_segments_id_members(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Analytics.Customers.Scoring.CustomerScoring customerScoring, GrowHalo.Platform.Tenancy.TenantDatabases tenantDatabases, GrowHalo.Platform.Tenancy.TenantStore tenantStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _customerScoring = customerScoring;
+            _tenantDatabases = tenantDatabases;
             _tenantStore = tenantStore;
-            _npgsqlDataSource = npgsqlDataSource;
             _timeProvider = timeProvider;
         }
 
@@ -64,7 +63,7 @@ namespace Internal.Generated.WolverineHandlers
             var requestTenant = await GrowHalo.Platform.Tenancy.RequestTenant.LoadAsync(httpContext, _tenantStore, httpContext.RequestAborted).ConfigureAwait(false);
             
             // The actual HTTP request handler execution
-            var resultsOfOkOfMembersPageAndMembersCsvAndValidationProblemAndProblemHttpResult = await GrowHalo.Analytics.Customers.Segments.SegmentMembers.Get(id, search, sort, order, limit, cursor, httpContext.Request, requestTenant, _npgsqlDataSource, _timeProvider, _customerScoring, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfMembersPageAndMembersCsvAndValidationProblemAndProblemHttpResult = await GrowHalo.Analytics.Customers.Segments.SegmentMembers.Get(id, search, sort, order, limit, cursor, httpContext.Request, requestTenant, _tenantDatabases, _timeProvider, _customerScoring, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfOkOfMembersPageAndMembersCsvAndValidationProblemAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -5,7 +5,6 @@ using GrowHalo.Platform.Tenancy;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using System;
 using System.Linq;
 using Wolverine.Http;
@@ -18,21 +17,21 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly GrowHalo.Ingestion.Sync.SyncRunStore _syncRunStore;
+        private readonly GrowHalo.Platform.Tenancy.TenantDatabases _tenantDatabases;
         private readonly GrowHalo.Platform.Tenancy.TenantStore _tenantStore;
         private readonly Microsoft.Extensions.Hosting.IHostApplicationLifetime _hostApplicationLifetime;
         private readonly Microsoft.Extensions.Options.IOptions<GrowHalo.Ingestion.Sync.SyncOptions> _optionsOfSyncOptions;
         private readonly Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> _optionsOfJsonOptions;
-        private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
 
-        public GET_api_v1_sync_id_events(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Ingestion.Sync.SyncRunStore syncRunStore, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Microsoft.Extensions.Hosting.IHostApplicationLifetime hostApplicationLifetime, Microsoft.Extensions.Options.IOptions<GrowHalo.Ingestion.Sync.SyncOptions> optionsOfSyncOptions, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> optionsOfJsonOptions, Npgsql.NpgsqlDataSource npgsqlDataSource) : base(wolverineHttpOptions)
+        public GET_api_v1_sync_id_events(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Ingestion.Sync.SyncRunStore syncRunStore, GrowHalo.Platform.Tenancy.TenantDatabases tenantDatabases, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Microsoft.Extensions.Hosting.IHostApplicationLifetime hostApplicationLifetime, Microsoft.Extensions.Options.IOptions<GrowHalo.Ingestion.Sync.SyncOptions> optionsOfSyncOptions, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> optionsOfJsonOptions) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _syncRunStore = syncRunStore;
+            _tenantDatabases = tenantDatabases;
             _tenantStore = tenantStore;
             _hostApplicationLifetime = hostApplicationLifetime;
             _optionsOfSyncOptions = optionsOfSyncOptions;
             _optionsOfJsonOptions = optionsOfJsonOptions;
-            _npgsqlDataSource = npgsqlDataSource;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -48,7 +47,7 @@ namespace Internal.Generated.WolverineHandlers
             var requestTenant = await GrowHalo.Platform.Tenancy.RequestTenant.LoadAsync(httpContext, _tenantStore, httpContext.RequestAborted).ConfigureAwait(false);
             
             // The actual HTTP request handler execution
-            var resultsOfEventStreamAndProblemHttpResult = await GrowHalo.Ingestion.Sync.SyncEventsEndpoint.Get(id, requestTenant, _npgsqlDataSource, _syncRunStore, _optionsOfSyncOptions, _optionsOfJsonOptions, _hostApplicationLifetime, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfEventStreamAndProblemHttpResult = await GrowHalo.Ingestion.Sync.SyncEventsEndpoint.Get(id, requestTenant, _tenantDatabases, _syncRunStore, _optionsOfSyncOptions, _optionsOfJsonOptions, _hostApplicationLifetime, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfEventStreamAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -5,7 +5,6 @@ using GrowHalo.Ingestion.Polling;
 using GrowHalo.Ingestion.Sync;
 using GrowHalo.Platform.Tenancy;
 using Microsoft.AspNetCore.Routing;
-using Npgsql;
 using System;
 using System.Linq;
 using Wolverine.Http;
@@ -20,18 +19,18 @@ namespace Internal.Generated.WolverineHandlers
         private readonly GrowHalo.Ingestion.Connections.ConnectionStore _connectionStore;
         private readonly GrowHalo.Ingestion.Polling.PollCursorStore _pollCursorStore;
         private readonly GrowHalo.Ingestion.Sync.SyncRunStore _syncRunStore;
+        private readonly GrowHalo.Platform.Tenancy.TenantDatabases _tenantDatabases;
         private readonly GrowHalo.Platform.Tenancy.TenantStore _tenantStore;
-        private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
         private readonly System.TimeProvider _timeProvider;
 
-        public POST_api_v1_ingest_syncs_id_reset(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Ingestion.Connections.ConnectionStore connectionStore, GrowHalo.Ingestion.Polling.PollCursorStore pollCursorStore, GrowHalo.Ingestion.Sync.SyncRunStore syncRunStore, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Npgsql.NpgsqlDataSource npgsqlDataSource, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public POST_api_v1_ingest_syncs_id_reset(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Ingestion.Connections.ConnectionStore connectionStore, GrowHalo.Ingestion.Polling.PollCursorStore pollCursorStore, GrowHalo.Ingestion.Sync.SyncRunStore syncRunStore, GrowHalo.Platform.Tenancy.TenantDatabases tenantDatabases, GrowHalo.Platform.Tenancy.TenantStore tenantStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _connectionStore = connectionStore;
             _pollCursorStore = pollCursorStore;
             _syncRunStore = syncRunStore;
+            _tenantDatabases = tenantDatabases;
             _tenantStore = tenantStore;
-            _npgsqlDataSource = npgsqlDataSource;
             _timeProvider = timeProvider;
         }
 
@@ -48,7 +47,7 @@ namespace Internal.Generated.WolverineHandlers
             var requestTenant = await GrowHalo.Platform.Tenancy.RequestTenant.LoadAsync(httpContext, _tenantStore, httpContext.RequestAborted).ConfigureAwait(false);
             
             // The actual HTTP request handler execution
-            var resultsOfOkOfCursorResetAndProblemHttpResult = await GrowHalo.Ingestion.Sync.IngestSyncsEndpoints.Reset(id, requestTenant, _npgsqlDataSource, _connectionStore, _syncRunStore, _pollCursorStore, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfCursorResetAndProblemHttpResult = await GrowHalo.Ingestion.Sync.IngestSyncsEndpoints.Reset(id, requestTenant, _tenantDatabases, _connectionStore, _syncRunStore, _pollCursorStore, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfOkOfCursorResetAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

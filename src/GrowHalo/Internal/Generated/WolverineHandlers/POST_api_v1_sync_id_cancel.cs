@@ -3,7 +3,6 @@
 using GrowHalo.Ingestion.Sync;
 using GrowHalo.Platform.Tenancy;
 using Microsoft.AspNetCore.Routing;
-using Npgsql;
 using System;
 using System.Linq;
 using Wolverine.Http;
@@ -16,15 +15,15 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly GrowHalo.Ingestion.Sync.SyncRunStore _syncRunStore;
+        private readonly GrowHalo.Platform.Tenancy.TenantDatabases _tenantDatabases;
         private readonly GrowHalo.Platform.Tenancy.TenantStore _tenantStore;
-        private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
 
-        public POST_api_v1_sync_id_cancel(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Ingestion.Sync.SyncRunStore syncRunStore, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Npgsql.NpgsqlDataSource npgsqlDataSource) : base(wolverineHttpOptions)
+        public POST_api_v1_sync_id_cancel(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Ingestion.Sync.SyncRunStore syncRunStore, GrowHalo.Platform.Tenancy.TenantDatabases tenantDatabases, GrowHalo.Platform.Tenancy.TenantStore tenantStore) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _syncRunStore = syncRunStore;
+            _tenantDatabases = tenantDatabases;
             _tenantStore = tenantStore;
-            _npgsqlDataSource = npgsqlDataSource;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -40,7 +39,7 @@ namespace Internal.Generated.WolverineHandlers
             var requestTenant = await GrowHalo.Platform.Tenancy.RequestTenant.LoadAsync(httpContext, _tenantStore, httpContext.RequestAborted).ConfigureAwait(false);
             
             // The actual HTTP request handler execution
-            var resultsOfAcceptedOfSyncRunAndProblemHttpResult = await GrowHalo.Ingestion.Sync.CancelSyncEndpoint.Post(id, requestTenant, _npgsqlDataSource, _syncRunStore, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfAcceptedOfSyncRunAndProblemHttpResult = await GrowHalo.Ingestion.Sync.CancelSyncEndpoint.Post(id, requestTenant, _tenantDatabases, _syncRunStore, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfAcceptedOfSyncRunAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
