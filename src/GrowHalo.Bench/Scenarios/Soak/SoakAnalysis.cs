@@ -15,9 +15,10 @@ public sealed class SoakAnalysis(string scenario, SoakRecorder recorder, TimeSpa
 
     /// <summary>
     /// Flat memory: the highest sample in the second half of the run against the first, leaving out the first window
-    /// (start-up: the JIT, pools and caches filling).
+    /// (start-up: the JIT, pools and caches filling). With <paramref name="needsBothHalves"/>, a half without a sample
+    /// (the heap after full collections: a short run may have none) gives a figure without a criterion.
     /// </summary>
-    public Measurement Memory(string what, IReadOnlyList<(TimeSpan At, double Bytes)> samples)
+    public Measurement Memory(string what, IReadOnlyList<(TimeSpan At, double Bytes)> samples, bool needsBothHalves = false)
     {
         var warm = duration / windows;
         var middle = warm + (duration - warm) / 2;
@@ -25,6 +26,9 @@ public sealed class SoakAnalysis(string scenario, SoakRecorder recorder, TimeSpa
         var (first, second) = (Max(warm, middle), Max(middle, duration + TimeSpan.FromSeconds(1)));
         var series = Enumerable.Range(0, windows).Select(w => Max(warm * w, warm * (w + 1)) / 1048576).ToList();
         _table.Add((what + " max", series, "MB"));
+        if (needsBothHalves && (first == 0 || second == 0))
+            return new(scenario, $"{what}: 2nd half vs 1st", 0, "%",
+                $"{samples.Count} samples, none in one half (after the first {warm.TotalMinutes:0.#} min): no criterion", Series: series);
         return first == 0
             ? new(scenario, $"{what}: 2nd half vs 1st", 0, "%", "too few samples", "≤ 110 %", false, series)
             : new(scenario, $"{what}: 2nd half vs 1st", second * 100 / first, "%",

@@ -88,7 +88,7 @@ public sealed class SharedTokenBuckets(NpgsqlDataSource dataSource, IOptions<Rat
             await using var reader = await cmd.ExecuteReaderAsync(timeout.Token);
             await reader.ReadAsync(timeout.Token);
             var answer = (reader.GetInt32(0), reader.GetDouble(1));
-            await CleanAsync(timeout.Token);
+            CleanNowAndThen();
             return answer;
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException || (e is OperationCanceledException && !ct.IsCancellationRequested))
@@ -101,14 +101,27 @@ public sealed class SharedTokenBuckets(NpgsqlDataSource dataSource, IOptions<Rat
         }
     }
 
-    /// <summary>Now and then, rows of buckets that are full again go: a bucket that is missing starts full, so nothing changes.</summary>
-    private async Task CleanAsync(CancellationToken ct)
+    /// <summary>
+    /// Now and then, rows of buckets that are full again go (a bucket that is missing starts full, so nothing changes);
+    /// in the background, so that no request waits for it.
+    /// </summary>
+    private void CleanNowAndThen()
     {
         var now = clock.GetTimestamp();
         var next = Interlocked.Read(ref _nextClean);
         if (now < next || Interlocked.CompareExchange(ref _nextClean, now + (long)(CleanEvery.TotalSeconds * clock.TimestampFrequency), next) != next) return;
-        await using var cmd = dataSource.Command("delete from rate_limit_buckets where full_at < now()");
-        await cmd.ExecuteNonQueryAsync(ct);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await using var cmd = dataSource.Command("delete from rate_limit_buckets where full_at < now()");
+                await cmd.ExecuteNonQueryAsync();
+            }
+            catch (NpgsqlException e)
+            {
+                log.LogWarning("Rate limits: could not delete full buckets ({Error}); the next try is in {Minutes} min", e.Message, CleanEvery.TotalMinutes);
+            }
+        });
     }
 
     private RateDecision Local(BucketRule rule)
