@@ -46,7 +46,8 @@ public sealed class RuntimeCounters : IDisposable
             var provider = new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, (long)ClrTraceEventParser.Keywords.GC);
             return new RuntimeCounters(new DiagnosticsClient(pid).StartEventPipeSession(provider, requestRundown: false));
         }
-        catch (Exception e) when (e is ServerNotAvailableException or UnsupportedCommandException or TimeoutException or IOException)
+        catch (Exception e) when (e is ServerNotAvailableException or UnsupportedCommandException or TimeoutException or IOException
+                                   or UnauthorizedAccessException or System.Net.Sockets.SocketException)
         {
             log($"The managed heap is not measured: the diagnostics channel of process {pid} did not answer ({e.Message}).");
             return null;

@@ -20,8 +20,8 @@ public readonly record struct RateDecision(bool Admitted, TimeSpan RetryAfter)
 /// tenant its limit once, not three times. A node does not pay a round trip per request: it leases a small block of
 /// tokens (<see cref="LeaseSize"/>) with one statement, spends them locally, and drops what it has not spent after
 /// <see cref="LeaseLifetime"/>. Leased tokens are taken from the shared bucket when leased, so over the long run
-/// nothing is admitted beyond the bucket's rate; over any span, at most N nodes × lease size requests more than one
-/// bucket would admit (tokens leased just before the span, spent in it). A node that learns its bucket is empty
+/// nothing is admitted beyond the bucket's rate; over any span, at most N nodes × (lease size − 1) requests more than
+/// one bucket would admit (tokens leased just before the span, spent in it; a lease's first token is spent at once). A node that learns its bucket is empty
 /// refuses locally until the next token is due: only refills can add tokens, so no other node can have one sooner.
 /// <para>If PostgreSQL cannot be reached (or answers slower than <see cref="DatabaseTimeout"/>), each node falls back to a
 /// token bucket of its own for <see cref="DownFor"/> before it tries again: a tenant then gets at most N times its
