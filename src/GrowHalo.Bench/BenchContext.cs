@@ -21,8 +21,9 @@ public sealed class BenchContext : IAsyncDisposable
     private readonly Action<string> _log;
     private readonly Dictionary<string, long> _peaks = [];
 
-    private BenchContext(string serverConnectionString, LocalPostgres? local, string serverDescription, Action<string> log, double scale)
+    private BenchContext(string serverConnectionString, LocalPostgres? local, string serverDescription, Action<string> log, double scale, double? minutes)
     {
+        Minutes = minutes;
         _serverConnectionString = serverConnectionString;
         _local = local;
         _log = log;
@@ -34,6 +35,9 @@ public sealed class BenchContext : IAsyncDisposable
 
     /// <summary>Multiplies the scenarios' sizes (--scale); 1 is the size the issue asks for (1,000,000 orders or events).</summary>
     public double Scale { get; }
+
+    /// <summary>How long a timed scenario (the soak) runs (--minutes); null: its own default.</summary>
+    public double? Minutes { get; }
 
     public void Log(string message) => _log(message);
 
@@ -71,14 +75,14 @@ public sealed class BenchContext : IAsyncDisposable
         return await _history;
     }
 
-    public static async Task<BenchContext> StartAsync(Action<string> log, double scale = 1)
+    public static async Task<BenchContext> StartAsync(Action<string> log, double scale = 1, double? minutes = null)
     {
         var url = Environment.GetEnvironmentVariable("GROWHALO_DATABASE_URL");
         if (!string.IsNullOrWhiteSpace(url))
-            return new BenchContext(PostgresUrl.ToConnectionString(url), null, "GROWHALO_DATABASE_URL", log, scale);
+            return new BenchContext(PostgresUrl.ToConnectionString(url), null, "GROWHALO_DATABASE_URL", log, scale, minutes);
         var dir = Path.Combine(Path.GetTempPath(), $"growhalo-bench-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         var local = await LocalPostgres.StartAsync(new LocalPostgresOptions(dir, LocalPostgres.FreePort(), "postgres", Ephemeral: true, Durable: true), log);
-        return new BenchContext(local.ConnectionString, local, "local PostgreSQL 15 (fsync and synchronous_commit on, as deployed)", log, scale);
+        return new BenchContext(local.ConnectionString, local, "local PostgreSQL 15 (fsync and synchronous_commit on, as deployed)", log, scale, minutes);
     }
 
     /// <summary>

@@ -11,12 +11,20 @@ public interface IScenario
 
     string Description { get; }
 
+    /// <summary>
+    /// Whether a missed target is a failure: the bench then exits non-zero (the soak's criteria; other scenarios report
+    /// their targets and leave judging them to the reader).
+    /// </summary>
+    bool TargetsAreCriteria => false;
+
     /// <summary>Warms up, then measures; returns one or more measurements for the results table.</summary>
     Task<IReadOnlyList<Measurement>> RunAsync(BenchContext context, CancellationToken ct);
 }
 
 /// <summary>
 /// One figure: e.g. scenario "append", case "100 events per append", 12,345 events/s. <paramref name="Target"/> is the
-/// issue's target in words ("≥ 20,000") and <paramref name="Met"/> whether this figure reaches it (null: no target).
+/// issue's target in words ("≥ 20,000") and <paramref name="Met"/> whether this figure reaches it (null: no target);
+/// <paramref name="Series"/>, when given, the figure per time window (the soak's), for the JSON report.
 /// </summary>
-public sealed record Measurement(string Scenario, string Case, double Value, string Unit, string Detail, string? Target = null, bool? Met = null);
+public sealed record Measurement(string Scenario, string Case, double Value, string Unit, string Detail, string? Target = null, bool? Met = null,
+    IReadOnlyList<double>? Series = null);

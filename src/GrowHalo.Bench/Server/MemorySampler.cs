@@ -36,6 +36,12 @@ public sealed class MemorySampler : IDisposable
         lock (_samples) return _samples.Where(s => s.At >= from && s.At <= to).Select(s => s.RssBytes).DefaultIfEmpty(0).Max();
     }
 
+    /// <summary>Every resident-set sample so far (every 100 ms), oldest first.</summary>
+    public IReadOnlyList<(DateTimeOffset At, long RssBytes)> Samples
+    {
+        get { lock (_samples) return _samples.ToList(); }
+    }
+
     private void Sample()
     {
         var rss = Read("VmRSS:");

@@ -37,7 +37,7 @@ public static class TenancyModule
     /// </summary>
     public static IApplicationBuilder UseTenancy(this IApplicationBuilder app)
     {
-        app.UseWhen(NeedsAuth, a => a.Use(ApiKeyThrottle.Middleware).UseAuthentication()).UseRateLimiter().UseWhen(NeedsAuth, a => a.UseAuthorization());
+        app.UseWhen(NeedsAuth, a => a.Use(ApiKeyThrottle.Middleware).UseAuthentication()).Use(TenantRateLimits.Middleware).UseWhen(NeedsAuth, a => a.UseAuthorization());
         // WebApplication puts authentication and authorisation at the very start of the pipeline, before request logging,
         // error handling and rate limits, unless the app has called them; the calls above are in branches, which it
         // does not see. Without these two flags every 401 and 403 skipped request logging and the branches ran twice.

@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Threading.RateLimiting;
 using GrowHalo.Platform.Http;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace GrowHalo.Platform.Tenancy.RateLimiting;
@@ -13,65 +11,65 @@ namespace GrowHalo.Platform.Tenancy.RateLimiting;
 public sealed class RateLimitSettings
 {
     public bool Enabled { get; set; } = true;
-    /// <summary>Sustained requests per second per tenant (key-authenticated requests).</summary>
+    /// <summary>Sustained requests per second per tenant (key-authenticated requests), over all nodes together.</summary>
     public double PermitsPerSecond { get; set; } = 200;
     /// <summary>Requests a tenant may send at once after a quiet spell.</summary>
     public int Burst { get; set; } = 400;
     /// <summary>Per client address: signed webhooks and requests without a valid key.</summary>
     public double PerAddressPermitsPerSecond { get; set; } = 200;
     public int PerAddressBurst { get; set; } = 400;
+    /// <summary>
+    /// Most tokens a node takes from the shared bucket at once (see <see cref="SharedTokenBuckets"/>); 1 asks the
+    /// database for every request. Also capped at a tenth of the burst and at one second's refill.
+    /// </summary>
+    public int LeaseSize { get; set; } = 10;
 }
 
 /// <summary>
 /// A token bucket per tenant for /api/ requests (partitioned by the tenant claim of the key), and one per client
-/// address for signed webhooks and keyless requests (whose tenant is not known before their signature is checked).
-/// A rejected request gets 429 problem details with Retry-After. /health and everything outside /api/ is not limited.
+/// address for signed webhooks and keyless requests (whose tenant is not known before their signature is checked),
+/// shared by every node through PostgreSQL (<see cref="SharedTokenBuckets"/>). A rejected request gets 429 problem
+/// details with Retry-After. /health and everything outside /api/ is not limited.
 /// </summary>
 public static class TenantRateLimits
 {
     public static IServiceCollection AddTenantRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<RateLimitSettings>(configuration.GetSection("RateLimits"));
-        services.AddRateLimiter(o =>
-        {
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(Partition);
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.OnRejected = RejectAsync;
-        });
+        services.AddOptions<RateLimitSettings>().Bind(configuration.GetSection("RateLimits")).Validate(
+            s => !s.Enabled || (s.PermitsPerSecond > 0 && s.Burst > 0 && s.PerAddressPermitsPerSecond > 0 && s.PerAddressBurst > 0 && s.LeaseSize > 0),
+            "RateLimits: permits per second, burst and lease size must be above 0 (set RateLimits:Enabled=false to turn limits off).").ValidateOnStart();
+        services.AddSingleton<SharedTokenBuckets>();
         return services;
     }
 
-    private static RateLimitPartition<string> Partition(HttpContext context)
+    /// <summary>After authentication (the tenant claim), before authorisation and the endpoint.</summary>
+    public static async Task Middleware(HttpContext context, RequestDelegate next)
+    {
+        if (Rule(context) is { } rule)
+        {
+            var decision = await context.RequestServices.GetRequiredService<SharedTokenBuckets>().TakeAsync(rule, context.RequestAborted);
+            if (!decision.Admitted)
+            {
+                await RejectAsync(context, decision.RetryAfter);
+                return;
+            }
+        }
+        await next(context);
+    }
+
+    private static BucketRule? Rule(HttpContext context)
     {
         var settings = context.RequestServices.GetRequiredService<IOptions<RateLimitSettings>>().Value;
-        if (!settings.Enabled || !context.Request.Path.StartsWithSegments(ApiKeyRequirement.Api))
-            return RateLimitPartition.GetNoLimiter("");
+        if (!settings.Enabled || !context.Request.Path.StartsWithSegments(ApiKeyRequirement.Api)) return null;
         var tenant = context.User.FindFirst(ApiKeyAuthentication.TenantClaim)?.Value;
-        if (tenant is not null)
-            return RateLimitPartition.GetTokenBucketLimiter("tenant:" + tenant, _ => Bucket(settings.PermitsPerSecond, settings.Burst));
+        if (tenant is not null) return new BucketRule("tenant:" + tenant, settings.PermitsPerSecond, settings.Burst);
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        return RateLimitPartition.GetTokenBucketLimiter("address:" + address,
-            _ => Bucket(settings.PerAddressPermitsPerSecond, settings.PerAddressBurst));
+        return new BucketRule("address:" + address, settings.PerAddressPermitsPerSecond, settings.PerAddressBurst);
     }
 
-    private static TokenBucketRateLimiterOptions Bucket(double perSecond, int burst)
+    private static async Task RejectAsync(HttpContext context, TimeSpan retryAfter)
     {
-        if (perSecond <= 0 || burst <= 0)
-            throw new InvalidOperationException("RateLimits: permits per second and burst must be above 0 (set RateLimits:Enabled=false to turn limits off).");
-        var (tokens, period) = perSecond >= 1
-            ? ((int)Math.Round(perSecond), TimeSpan.FromSeconds(1))
-            : (1, TimeSpan.FromSeconds(1 / perSecond));
-        return new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = burst, TokensPerPeriod = tokens, ReplenishmentPeriod = period, QueueLimit = 0, AutoReplenishment = true,
-        };
-    }
-
-    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken ct)
-    {
-        var context = rejected.HttpContext;
-        var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-            ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var settings = context.RequestServices.GetRequiredService<IOptions<RateLimitSettings>>().Value;
         var detail = context.User.HasClaim(c => c.Type == ApiKeyAuthentication.TenantClaim)
