@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Globalization;
+using GrowHalo.Tests.Ingestion;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace GrowHalo.Tests.Platform.Reliability.Outages;
+
+/// <summary>
+/// The database goes away (PostgreSQL stopped for 30 s) or gets slow (a table locked for 20 s) while webhooks keep
+/// coming: every answer is a 2xx or a 503 problem with Retry-After, within Shopify's 5 s; the same server process
+/// recovers by itself; every acknowledged webhook is stored once and projected.
+/// </summary>
+public sealed class DatabaseOutageTests(OutageApp app, ITestOutputHelper output) : IClassFixture<OutageApp>
+{
+    private static readonly TimeSpan Shopify = TimeSpan.FromSeconds(5);
+    private const string Secret = "shpss_outage";
+
+    [Fact]
+    public async Task postgres_stopped_for_30_s_sheds_webhooks_with_503_and_the_server_recovers_by_itself_losing_nothing()
+    {
+        var (tenant, shop) = await ShopAsync();
+        await using var load = new WebhookLoad(app, shop, Secret, firstOrderId: 1_000_000);
+        load.Start();
+        await load.WaitForAcknowledgedAsync(20);
+
+        var stopped = Stopwatch.GetTimestamp();
+        await app.Postgres.StopAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var ready = await app.ReadinessAsync();
+        Assert.Equal(503, ready.Status);
+        Assert.Contains("database is unreachable", ready.Detail);
+        Assert.NotNull(ready.RetryAfter);
+        await Task.Delay(TimeSpan.FromSeconds(30) - Stopwatch.GetElapsedTime(stopped));
+
+        var returned = Stopwatch.GetTimestamp();
+        var down = Stopwatch.GetElapsedTime(stopped);
+        await app.Postgres.StartAgainAsync();
+        var startTook = Stopwatch.GetElapsedTime(returned);
+        var recovered = await load.FirstAcknowledgedAfterAsync(returned, TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(2)); // ingestion goes on after the recovery
+        var deliveries = await load.StopAsync();
+
+        var duringOutage = deliveries.Where(d => d.SentAt >= stopped && d.SentAt < returned).ToList();
+        Assert.Contains(duringOutage, d => d.Status == 503); // the outage was seen, not slept through
+        var lagZero = await WaitForLagZeroAsync();
+        AssertEveryAnswerIsAcknowledgedOr503InTime(deliveries);
+        await AssertAcknowledgedStoredOnceAndProjectedAsync(tenant, deliveries);
+        AssertBackgroundServicesRunning();
+
+        output.WriteLine($"PostgreSQL stopped for {down.TotalSeconds:0.0} s (pg_ctl stop -m fast … pg_ctl start).");
+        Report(deliveries, duringOutage, "the outage");
+        output.WriteLine($"First acknowledged webhook {Seconds(recovered - returned)} s after `pg_ctl start` began " +
+            $"(the start itself took {startTook.TotalSeconds:0.00} s).");
+        output.WriteLine($"Projection lag back to 0 events {lagZero.TotalSeconds:0.0} s after the load stopped.");
+    }
+
+    [Fact]
+    public async Task a_hot_table_locked_for_20_s_sheds_webhooks_with_503_within_5_s_and_recovers()
+    {
+        var (tenant, shop) = await ShopAsync();
+        await using var load = new WebhookLoad(app, shop, Secret, firstOrderId: 5_000_000);
+        load.Start();
+        await load.WaitForAcknowledgedAsync(20);
+
+        // Another session takes the table every webhook append reads and writes first, and holds it.
+        await using var locker = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(app.ConnectionString) { Pooling = false }.ConnectionString);
+        await locker.OpenAsync();
+        await using var tx = await locker.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand("lock table mt_events in access exclusive mode", locker, tx)) await lockTable.ExecuteNonQueryAsync();
+        var locked = Stopwatch.GetTimestamp();
+        await Task.Delay(TimeSpan.FromSeconds(20));
+        await tx.RollbackAsync();
+        var released = Stopwatch.GetTimestamp();
+
+        var recovered = await load.FirstAcknowledgedAfterAsync(released, TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var deliveries = await load.StopAsync();
+
+        var duringLock = deliveries.Where(d => d.SentAt >= locked && d.AnsweredAt < released).ToList();
+        Assert.NotEmpty(duringLock);
+        Assert.All(duringLock, d => Assert.Equal(503, d.Status)); // shed, not stored behind the lock
+        var lagZero = await WaitForLagZeroAsync();
+        AssertEveryAnswerIsAcknowledgedOr503InTime(deliveries);
+        await AssertAcknowledgedStoredOnceAndProjectedAsync(tenant, deliveries);
+
+        output.WriteLine($"mt_events locked (access exclusive) for {Seconds(released - locked)} s.");
+        Report(deliveries, duringLock, "the lock");
+        output.WriteLine($"First acknowledged webhook {Seconds(recovered - released)} s after the lock was released.");
+        output.WriteLine($"Projection lag back to 0 events {lagZero.TotalSeconds:0.0} s after the load stopped.");
+    }
+
+    private async Task<(string Tenant, string Shop)> ShopAsync()
+    {
+        var tenant = await app.CreateTenantAsync("Outage");
+        var shop = Unique.Shop();
+        await app.ConnectAsync(tenant, "shopify", shop, Secret);
+        return (tenant.Id, shop);
+    }
+
+    private static void AssertEveryAnswerIsAcknowledgedOr503InTime(IReadOnlyList<Delivery> deliveries)
+    {
+        foreach (var d in deliveries)
+        {
+            Assert.True(d.Took < Shopify, $"order {d.OrderId}: answered {d.Status} after {d.Took.TotalSeconds:0.00} s");
+            if (d.Acknowledged) continue;
+            Assert.True(d.Status == 503, $"order {d.OrderId}: {d.Status} {d.Body}");
+            Assert.True(int.TryParse(d.RetryAfter, CultureInfo.InvariantCulture, out var retry) && retry > 0, $"Retry-After '{d.RetryAfter}'");
+            Assert.Equal("application/problem+json", d.ContentType);
+            Assert.Contains("Retry in", d.Body);
+            Assert.DoesNotContain("Exception", d.Body);
+            Assert.DoesNotContain(" at ", d.Body);
+        }
+    }
+
+    /// <summary>Every acknowledged order is one event and one projected order; nothing is stored twice.</summary>
+    private async Task AssertAcknowledgedStoredOnceAndProjectedAsync(string tenant, IReadOnlyList<Delivery> deliveries)
+    {
+        var acknowledged = deliveries.Where(d => d.Acknowledged).Select(d => $"shopify:order:{d.OrderId}").ToArray();
+        Assert.Equal(0, await app.CountAsync(
+            "select count(*) from (select stream_id from mt_events where tenant_id = $1 and type <> 'tombstone' group by stream_id having count(*) > 1) twice", tenant));
+        Assert.Equal(acknowledged.Length, await app.CountAsync(
+            "select count(*) from mt_events where tenant_id = $1 and type <> 'tombstone' and stream_id = any($2)", tenant, acknowledged));
+        var ids = deliveries.Where(d => d.Acknowledged).Select(d => d.OrderId.ToString(CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(ids.Length, await app.CountAsync("select count(*) from orders where tenant_id = $1 and order_id = any($2)", tenant, ids));
+    }
+
+    /// <summary>Polling, sync runs, the privacy worker: none of the host's loops died with the database.</summary>
+    private void AssertBackgroundServicesRunning()
+    {
+        var services = app.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
+        Assert.NotEmpty(services);
+        foreach (var service in services)
+            Assert.False(service.ExecuteTask is { IsCompleted: true }, $"{service.GetType().Name} stopped: {service.ExecuteTask?.Exception?.GetBaseException().Message}");
+        output.WriteLine($"Still running after the outage: {string.Join(", ", services.Select(s => s.GetType().Name))}.");
+    }
+
+    private async Task<TimeSpan> WaitForLagZeroAsync()
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            var ready = await app.ReadinessAsync();
+            if (ready.Status == 200 && ready.Lag == 0) return watch.Elapsed;
+            await Task.Delay(100);
+        }
+        var last = await app.ReadinessAsync();
+        throw new TimeoutException($"projections did not catch up in 60 s: readiness {last.Status}, lag {last.Lag}, {last.Detail}");
+    }
+
+    private void Report(IReadOnlyList<Delivery> all, IReadOnlyList<Delivery> during, string what)
+    {
+        output.WriteLine($"Webhooks sent in all: {all.Count} ({WebhookLoad.Summary(all)}); max answer time {all.Max(d => d.Took).TotalSeconds:0.000} s.");
+        output.WriteLine($"Sent during {what}: {during.Count}, of which 503: {during.Count(d => d.Status == 503)}, acknowledged: {during.Count(d => d.Acknowledged)}; " +
+            $"max answer time {during.Select(d => d.Took).DefaultIfEmpty().Max().TotalSeconds:0.000} s.");
+    }
+
+    private static string Seconds(long ticks) => (ticks / (double)Stopwatch.Frequency).ToString("0.00", CultureInfo.InvariantCulture);
+}
