@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Npgsql;
 
 namespace GrowHalo.Platform.Database;
@@ -27,6 +26,8 @@ public sealed class OutageOptions
 /// </summary>
 public static class DatabaseUnavailable
 {
+    /// <remarks>Only what Npgsql raised counts: an I/O error of the request itself (Kestrel's BadHttpRequestException
+    /// is an IOException) is the client's, not the database's.</remarks>
     public static bool Is(Exception? exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
@@ -37,11 +38,7 @@ public static class DatabaseUnavailable
                     return pg.IsTransient || pg.SqlState is PostgresErrorCodes.QueryCanceled or PostgresErrorCodes.LockNotAvailable
                         or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections
                         || pg.SqlState.StartsWith("08", StringComparison.Ordinal);
-                case NpgsqlException { IsTransient: true }:
-                case SocketException:
-                case TimeoutException:
-                    return true;
-                case IOException:
+                case NpgsqlException { IsTransient: true }: // a socket, I/O or timeout failure under it (the pool's wait included)
                     return true;
             }
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using GrowHalo.Tests.Infrastructure;
 using GrowHalo.Tests.Ingestion;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -33,6 +34,7 @@ public sealed class DatabaseOutageTests(OutageApp app, ITestOutputHelper output)
         Assert.Equal(503, ready.Status);
         Assert.Contains("database is unreachable", ready.Detail);
         Assert.NotNull(ready.RetryAfter);
+        await AssertKeyedRequestsAre503Async(tenant);
         await Task.Delay(TimeSpan.FromSeconds(30) - Stopwatch.GetElapsedTime(stopped));
 
         var returned = Stopwatch.GetTimestamp();
@@ -47,14 +49,17 @@ public sealed class DatabaseOutageTests(OutageApp app, ITestOutputHelper output)
         Assert.Contains(duringOutage, d => d.Status == 503); // the outage was seen, not slept through
         var lagZero = await WaitForLagZeroAsync();
         AssertEveryAnswerIsAcknowledgedOr503InTime(deliveries);
-        await AssertAcknowledgedStoredOnceAndProjectedAsync(tenant, deliveries);
+        await AssertAcknowledgedStoredOnceAndProjectedAsync(tenant.Id, deliveries);
         AssertBackgroundServicesRunning();
+        var heartbeat = await WaitForWolverineHeartbeatAsync();
 
         output.WriteLine($"PostgreSQL stopped for {down.TotalSeconds:0.0} s (pg_ctl stop -m fast … pg_ctl start).");
         Report(deliveries, duringOutage, "the outage");
         output.WriteLine($"First acknowledged webhook {Seconds(recovered - returned)} s after `pg_ctl start` began " +
-            $"(the start itself took {startTook.TotalSeconds:0.00} s).");
+            $"(the start itself took {startTook.TotalSeconds:0.00} s); 503s to webhooks sent after that: " +
+            $"{deliveries.Count(d => d.SentAt >= returned && d.Status == 503)} of {deliveries.Count(d => d.SentAt >= returned)}.");
         output.WriteLine($"Projection lag back to 0 events {lagZero.TotalSeconds:0.0} s after the load stopped.");
+        output.WriteLine($"Wolverine's node heartbeat written again {heartbeat.TotalSeconds:0.0} s after the checks began.");
     }
 
     [Fact]
@@ -84,7 +89,7 @@ public sealed class DatabaseOutageTests(OutageApp app, ITestOutputHelper output)
         Assert.All(duringLock, d => Assert.Equal(503, d.Status)); // shed, not stored behind the lock
         var lagZero = await WaitForLagZeroAsync();
         AssertEveryAnswerIsAcknowledgedOr503InTime(deliveries);
-        await AssertAcknowledgedStoredOnceAndProjectedAsync(tenant, deliveries);
+        await AssertAcknowledgedStoredOnceAndProjectedAsync(tenant.Id, deliveries);
 
         output.WriteLine($"mt_events locked (access exclusive) for {Seconds(released - locked)} s.");
         Report(deliveries, duringLock, "the lock");
@@ -92,12 +97,27 @@ public sealed class DatabaseOutageTests(OutageApp app, ITestOutputHelper output)
         output.WriteLine($"Projection lag back to 0 events {lagZero.TotalSeconds:0.0} s after the load stopped.");
     }
 
-    private async Task<(string Tenant, string Shop)> ShopAsync()
+    private async Task<(TenantClient Tenant, string Shop)> ShopAsync()
     {
         var tenant = await app.CreateTenantAsync("Outage");
         var shop = Unique.Shop();
         await app.ConnectAsync(tenant, "shopify", shop, Secret);
-        return (tenant.Id, shop);
+        return (tenant, shop);
+    }
+
+    /// <summary>Keyed requests (the key itself is looked up in the database) are 503s too, never a 401 or a 500.</summary>
+    private static async Task AssertKeyedRequestsAre503Async(TenantClient tenant)
+    {
+        using var read = await tenant.Http.GetAsync("/api/v1/metrics/summary?period=last_30_days");
+        using var batch = await tenant.PostJsonAsync("/api/v1/ingest/batch", new { source = "shopify", events = new[] { new { eventType = "order", payload = Samples.Order(42) } } });
+        foreach (var response in new[] { read, batch })
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True((int)response.StatusCode == 503, $"{response.RequestMessage?.RequestUri}: {(int)response.StatusCode} {body}");
+            Assert.NotNull(response.Headers.RetryAfter);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("database is unreachable", body);
+        }
     }
 
     private static void AssertEveryAnswerIsAcknowledgedOr503InTime(IReadOnlyList<Delivery> deliveries)
@@ -135,6 +155,20 @@ public sealed class DatabaseOutageTests(OutageApp app, ITestOutputHelper output)
         foreach (var service in services)
             Assert.False(service.ExecuteTask is { IsCompleted: true }, $"{service.GetType().Name} stopped: {service.ExecuteTask?.Exception?.GetBaseException().Message}");
         output.WriteLine($"Still running after the outage: {string.Join(", ", services.Select(s => s.GetType().Name))}.");
+    }
+
+    /// <summary>Wolverine's node agent is alive: it writes its node's health check again (it could not while the database was away).</summary>
+    private async Task<TimeSpan> WaitForWolverineHeartbeatAsync()
+    {
+        var watch = Stopwatch.StartNew();
+        var since = await app.CountAsync("select extract(epoch from now())::bigint");
+        while (watch.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (await app.CountAsync("select coalesce(extract(epoch from max(health_check))::bigint, 0) from wolverine.wolverine_nodes") > since)
+                return watch.Elapsed;
+            await Task.Delay(250);
+        }
+        throw new TimeoutException("Wolverine's node agent wrote no health check for 60 s after the outage.");
     }
 
     private async Task<TimeSpan> WaitForLagZeroAsync()
