@@ -41,11 +41,13 @@ public sealed class DatabaseOutageTests(OutageApp app, ITestOutputHelper output)
         var down = Stopwatch.GetElapsedTime(stopped);
         await app.Postgres.StartAgainAsync();
         var startTook = Stopwatch.GetElapsedTime(returned);
+        var accepting = Stopwatch.GetTimestamp();
         var recovered = await load.FirstAcknowledgedAfterAsync(returned, TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(2)); // ingestion goes on after the recovery
         var deliveries = await load.StopAsync();
 
         var duringOutage = deliveries.Where(d => d.SentAt >= stopped && d.SentAt < returned).ToList();
+        var afterStart = deliveries.Where(d => d.SentAt >= accepting).ToList();
         Assert.Contains(duringOutage, d => d.Status == 503); // the outage was seen, not slept through
         var lagZero = await WaitForLagZeroAsync();
         AssertEveryAnswerIsAcknowledgedOr503InTime(deliveries);
@@ -56,8 +58,9 @@ public sealed class DatabaseOutageTests(OutageApp app, ITestOutputHelper output)
         output.WriteLine($"PostgreSQL stopped for {down.TotalSeconds:0.0} s (pg_ctl stop -m fast … pg_ctl start).");
         Report(deliveries, duringOutage, "the outage");
         output.WriteLine($"First acknowledged webhook {Seconds(recovered - returned)} s after `pg_ctl start` began " +
-            $"(the start itself took {startTook.TotalSeconds:0.00} s); 503s to webhooks sent after that: " +
-            $"{deliveries.Count(d => d.SentAt >= returned && d.Status == 503)} of {deliveries.Count(d => d.SentAt >= returned)}.");
+            $"(the start itself took {startTook.TotalSeconds:0.00} s); 503s to webhooks sent after the start began: " +
+            $"{deliveries.Count(d => d.SentAt >= returned && d.Status == 503)} of {deliveries.Count(d => d.SentAt >= returned)}, " +
+            $"after it returned (the server accepting connections): {afterStart.Count(d => d.Status == 503)} of {afterStart.Count}.");
         output.WriteLine($"Projection lag back to 0 events {lagZero.TotalSeconds:0.0} s after the load stopped.");
         output.WriteLine($"Wolverine's node heartbeat written again {heartbeat.TotalSeconds:0.0} s after the checks began.");
     }
@@ -95,6 +98,40 @@ public sealed class DatabaseOutageTests(OutageApp app, ITestOutputHelper output)
         Report(deliveries, duringLock, "the lock");
         output.WriteLine($"First acknowledged webhook {Seconds(recovered - released)} s after the lock was released.");
         output.WriteLine($"Projection lag back to 0 events {lagZero.TotalSeconds:0.0} s after the load stopped.");
+    }
+
+    [Fact]
+    public async Task after_a_quick_restart_with_no_traffic_between_the_first_webhooks_are_stored_not_refused_on_stale_pooled_connections()
+    {
+        var (tenant, shop) = await ShopAsync();
+        // Thirty webhooks at once leave the pool holding idle connections, which the restart ends on the server's side:
+        // the first requests after it must not be handed those dead connections and fail.
+        var warm = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => Task.Run(() => SendAsync(shop, 9_000_000 + i))));
+        Assert.All(warm, status => Assert.Equal(201, status));
+
+        // And twenty more idle connections in the pool, so that stale ones are surely there to be handed out after.
+        var held = new List<NpgsqlConnection>();
+        for (var i = 0; i < 20; i++) held.Add(await app.DataSource.OpenConnectionAsync());
+        foreach (var c in held) await c.DisposeAsync();
+
+        await app.Postgres.StopAsync();
+        await app.Postgres.StartAgainAsync();
+        var after = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => Task.Run(() => SendAsync(shop, 9_100_000 + i))));
+
+        output.WriteLine($"Webhooks right after a restart: {after.Length}, answered {string.Join(", ", after.GroupBy(s => s).Select(g => $"{g.Key}: {g.Count()}"))}.");
+        Assert.All(after, status => Assert.Equal(201, status));
+        Assert.Equal(60, await app.EventsAsync(tenant.Id));
+    }
+
+    private async Task<int> SendAsync(string shop, long orderId)
+    {
+        using var client = app.CreateClient();
+        var webhook = IngestionApp.ShopifyWebhook(shop, "orders/create", Samples.Order(orderId).ToJsonString(), Secret, Guid.NewGuid().ToString());
+        using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new StringContent(webhook.Body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(webhook.ContentType);
+        foreach (var (name, value) in webhook.Headers) request.Headers.TryAddWithoutValidation(name, value);
+        using var response = await client.SendAsync(request);
+        return (int)response.StatusCode;
     }
 
     private async Task<(TenantClient Tenant, string Shop)> ShopAsync()
