@@ -63,8 +63,9 @@ public sealed class WebhookAppendQueue : IHostedService, IAsyncDisposable
     /// (<see cref="WebhookDeadline"/>): then <paramref name="ct"/> fires at it, the wait ends there, and the group's
     /// transaction is cancelled once no request in it has time left.</param>
     /// <exception cref="WebhookQueueClosedException">The server is shutting down; nothing was stored.</exception>
+    /// <param name="body">The body the events were made from, kept alive while the writer may still read them.</param>
     internal async Task<WebhookReceipt> AppendAsync(WebhookSender from, IReadOnlyList<NewEvent> events, DateTimeOffset at, CancellationToken ct,
-        long? deadline = null)
+        long? deadline = null, WebhookBody? body = null)
     {
         var pending = new PendingWebhook(from, events, at, ct, deadline);
         try
@@ -79,7 +80,16 @@ public sealed class WebhookAppendQueue : IHostedService, IAsyncDisposable
         // Without a deadline, not cancellable from here on: the writer may already be committing these events, and the
         // answer must say so. With one, the request is answered 503 at its deadline instead; should its group still
         // commit, the sender's retry is a duplicate (ids are idempotent), so nothing acknowledged is lost or doubled.
-        return deadline is null ? await pending.Done.Task : await pending.Done.Task.WaitAsync(ct);
+        if (deadline is null) return await pending.Done.Task;
+        try
+        {
+            return await pending.Done.Task.WaitAsync(ct);
+        }
+        catch (OperationCanceledException) when (!pending.Done.Task.IsCompleted)
+        {
+            body?.KeepUntil(pending.Done.Task);
+            throw;
+        }
     }
 
     /// <summary>Starts the writers (once).</summary>

@@ -40,6 +40,13 @@ public sealed class OutageApp : IngestionApp
     }
 }
 
+/// <summary>The outage tests share one host and one server of their own, one test at a time (they stop and lock it).</summary>
+[CollectionDefinition(Name)]
+public sealed class OutageCollection : ICollectionFixture<OutageApp>
+{
+    public const string Name = "outages";
+}
+
 /// <summary>One webhook's fate: the order it carried, its answer (0: no answer within 15 s), how long the answer took.</summary>
 public sealed record Delivery(long OrderId, int Status, TimeSpan Took, string? RetryAfter, string? ContentType, string Body, long SentAt, long AnsweredAt)
 {
