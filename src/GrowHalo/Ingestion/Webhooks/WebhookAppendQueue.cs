@@ -26,7 +26,9 @@ public sealed class WebhookAppendOptions
 /// all stored or none; the same event id twice in one group is appended once and the other request is told
 /// "duplicate"; a group whose transaction fails is retried one request at a time, so only the bad one fails.</para>
 /// <para>Once a request is queued it is written even if its caller gives up, unless its group has not begun yet (then
-/// it is dropped, stored nowhere, and answered cancelled). Shutdown stops taking requests and writes what is queued.</para>
+/// it is dropped, stored nowhere, and answered cancelled). A webhook's budget (<see cref="WebhookDeadline"/>) is the
+/// exception: its request is answered 503 at the deadline, and a group's transaction is cancelled once the last of its
+/// requests is past its deadline. Shutdown stops taking requests and writes what is queued.</para>
 /// <para>Public only so the webhook endpoint (a public Wolverine endpoint) can take it as a parameter.</para>
 /// </summary>
 public sealed class WebhookAppendQueue : IHostedService, IAsyncDisposable
