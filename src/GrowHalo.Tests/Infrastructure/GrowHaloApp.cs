@@ -28,9 +28,12 @@ public class GrowHaloApp : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        ConnectionString = await TestPostgres.CreateDatabaseAsync();
+        ConnectionString = await CreateDatabaseAsync();
         _host = await AlbaHost.For<Program>(ConfigureWebHost); // starts the host (and its daemon) now
     }
+
+    /// <summary>The fresh, migrated database the host runs on: one on the shared test server unless a fixture says otherwise.</summary>
+    protected virtual Task<string> CreateDatabaseAsync() => TestPostgres.CreateDatabaseAsync();
 
     /// <summary>An HttpClient over the in-memory server, following redirects and keeping cookies like a browser.</summary>
     public HttpClient CreateClient() => CreateClient(new ClientOptions());

@@ -18,6 +18,15 @@ public static class TestPostgres
         var external = Environment.GetEnvironmentVariable("GROWHALO_TEST_DATABASE_URL");
         if (!string.IsNullOrEmpty(external)) throw new NotSupportedException("GROWHALO_TEST_DATABASE_URL is not supported; tests start their own server.");
         SweepLeftovers();
+        return await StartServerAsync();
+    }
+
+    /// <summary>
+    /// Another throw-away server like the shared one, for a test class that must stop or restart its database (the
+    /// shared server serves every other class). Stopped when the run ends at the latest; dispose it sooner.
+    /// </summary>
+    public static async Task<LocalPostgres> StartServerAsync()
+    {
         var dir = Path.Combine(Path.GetTempPath(), $"{Prefix}{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         var server = await LocalPostgres.StartAsync(new LocalPostgresOptions(dir, LocalPostgres.FreePort(), "postgres", Ephemeral: true));
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -67,9 +76,11 @@ public static class TestPostgres
     }
 
     /// <summary>Creates an empty, migrated database and returns its connection string.</summary>
-    public static async Task<string> CreateDatabaseAsync()
+    public static async Task<string> CreateDatabaseAsync() => await CreateDatabaseAsync(await Server.Value);
+
+    /// <summary>Creates an empty, migrated database on <paramref name="server"/> and returns its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync(LocalPostgres server)
     {
-        var server = await Server.Value;
         var name = "t_" + Guid.NewGuid().ToString("N")[..16];
         await using (var conn = new NpgsqlConnection(server.ConnectionString))
         {

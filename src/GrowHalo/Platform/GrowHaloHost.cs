@@ -5,6 +5,7 @@ using GrowHalo.Platform.Events;
 using GrowHalo.Ingestion;
 using GrowHalo.Ingestion.Polling;
 using GrowHalo.Ingestion.Sync;
+using GrowHalo.Ingestion.Webhooks;
 using GrowHalo.Modeling;
 using GrowHalo.Platform.Accounts;
 using GrowHalo.Platform.Database;
@@ -80,6 +81,7 @@ public static class GrowHaloHost
         app.UseGrowHaloRequestLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseWebhookDeadline();
         app.UseGrowHaloCors();
         app.UseTenancy();
         app.UseQueryValueChecks();

@@ -1,5 +1,6 @@
 using GrowHalo.Platform.Tenancy;
 using System.Threading.Channels;
+using GrowHalo.Platform.Database;
 using GrowHalo.Platform.Events;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -26,7 +27,9 @@ public sealed class WebhookAppendOptions
 /// all stored or none; the same event id twice in one group is appended once and the other request is told
 /// "duplicate"; a group whose transaction fails is retried one request at a time, so only the bad one fails.</para>
 /// <para>Once a request is queued it is written even if its caller gives up, unless its group has not begun yet (then
-/// it is dropped, stored nowhere, and answered cancelled). Shutdown stops taking requests and writes what is queued.</para>
+/// it is dropped, stored nowhere, and answered cancelled). A webhook's budget (<see cref="WebhookDeadline"/>) is the
+/// exception: its request is answered 503 at the deadline, and a group's transaction is cancelled once the last of its
+/// requests is past its deadline. Shutdown stops taking requests and writes what is queued.</para>
 /// <para>Public only so the webhook endpoint (a public Wolverine endpoint) can take it as a parameter.</para>
 /// </summary>
 public sealed class WebhookAppendQueue : IHostedService, IAsyncDisposable
@@ -59,10 +62,15 @@ public sealed class WebhookAppendQueue : IHostedService, IAsyncDisposable
     private bool StartOnFirstUse { get; }
 
     /// <summary>Appends a webhook's events with whatever else is waiting; returns after they are committed.</summary>
+    /// <param name="deadline">When the request must be answered (<see cref="Environment.TickCount64"/>), if it has a budget
+    /// (<see cref="WebhookDeadline"/>): then <paramref name="ct"/> fires at it, the wait ends there, and the group's
+    /// transaction is cancelled once no request in it has time left.</param>
     /// <exception cref="WebhookQueueClosedException">The server is shutting down; nothing was stored.</exception>
-    internal async Task<WebhookReceipt> AppendAsync(WebhookSender from, IReadOnlyList<NewEvent> events, DateTimeOffset at, CancellationToken ct)
+    /// <param name="body">The body the events were made from, kept alive while the writer may still read them.</param>
+    internal async Task<WebhookReceipt> AppendAsync(WebhookSender from, IReadOnlyList<NewEvent> events, DateTimeOffset at, CancellationToken ct,
+        long? deadline = null, WebhookBody? body = null)
     {
-        var pending = new PendingWebhook(from, events, at, ct);
+        var pending = new PendingWebhook(from, events, at, ct, deadline);
         try
         {
             if (!_channel.Writer.TryWrite(pending)) await _channel.Writer.WriteAsync(pending, ct);
@@ -72,8 +80,19 @@ public sealed class WebhookAppendQueue : IHostedService, IAsyncDisposable
             throw new WebhookQueueClosedException();
         }
         if (StartOnFirstUse) Start();
-        // Not cancellable from here on: the writer may already be committing these events, and the answer must say so.
-        return await pending.Done.Task;
+        // Without a deadline, not cancellable from here on: the writer may already be committing these events, and the
+        // answer must say so. With one, the request is answered 503 at its deadline instead; should its group still
+        // commit, the sender's retry is a duplicate (ids are idempotent), so nothing acknowledged is lost or doubled.
+        if (deadline is null) return await pending.Done.Task;
+        try
+        {
+            return await pending.Done.Task.WaitAsync(ct);
+        }
+        catch (OperationCanceledException) when (!pending.Done.Task.IsCompleted)
+        {
+            body?.KeepUntil(pending.Done.Task);
+            throw;
+        }
     }
 
     /// <summary>Starts the writers (once).</summary>
@@ -115,10 +134,18 @@ public sealed class WebhookAppendQueue : IHostedService, IAsyncDisposable
     {
         var live = group.Where(p => !p.Caller.IsCancellationRequested || !p.Done.TrySetCanceled(p.Caller)).ToList();
         if (live.Count == 0) return;
+        using var timeUp = TimeUp(live);
         try
         {
-            var receipts = await _append.AppendAsync(tenantId, live);
+            var receipts = await _append.AppendAsync(tenantId, live, timeUp?.Token ?? CancellationToken.None);
             for (var i = 0; i < live.Count; i++) live[i].Done.TrySetResult(receipts[i]);
+            return;
+        }
+        catch (Exception e) when (e is OperationCanceledException || DatabaseUnavailable.Is(e))
+        {
+            // The database is away or too slow: every request of the group is answered 503 (none alone would fare better).
+            _logger.LogWarning("A group of {Count} webhooks for tenant {Tenant} was not stored: {Error}", live.Count, tenantId, e.GetBaseException().Message);
+            foreach (var pending in live) pending.Done.TrySetException(e);
             return;
         }
         catch (Exception e) when (live.Count > 1)
@@ -132,9 +159,22 @@ public sealed class WebhookAppendQueue : IHostedService, IAsyncDisposable
         }
         foreach (var one in live)
         {
-            try { one.Done.TrySetResult((await _append.AppendAsync(tenantId, [one]))[0]); }
+            try { one.Done.TrySetResult((await _append.AppendAsync(tenantId, [one], CancellationToken.None))[0]); }
             catch (Exception e) { one.Done.TrySetException(e); }
         }
+    }
+
+    /// <summary>
+    /// Fires when the last request of the group runs out of time: past that, nobody waits for this transaction, and
+    /// it would only hold a connection (and the locks it waits for) while new webhooks queue up behind it.
+    /// </summary>
+    private static CancellationTokenSource? TimeUp(List<PendingWebhook> group)
+    {
+        if (group.Any(p => p.Deadline is null)) return null;
+        var left = group.Max(p => p.Deadline!.Value) - Environment.TickCount64;
+        var timeUp = new CancellationTokenSource();
+        timeUp.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(0, left)));
+        return timeUp;
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -151,7 +191,7 @@ public sealed class WebhookAppendQueue : IHostedService, IAsyncDisposable
 }
 
 /// <summary>A webhook waiting for its group's commit.</summary>
-internal sealed record PendingWebhook(WebhookSender From, IReadOnlyList<NewEvent> Events, DateTimeOffset At, CancellationToken Caller)
+internal sealed record PendingWebhook(WebhookSender From, IReadOnlyList<NewEvent> Events, DateTimeOffset At, CancellationToken Caller, long? Deadline = null)
 {
     public TaskCompletionSource<WebhookReceipt> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

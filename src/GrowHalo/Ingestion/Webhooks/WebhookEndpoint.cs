@@ -83,7 +83,7 @@ public static class WebhookEndpoint
         WebhookReceipt receipt;
         try
         {
-            receipt = await appends.AppendAsync(from, events, receivedAt, ct);
+            receipt = await appends.AppendAsync(from, events, receivedAt, ct, WebhookDeadline.Of(context), body);
         }
         catch (PostgresException e) when (e.SqlState.StartsWith("22", StringComparison.Ordinal))
         {

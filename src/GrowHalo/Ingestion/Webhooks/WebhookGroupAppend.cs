@@ -13,14 +13,16 @@ namespace GrowHalo.Ingestion.Webhooks;
 internal sealed class WebhookGroupAppend(TenantDatabases databases, EventAppender appender)
 {
     /// <summary>Receipts in the order of <paramref name="group"/>, once committed. Throws, storing nothing, when any part fails.</summary>
-    public async Task<WebhookReceipt[]> AppendAsync(string tenantId, IReadOnlyList<PendingWebhook> group)
+    /// <param name="timeUp">Cancels the transaction when no caller waits any more; never the commit itself, whose outcome
+    /// would then be unknown.</param>
+    public async Task<WebhookReceipt[]> AppendAsync(string tenantId, IReadOnlyList<PendingWebhook> group, CancellationToken timeUp)
     {
         var events = new List<NewEvent>(group.Sum(p => p.Events.Count));
         foreach (var pending in group) events.AddRange(pending.Events);
 
-        // Not cancellable: the callers wait for this outcome whatever happens to their own requests.
-        await using var db = await TenantDb.BeginAsync(databases, tenantId, CancellationToken.None);
-        var result = await appender.AppendAsync(db.Transaction, tenantId, events, ct: CancellationToken.None);
+        // Not cancelled by the callers' own requests: they wait for this outcome whatever happens to them.
+        await using var db = await TenantDb.BeginAsync(databases, tenantId, timeUp);
+        var result = await appender.AppendAsync(db.Transaction, tenantId, events, ct: timeUp);
         var receipts = new WebhookReceipt[group.Count];
         var duplicates = new Dictionary<string, (long Count, DateTimeOffset At)>();
         var offset = 0;
@@ -36,7 +38,7 @@ internal sealed class WebhookGroupAppend(TenantDatabases databases, EventAppende
             duplicates[connection] = (count + receipts[i].Duplicates, at > pending.At ? at : pending.At);
         }
         foreach (var (connection, (count, at)) in duplicates.OrderBy(d => d.Key, StringComparer.Ordinal))
-            await IngestLedger.RecordAsync(db.Transaction, tenantId, connection == "" ? null : connection, count, 0, [], at, CancellationToken.None);
+            await IngestLedger.RecordAsync(db.Transaction, tenantId, connection == "" ? null : connection, count, 0, [], at, timeUp);
         await db.CommitAsync(CancellationToken.None);
         return receipts;
     }

@@ -15,6 +15,14 @@ public sealed record WebhookReceiptEvent(Guid Id, string StreamId, string Status
 internal sealed class WebhookBody(ReadOnlyMemory<byte> bytes) : IDisposable
 {
     private JsonDocument? _document;
+    private Task? _stillRead;
+
+    /// <summary>
+    /// The events made from this body hold its parsed JSON: when the request is answered before its group commit is
+    /// done with them (its budget ran out), the document is released only after <paramref name="reader"/> ends.
+    /// Released at once, its pooled buffer could be handed to another request while the writer still serialises it.
+    /// </summary>
+    public void KeepUntil(Task reader) => _stillRead = reader;
 
     public Attempt<JsonElement> Json()
     {
@@ -27,7 +35,13 @@ internal sealed class WebhookBody(ReadOnlyMemory<byte> bytes) : IDisposable
         return _document.RootElement;
     }
 
-    public void Dispose() => _document?.Dispose();
+    public void Dispose()
+    {
+        if (_stillRead is { IsCompleted: false } reader)
+            reader.ContinueWith(_ => _document?.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        else
+            _document?.Dispose();
+    }
 }
 
 /// <summary>Turns a webhook's records into events (all valid, or none stored); <see cref="WebhookAppendQueue"/> appends them.</summary>

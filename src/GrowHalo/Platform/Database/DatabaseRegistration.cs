@@ -14,6 +14,7 @@ public static class DatabaseRegistration
             return DatabaseConnection.OpenAsync(sp.GetRequiredService<IConfiguration>(), m => log.LogInformation("{Message}", m))
                 .GetAwaiter().GetResult();
         });
+        services.AddOptions<OutageOptions>().BindConfiguration("Outages");
         services.TryAddSingleton<NpgsqlDataSource>(sp => sp.GetRequiredService<DatabaseConnection>().DataSource);
         services.TryAddSingleton(sp => new Migrator(sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<ILogger<Migrator>>(), sp.GetService<Events.EventStoreSchema>()));

@@ -105,6 +105,16 @@ public sealed class LocalPostgres : IAsyncDisposable
         catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException) { return false; }
     }
 
+    /// <summary>
+    /// Stops the server as an operator's restart does (a fast shutdown: sessions are ended, open transactions roll back)
+    /// and keeps its data for <see cref="StartAgainAsync"/>.
+    /// </summary>
+    public Task StopAsync(CancellationToken ct = default) =>
+        RunAsync(Path.Combine(_binDir, "pg_ctl"), ["-D", _options.DataDirectory, "-m", "fast", "-w", "stop"], asServerUser: true, ct);
+
+    /// <summary>Starts a server stopped by <see cref="StopAsync"/> again, on the same data folder and port.</summary>
+    public Task StartAgainAsync(CancellationToken ct = default) => StartCoreAsync(_ => { }, ct);
+
     public async ValueTask DisposeAsync()
     {
         if (!_startedByUs) return;

@@ -1,6 +1,8 @@
 using GrowHalo.Platform.Events.Projections;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using GrowHalo.Platform.Database;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Wolverine.Http;
 
@@ -24,19 +26,27 @@ public static class ReadinessEndpoint
 
     [WolverineGet("/health/ready", OperationId = "Readiness"), AllowAnonymous, Tags("Health")]
     [ProducesProblems(StatusCodes.Status503ServiceUnavailable)]
-    public static async Task<Results<Ok<Readiness>, ProblemHttpResult>> Get(NpgsqlDataSource db, ProjectionStatusQuery status, CancellationToken ct)
+    public static async Task<Results<Ok<Readiness>, ProblemHttpResult>> Get(NpgsqlDataSource db, ProjectionStatusQuery status,
+        IOptions<OutageOptions> outages, HttpContext context, CancellationToken ct)
     {
+        // Bounded: a load balancer asks often, and an answer that hangs says less than "not ready".
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(outages.Value.ReadinessTimeout);
         try
         {
-            await using var cmd = db.CreateCommand("select 1");
-            await cmd.ExecuteScalarAsync(ct);
+            await using (var cmd = db.CreateCommand("select 1")) await cmd.ExecuteScalarAsync(timeout.Token);
+            var projections = await status.GetAsync(ct: timeout.Token);
+            return TypedResults.Ok(new Readiness("ready", "ok",
+                projections.Select(p => new ProjectionLag(p.Name, p.LagEvents, p.LagSeconds, p.Failures)).ToList()));
         }
-        catch (NpgsqlException e)
+        catch (Exception e) when (!ct.IsCancellationRequested && (e is OperationCanceledException || DatabaseUnavailable.Is(e) || e is NpgsqlException))
         {
-            return TypedResults.Problem($"The database does not answer: {e.Message}", statusCode: 503, title: "Not ready");
+            context.Response.Headers.RetryAfter = outages.Value.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var why = e is OperationCanceledException
+                ? $"The database does not answer within {outages.Value.ReadinessTimeout.TotalSeconds:0.#} s (it is overloaded or unreachable)."
+                : $"The database is unreachable: {e.GetBaseException().Message}";
+            return TypedResults.Problem(why, statusCode: 503, title: "Not ready",
+                extensions: new Dictionary<string, object?> { ["database"] = "unreachable" });
         }
-        var projections = await status.GetAsync(ct: ct);
-        return TypedResults.Ok(new Readiness("ready", "ok",
-            projections.Select(p => new ProjectionLag(p.Name, p.LagEvents, p.LagSeconds, p.Failures)).ToList()));
     }
 }

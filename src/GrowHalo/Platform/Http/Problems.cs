@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using GrowHalo.Platform.Events;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using GrowHalo.Platform.Database;
+using Microsoft.Extensions.Options;
 
 namespace GrowHalo.Platform.Http;
 
@@ -53,6 +55,11 @@ public static class Problems
     /// <summary>Maps exceptions that escape endpoints to problem details; anything unexpected is a 500 without internals.</summary>
     public static async ValueTask<bool> HandleException(HttpContext context, Exception exception)
     {
+        if (DatabaseUnavailable.Is(exception))
+        {
+            await Unavailable(context, exception);
+            return true;
+        }
         var (status, title, detail) = exception switch
         {
             StreamVersionConflictException c => (409, "Conflict", $"{c.Message} Reload the stream and retry with version {c.Actual}."),
@@ -65,13 +72,27 @@ public static class Problems
         await Write(context, status, title, detail);
         return true;
     }
+
+    /// <summary>
+    /// 503 with Retry-After while the database is unreachable or too slow: a client (Shopify included) retries, and the
+    /// retry is safe because appends are idempotent.
+    /// </summary>
+    public static Task Unavailable(HttpContext context, Exception exception)
+    {
+        var retryAfter = context.RequestServices.GetRequiredService<IOptions<OutageOptions>>().Value.RetryAfterSeconds;
+        context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Write(context, StatusCodes.Status503ServiceUnavailable, "Service unavailable", DatabaseUnavailable.Describe(exception, retryAfter));
+    }
 }
 
 internal sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
-        if (exception is not (StreamVersionConflictException or BadHttpRequestException or System.Text.Json.JsonException))
+        if (DatabaseUnavailable.Is(exception))
+            logger.LogWarning("{Method} {Path} answered 503: the database is unreachable or too slow ({Error})", context.Request.Method,
+                context.Request.Path, exception.GetBaseException().Message);
+        else if (exception is not (StreamVersionConflictException or BadHttpRequestException or System.Text.Json.JsonException))
             logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
         return Problems.HandleException(context, exception);
     }

@@ -2,6 +2,7 @@
 #pragma warning disable
 using GrowHalo.Platform.Events.Projections;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using System;
 using System.Linq;
@@ -15,12 +16,14 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly GrowHalo.Platform.Events.Projections.ProjectionStatusQuery _projectionStatusQuery;
+        private readonly Microsoft.Extensions.Options.IOptions<GrowHalo.Platform.Database.OutageOptions> _optionsOfOutageOptions;
         private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
 
-        public GET_health_ready(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Platform.Events.Projections.ProjectionStatusQuery projectionStatusQuery, Npgsql.NpgsqlDataSource npgsqlDataSource) : base(wolverineHttpOptions)
+        public GET_health_ready(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Platform.Events.Projections.ProjectionStatusQuery projectionStatusQuery, Microsoft.Extensions.Options.IOptions<GrowHalo.Platform.Database.OutageOptions> optionsOfOutageOptions, Npgsql.NpgsqlDataSource npgsqlDataSource) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _projectionStatusQuery = projectionStatusQuery;
+            _optionsOfOutageOptions = optionsOfOutageOptions;
             _npgsqlDataSource = npgsqlDataSource;
         }
 
@@ -29,7 +32,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "GrowHalo.Platform.Http.ReadinessEndpoint").SetTag("http.route", "/health/ready").SetTag("http.request.method", "GET");
             
             // The actual HTTP request handler execution
-            var resultsOfOkOfReadinessAndProblemHttpResult = await GrowHalo.Platform.Http.ReadinessEndpoint.Get(_npgsqlDataSource, _projectionStatusQuery, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfReadinessAndProblemHttpResult = await GrowHalo.Platform.Http.ReadinessEndpoint.Get(_npgsqlDataSource, _projectionStatusQuery, _optionsOfOutageOptions, httpContext, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfOkOfReadinessAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
