@@ -16,6 +16,7 @@ public sealed class ServerNode : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string> _environment;
     private GrowHaloProcess? _process;
     private string _earlierLogs = "";
+    private readonly Stopwatch _started = new();
 
     private ServerNode(string name, string connectionString, IReadOnlyDictionary<string, string> environment, int port)
     {
@@ -50,11 +51,15 @@ public sealed class ServerNode : IAsyncDisposable
             _earlierLogs += _process.Log + "\n--- restarted\n";
             _process.DisposeAsync().AsTask().GetAwaiter().GetResult(); // already exited: returns at once
         }
+        _started.Restart();
         _process = GrowHaloProcess.Start(_connectionString, _environment, "serve", $"--urls={BaseUrl}");
     }
 
     /// <summary>SIGKILL: what a crash, an OOM kill or a pulled plug looks like to everyone else.</summary>
     public void KillHard() => _process?.Kill();
+
+    /// <summary>How long the last start took until GET /health answered.</summary>
+    public TimeSpan StartedIn { get; private set; }
 
     /// <summary>Waits until GET /health answers 200.</summary>
     public async Task WaitUntilServingAsync(HttpClient client, TimeSpan limit)
@@ -66,7 +71,11 @@ public sealed class ServerNode : IAsyncDisposable
             try
             {
                 using var response = await client.GetAsync(BaseUrl + "/health");
-                if (response.StatusCode == HttpStatusCode.OK) return;
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    StartedIn = _started.Elapsed;
+                    return;
+                }
             }
             catch (HttpRequestException) { } // not listening yet
             await Task.Delay(50);
