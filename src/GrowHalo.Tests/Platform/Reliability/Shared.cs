@@ -51,8 +51,13 @@ public sealed class SharedDatabase : IAsyncDisposable
         return new SharedDatabase(cs, AppServices.For(cs));
     }
 
-    public ServerNode StartNode(string name, IReadOnlyDictionary<string, string>? more = null) =>
-        ServerNode.Start(name, ConnectionString, more is null ? Environment : Environment.Concat(more).ToDictionary());
+    /// <summary>A server over this database with the common settings, <paramref name="more"/> added or overriding.</summary>
+    public ServerNode StartNode(string name, IReadOnlyDictionary<string, string>? more = null)
+    {
+        var settings = new Dictionary<string, string>(Environment);
+        foreach (var (key, value) in more ?? new Dictionary<string, string>()) settings[key] = value;
+        return ServerNode.Start(name, ConnectionString, settings);
+    }
 
     /// <summary>A tenant with an all-scopes key and a Shopify connection made through <paramref name="node"/>'s API.</summary>
     public async Task<ShopTenant> CreateShopTenantAsync(HttpClient http, ServerNode node)
