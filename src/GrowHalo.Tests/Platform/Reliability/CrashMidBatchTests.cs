@@ -31,7 +31,7 @@ public sealed class CrashMidBatchTests(ITestOutputHelper output)
         var lost = 0;
         foreach (var (moment, attempt) in new[] { Moment.HalfUploaded, Moment.Uploaded, Moment.Writing }.Select((m, i) => (m, i)))
         {
-            var body = Batch(5_000_000 + attempt * Orders);
+            var body = Batch(5_000_000 + attempt * Orders, Orders);
             var upload = new WatchedContent(body);
             var sending = Post(http, server, tenant, upload);
             await (moment == Moment.HalfUploaded ? upload.Half : upload.Done);
@@ -61,15 +61,19 @@ public sealed class CrashMidBatchTests(ITestOutputHelper output)
         output.WriteLine($"mid-batch kills: 3, orders lost: {lost}, stored twice: 0");
     }
 
-    private static string Batch(long firstId)
+    /// <summary>A batch upload body of <paramref name="count"/> Shopify orders with ids from <paramref name="firstId"/>.</summary>
+    public static string Batch(long firstId, int count)
     {
         var events = new JsonArray();
-        for (var i = 0; i < Orders; i++) events.Add(new JsonObject { ["eventType"] = "order", ["payload"] = Samples.Order(firstId + i) });
+        for (var i = 0; i < count; i++) events.Add(new JsonObject { ["eventType"] = "order", ["payload"] = Samples.Order(firstId + i) });
         return new JsonObject { ["source"] = "shopify", ["events"] = events }.ToJsonString();
     }
 
     private static string[] Streams(string batch) =>
         JsonNode.Parse(batch)!["events"]!.AsArray().Select(e => $"shopify:order:{e!["payload"]!["id"]}").ToArray();
+
+    public static Task<(int? Status, string? Body)> PostBatchAsync(HttpClient http, ServerNode server, ShopTenant tenant, string body) =>
+        Post(http, server, tenant, new WatchedContent(body));
 
     private static async Task<(int? Status, string? Body)> Post(HttpClient http, ServerNode server, ShopTenant tenant, HttpContent content)
     {
