@@ -8,10 +8,10 @@ using Xunit.Abstractions;
 namespace GrowHalo.Tests.Platform.Reliability;
 
 /// <summary>
-/// A large batch upload (5,000 Shopify orders, 4.5 MB, one transaction) with its server killed by SIGKILL at three moments:
-/// halfway through the body, as the last byte is sent, and while the server converts and writes it. Whatever the
-/// moment, the batch is stored whole or not at all, acknowledged only if whole; sent again after the restart, it ends
-/// stored exactly once.
+/// A large batch upload (5,000 Shopify orders, 4.5 MB, one transaction) with its server killed by SIGKILL at three
+/// moments: halfway through the body, as the last byte is sent, and inside the batch's transaction once it has begun
+/// writing events. Whatever the moment, the batch is stored whole or not at all, acknowledged only if whole; sent
+/// again after the restart, it ends stored exactly once.
 /// </summary>
 public sealed class CrashMidBatchTests(ITestOutputHelper output)
 {
@@ -35,8 +35,13 @@ public sealed class CrashMidBatchTests(ITestOutputHelper output)
             var upload = new WatchedContent(body);
             var sending = Post(http, server, tenant, upload);
             await (moment == Moment.HalfUploaded ? upload.Half : upload.Done);
-            // Writing: the server has the whole body and is converting and appending it (about a second for 5,000 orders on two busy cores).
-            if (moment == Moment.Writing) await Task.Delay(400);
+            // Writing: the batch's transaction has begun writing events (it holds mt_events' row-exclusive lock; nothing
+            // else in this test writes events), and has not committed.
+            if (moment == Moment.Writing)
+                await Waiting.UntilAsync(async () => await db.ScalarAsync("""
+                    select count(*) from pg_locks l join pg_stat_activity a on a.pid = l.pid
+                    where l.relation = 'mt_events'::regclass and l.mode = 'RowExclusiveLock' and a.application_name = $1
+                    """, server.ApplicationName) > 0, TimeSpan.FromSeconds(60), () => server.Log);
             server.KillHard();
             var (status, answer) = await sending;
             var stored = await db.ScalarAsync("select count(*) from mt_events where tenant_id = $1 and stream_id = any($2)", tenant.Id, Streams(body));
