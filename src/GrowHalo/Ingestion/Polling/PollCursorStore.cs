@@ -49,7 +49,7 @@ public sealed class PollCursorStore(NpgsqlDataSource db, EventAppender appender,
         await using var cmd = db.CreateCommand("""
             insert into polling_cursors (connection_id, next_attempt_at) values ($1, $3)
             on conflict (connection_id) do update set next_attempt_at = excluded.next_attempt_at,
-                claimed_by = nullif(current_setting('application_name'), ''),
+                claimed_by = (select nullif(application_name, '') from pg_stat_activity where pid = pg_backend_pid()),
                 cursor = case when $2 then '{}'::jsonb else polling_cursors.cursor end
             """);
         cmd.Parameters.Add(new() { Value = connectionId });

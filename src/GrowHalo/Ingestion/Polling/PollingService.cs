@@ -47,7 +47,7 @@ public sealed class PollingService(
     {
         var now = time.GetUtcNow();
         await using var cmd = db.CreateCommand("""
-            update polling_cursors p set next_attempt_at = $2, claimed_by = nullif(current_setting('application_name'), '')
+            update polling_cursors p set next_attempt_at = $2, claimed_by = (select nullif(application_name, '') from pg_stat_activity where pid = pg_backend_pid())
             from (select p2.connection_id, c.tenant_id from polling_cursors p2
                   join ingest_connections c on c.id = p2.connection_id
                   where c.enabled and c.polling_enabled
