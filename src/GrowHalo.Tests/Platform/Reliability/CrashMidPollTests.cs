@@ -44,7 +44,10 @@ public sealed class CrashMidPollTests(ITestOutputHelper output)
             kills++;
             faults.Release();
             var stored = await db.ScalarAsync("select count(*) from mt_events where tenant_id = $1 and type <> 'tombstone'", tenant.Id);
-            var cursor = await db.ScalarAsync("select count(*) from polling_cursors c join ingest_connections i on i.id = c.connection_id where i.tenant_id = $1 and c.cursor ? 'products'", tenant.Id);
+            var cursor = await db.ScalarAsync("""
+                select count(*) from polling_cursors c join ingest_connections i on i.id = c.connection_id
+                where i.tenant_id = $1 and c.cursor ? 'products'
+                """, tenant.Id);
             output.WriteLine($"kill {kills}: while Shopify request {holdAfter + 1} was in flight; {stored} records stored, cursor kept: {cursor == 1}");
             var restarted = Stopwatch.StartNew();
             server.Restart();
