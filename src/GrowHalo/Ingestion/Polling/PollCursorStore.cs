@@ -49,6 +49,7 @@ public sealed class PollCursorStore(NpgsqlDataSource db, EventAppender appender,
         await using var cmd = db.CreateCommand("""
             insert into polling_cursors (connection_id, next_attempt_at) values ($1, $3)
             on conflict (connection_id) do update set next_attempt_at = excluded.next_attempt_at,
+                claimed_by = (select nullif(application_name, '') from pg_stat_activity where pid = pg_backend_pid()),
                 cursor = case when $2 then '{}'::jsonb else polling_cursors.cursor end
             """);
         cmd.Parameters.Add(new() { Value = connectionId });
@@ -62,7 +63,7 @@ public sealed class PollCursorStore(NpgsqlDataSource db, EventAppender appender,
     {
         await using var cmd = db.CreateCommand("""
             insert into polling_cursors (connection_id) values ($1)
-            on conflict (connection_id) do update set cursor = '{}'::jsonb, next_attempt_at = null
+            on conflict (connection_id) do update set cursor = '{}'::jsonb, next_attempt_at = null, claimed_by = null
             """);
         cmd.Parameters.Add(new() { Value = connectionId });
         await cmd.ExecuteNonQueryAsync(ct);
@@ -94,7 +95,7 @@ public sealed class PollCursorStore(NpgsqlDataSource db, EventAppender appender,
     {
         var now = time.GetUtcNow();
         await using var cmd = db.CreateCommand("""
-            update polling_cursors set last_success_at = $2, error_count = 0, next_attempt_at = $3 where connection_id = $1
+            update polling_cursors set last_success_at = $2, error_count = 0, next_attempt_at = $3, claimed_by = null where connection_id = $1
             """);
         cmd.Parameters.Add(new() { Value = connectionId });
         cmd.Parameters.Add(new() { Value = now });
@@ -105,7 +106,7 @@ public sealed class PollCursorStore(NpgsqlDataSource db, EventAppender appender,
     /// <summary>A pass stopped on request: neither a success nor a failure; the next one comes after the usual interval.</summary>
     public async Task RecordStoppedAsync(string connectionId, TimeSpan interval, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("update polling_cursors set next_attempt_at = $2 where connection_id = $1");
+        await using var cmd = db.CreateCommand("update polling_cursors set next_attempt_at = $2, claimed_by = null where connection_id = $1");
         cmd.Parameters.Add(new() { Value = connectionId });
         cmd.Parameters.Add(new() { Value = time.GetUtcNow() + interval });
         await cmd.ExecuteNonQueryAsync(ct);
@@ -117,7 +118,7 @@ public sealed class PollCursorStore(NpgsqlDataSource db, EventAppender appender,
         var now = time.GetUtcNow();
         await using var cmd = db.CreateCommand("""
             update polling_cursors set error_count = error_count + 1, last_error = $2, last_error_at = $3,
-                next_attempt_at = $3 + least($4 * power(2, least(error_count, 20)), $5) * interval '1 second'
+                next_attempt_at = $3 + least($4 * power(2, least(error_count, 20)), $5) * interval '1 second', claimed_by = null
             where connection_id = $1
             returning next_attempt_at
             """);

@@ -6,9 +6,11 @@ namespace GrowHalo.Ingestion.Polling;
 
 /// <summary>
 /// Polls every enabled connection with polling on, each at its own interval. Due connections are claimed with
-/// <c>FOR UPDATE SKIP LOCKED</c> and a lease on next_attempt_at, so several servers never poll one connection at
-/// once and a server that dies mid-pass hands its connections over when the lease runs out. Passes run side by
-/// side; each records its own success or failure.
+/// <c>FOR UPDATE SKIP LOCKED</c>, a lease on next_attempt_at and the claimant's database application name
+/// (<c>growhalo:{pid}@{host}</c>), so several servers never poll one connection at once. A server that dies mid-pass
+/// hands its connections over as soon as PostgreSQL has dropped its sessions (the claim names a session that is gone:
+/// the pass resumes from its cursor, on a restarted server or another one), not when the lease runs out; the lease
+/// only bounds a pass whose server lives but hangs. Passes run side by side; each records its own success or failure.
 /// </summary>
 public sealed class PollingService(
     NpgsqlDataSource db, ConnectionStore connections, ConnectionPoller poller, IOptions<PollingOptions> options, TimeProvider time,
@@ -45,10 +47,13 @@ public sealed class PollingService(
     {
         var now = time.GetUtcNow();
         await using var cmd = db.CreateCommand("""
-            update polling_cursors p set next_attempt_at = $2
+            update polling_cursors p set next_attempt_at = $2, claimed_by = (select nullif(application_name, '') from pg_stat_activity where pid = pg_backend_pid())
             from (select p2.connection_id, c.tenant_id from polling_cursors p2
                   join ingest_connections c on c.id = p2.connection_id
-                  where c.enabled and c.polling_enabled and (p2.next_attempt_at is null or p2.next_attempt_at <= $1)
+                  where c.enabled and c.polling_enabled
+                    and (p2.next_attempt_at is null or p2.next_attempt_at <= $1
+                         or (p2.claimed_by is not null
+                             and not exists (select 1 from pg_stat_activity a where a.application_name = p2.claimed_by)))
                   order by p2.next_attempt_at nulls first
                   for update of p2 skip locked) due
             where p.connection_id = due.connection_id

@@ -29,6 +29,9 @@ public sealed class StandInFaults
 
     public void Release() => _released.Set();
 
+    /// <summary>Whether a request is being held now (it arrived and waits for <see cref="Release"/>).</summary>
+    public bool Holding { get; private set; }
+
     /// <summary>Blocks the request that is held, if this is it.</summary>
     internal void WaitIfHeld(StandInApi api)
     {
@@ -38,7 +41,9 @@ public sealed class StandInFaults
             _hold = hold.Skip > 0 ? (api, hold.Skip - 1) : null;
             if (hold.Skip > 0) return;
         }
+        Holding = true;
         _released.Wait(TimeSpan.FromSeconds(30));
+        Holding = false;
     }
 
     /// <summary>Fail one request of <paramref name="api"/> with <paramref name="status"/>, after letting <paramref name="afterRequests"/> through.</summary>
