@@ -24,16 +24,24 @@ public static class ReadinessEndpoint
 
     [WolverineGet("/health/ready", OperationId = "Readiness"), AllowAnonymous, Tags("Health")]
     [ProducesProblems(StatusCodes.Status503ServiceUnavailable)]
-    public static async Task<Results<Ok<Readiness>, ProblemHttpResult>> Get(NpgsqlDataSource db, ProjectionStatusQuery status, CancellationToken ct)
+    public static async Task<Results<Ok<Readiness>, ProblemHttpResult>> Get(NpgsqlDataSource db, Tenancy.TenantDatabases databases,
+        ProjectionStatusQuery status, CancellationToken ct)
     {
+        var database = "master";
         try
         {
-            await using var cmd = db.CreateCommand("select 1");
-            await cmd.ExecuteScalarAsync(ct);
+            await using (var cmd = db.CreateCommand("select 1")) await cmd.ExecuteScalarAsync(ct);
+            foreach (var data in await databases.ListAsync(ct))
+            {
+                database = data.Id;
+                await using var cmd = data.DataSource.CreateCommand("select 1");
+                await cmd.ExecuteScalarAsync(ct);
+            }
         }
         catch (NpgsqlException e)
         {
-            return TypedResults.Problem($"The database does not answer: {e.Message}", statusCode: 503, title: "Not ready");
+            return TypedResults.Problem($"The {(database == "master" ? "master" : $"data database '{database}'")} does not answer: {e.Message}",
+                statusCode: 503, title: "Not ready");
         }
         var projections = await status.GetAsync(ct: ct);
         return TypedResults.Ok(new Readiness("ready", "ok",
