@@ -37,7 +37,7 @@ public static class BenchStore
     public static async Task<TimeSpan> CatchUpAsync(NpgsqlDataSource db, ISqlProjection projection, CancellationToken ct)
     {
         using var store = Create(db, [projection], inProcessDaemon: true);
-        using var daemon = await store.BuildProjectionDaemonAsync();
+        using var daemon = await store.BuildProjectionDaemonAsync(MartenSetup.MainDatabase);
         var last = await LastSequenceAsync(db, ct);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await daemon.StartAllAsync();

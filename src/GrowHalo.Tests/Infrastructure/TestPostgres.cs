@@ -13,6 +13,9 @@ public static class TestPostgres
 {
     private static readonly Lazy<Task<LocalPostgres>> Server = new(StartAsync);
 
+    /// <summary>A second server of the run, started on first use: tenants spread over the databases of two servers.</summary>
+    private static readonly Lazy<Task<LocalPostgres>> SecondServer = new(StartAsync);
+
     private static async Task<LocalPostgres> StartAsync()
     {
         var external = Environment.GetEnvironmentVariable("GROWHALO_TEST_DATABASE_URL");
@@ -73,6 +76,20 @@ public static class TestPostgres
         try { using var process = System.Diagnostics.Process.GetProcessById(pid); return !process.HasExited; }
         catch (ArgumentException) { return false; }
         catch (InvalidOperationException) { return false; }
+    }
+
+    /// <summary>Creates an empty database, not migrated, on the run's second server and returns its connection string.</summary>
+    public static async Task<string> CreateEmptyDatabaseOnSecondServerAsync()
+    {
+        var server = await SecondServer.Value;
+        var name = "d_" + Guid.NewGuid().ToString("N")[..16];
+        await using (var conn = new NpgsqlConnection(server.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"create database {name}", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        return new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = name }.ConnectionString;
     }
 
     /// <summary>Creates an empty, migrated database and returns its connection string.</summary>

@@ -13,6 +13,7 @@ public static class GrowHaloCli
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(ProjectionsCommand.Create());
         root.Subcommands.Add(TenantsCommand.Create());
+        root.Subcommands.Add(DatabasesCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
         foreach (var command in new[] { DemoCommand.Create(), SeedCommand.Create(), SimulateCommand.Create(), PollCommand.Create(), ResetCommand.Create() })
             root.Subcommands.Add(command);

@@ -1,3 +1,4 @@
+using GrowHalo.Platform.Tenancy;
 using System.CommandLine;
 using GrowHalo.Ingestion.Connections;
 using GrowHalo.Ingestion.Polling;
@@ -14,7 +15,7 @@ internal static class PollCommand
         command.SetAction((parse, ct) => GrowHaloCli.WithServices(async (services, token) =>
         {
             var id = parse.GetValue(connection)!;
-            var tenantId = await TenantOfAsync(services.GetRequiredService<NpgsqlDataSource>(), id, token)
+            var tenantId = await TenantOfAsync(services.GetRequiredService<TenantDatabases>(), id, token)
                 ?? throw new ArgumentException($"No connection '{id}'. List a tenant's connections with GET /api/v1/ingest/connections.");
             var found = (await services.GetRequiredService<ConnectionStore>().FindAsync(tenantId, id, token))!;
             var outcome = await services.GetRequiredService<ConnectionPoller>().PollAsync(found, token);
@@ -24,10 +25,14 @@ internal static class PollCommand
         return command;
     }
 
-    private static async Task<string?> TenantOfAsync(NpgsqlDataSource db, string connectionId, CancellationToken ct)
+    private static async Task<string?> TenantOfAsync(TenantDatabases databases, string connectionId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select tenant_id from ingest_connections where id = $1");
-        cmd.Parameters.Add(new() { Value = connectionId });
-        return await cmd.ExecuteScalarAsync(ct) as string;
+        foreach (var db in await databases.AllAsync(ct))
+        {
+            await using var cmd = db.CreateCommand("select tenant_id from ingest_connections where id = $1");
+            cmd.Parameters.Add(new() { Value = connectionId });
+            if (await cmd.ExecuteScalarAsync(ct) is string tenantId) return tenantId;
+        }
+        return null;
     }
 }

@@ -1,3 +1,4 @@
+using GrowHalo.Platform.Tenancy;
 using System.CommandLine;
 using GrowHalo.Platform.Database;
 using Npgsql;
@@ -24,7 +25,14 @@ internal static class ResetCommand
             }
             await using var services = await CliServices.StartAsync(ct, migrate: false);
             var db = services.GetRequiredService<NpgsqlDataSource>();
-            await using (var cmd = db.CreateCommand("drop schema public cascade; create schema public;"))
+            // Every data database the operator added is emptied too (and stays in the pool); tenants' places are forgotten.
+            var data = await services.GetRequiredService<TenantDatabases>().AllAsync(ct);
+            foreach (var other in data.Where(d => !ReferenceEquals(d, db)).Append(db))
+            {
+                await using var cmd = other.CreateCommand("drop schema public cascade; create schema public;");
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+            await using (var cmd = db.CreateCommand($"delete from {GrowHalo.Platform.Events.MartenSetup.TenancySchema}.mt_tenant_assignments; update {GrowHalo.Platform.Events.MartenSetup.TenancySchema}.mt_database_pool set tenant_count = 0"))
                 await cmd.ExecuteNonQueryAsync(ct);
             NpgsqlConnection.ClearAllPools();
             var applied = await services.GetRequiredService<Migrator>().MigrateAsync(ct);

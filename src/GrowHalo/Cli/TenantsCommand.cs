@@ -13,7 +13,8 @@ internal static class TenantsCommand
         var slug = new Option<string?>("--slug") { Description = "URL-friendly id (default: from the name)." };
         var tz = new Option<string>("--time-zone") { Description = "IANA time zone of the brand's reporting days, e.g. Europe/Berlin.", DefaultValueFactory = _ => TenantRules.DefaultTimeZone };
         var currency = new Option<string>("--currency") { Description = "ISO 4217 reporting currency, e.g. EUR.", DefaultValueFactory = _ => TenantRules.DefaultCurrency };
-        var create = new Command("create", "Create a tenant.") { name, slug, tz, currency };
+        var database = new Option<string?>("--database") { Description = "The data database to place it on (see `growhalo databases list`); default: the emptiest." };
+        var create = new Command("create", "Create a tenant.") { name, slug, tz, currency, database };
         create.SetAction(async (parse, ct) =>
         {
             // Settings are checked before the database is opened: a typo costs nothing and says what to fix.
@@ -29,7 +30,7 @@ internal static class TenantsCommand
             return await GrowHaloCli.WithServices(async (services, token) =>
             {
                 var tenant = await services.GetRequiredService<TenantStore>().CreateAsync(
-                    parse.GetValue(name)!, parse.GetValue(slug), parse.GetValue(tz), parse.GetValue(currency), token);
+                    parse.GetValue(name)!, parse.GetValue(slug), parse.GetValue(tz), parse.GetValue(currency), token, parse.GetValue(database));
                 Console.WriteLine($"Created tenant {tenant.Id} ({tenant.Slug}), time zone {tenant.TimeZone}, currency {tenant.Currency}.");
                 return 0;
             }, ct);

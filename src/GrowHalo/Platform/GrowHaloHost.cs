@@ -34,6 +34,8 @@ public static class GrowHaloHost
         var events = services.AddGrowHaloEvents(runDaemon);
         marten?.Invoke(events);
         services.AddSingleton<TenantDatabases>();
+        services.AddSingleton<TenantPlacement>();
+        services.AddSingleton<DatabasePool>();
         services.AddSingleton<TenantStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddIngestion();
@@ -62,6 +64,7 @@ public static class GrowHaloHost
             wolverine.MessageStorageSchemaName = "wolverine";
             wolverine.AutoCreate = JasperFx.AutoCreate.CreateOrUpdate;
         }));
+        builder.Services.AddSingleton<IWolverineExtension, MainMessageDatabase>();
         builder.Host.UseWolverine(wolverine => wolverine.UseGrowHaloDiscovery());
         builder.Services.AddGrowHaloGeneratedCode();
         builder.Services.AddWolverineHttp();
@@ -90,4 +93,13 @@ public static class GrowHaloHost
         app.MapWolverineEndpoints(http => http.UseGrowHaloConventions());
         return app;
     }
+}
+
+/// <summary>
+/// Wolverine keeps its own tables (nodes, inbox, outbox) in the master database and in each data database; with
+/// Marten's sharded tenancy it must be told the master's data source, which exists only once the container does.
+/// </summary>
+internal sealed class MainMessageDatabase(MartenIntegration integration, Npgsql.NpgsqlDataSource master) : IWolverineExtension
+{
+    public void Configure(WolverineOptions options) => integration.MasterDataSource = master;
 }

@@ -24,7 +24,8 @@ public sealed class PrivacyOptions
 /// again until it succeeds — an acknowledged request is never dropped. Logs name the request, never the customer.
 /// </summary>
 public sealed class PrivacyWorker(TenantDatabases databases, TenantStore tenants, TimeProvider clock, IOptions<PrivacyOptions> options,
-    RedactionCheck check, ILogger<PrivacyWorker> logger) : BackgroundService
+    RedactionCheck check, Marten.IDocumentStore store, Platform.Events.Projections.ProjectionStatusQuery projections,
+    ILogger<PrivacyWorker> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _wake = new(0, 1);
 
@@ -75,13 +76,23 @@ public sealed class PrivacyWorker(TenantDatabases databases, TenantStore tenants
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             if (await r.ReadAsync(ct)) request = PrivacyRequestRow.Read(r);
         if (request is null) return false;
+        if (request.Kind == PrivacyKinds.ShopRedact && (await projections.GetAsync(request.TenantId, ct)).Any(p => p.LagEvents > 0))
+        {
+            // A projection page holding the tenant's last events (the request's own among them) may be in flight: it
+            // would write their rows back after the deletion. Once the projections have caught up, nothing more comes
+            // (the shop uninstalled the app; its connections are off). Not an attempt: a second later, again.
+            await CustomerRedaction.Exec(conn, tx, ct, "update privacy_requests set next_attempt_at = $2 where id = $1",
+                request.Id, clock.GetUtcNow() + TimeSpan.FromSeconds(1));
+            await tx.CommitAsync(ct);
+            return false;
+        }
 
         var started = Stopwatch.GetTimestamp();
         await tx.SaveAsync("request", ct);
         CustomerRedaction.Redacted? redacted = null;
         try
         {
-            var (outcome, done) = await ActAsync(conn, tx, request, ct);
+            var (outcome, done) = await ActAsync(dataSource, conn, tx, request, ct);
             await CustomerRedaction.Exec(conn, tx, ct,
                 "update privacy_requests set state = 'completed', completed_at = $2, attempts = attempts + 1, last_error = null where id = $1",
                 request.Id, clock.GetUtcNow());
@@ -117,7 +128,8 @@ public sealed class PrivacyWorker(TenantDatabases databases, TenantStore tenants
         return true;
     }
 
-    private async Task<(string Outcome, CustomerRedaction.Redacted? Redacted)> ActAsync(NpgsqlConnection conn, NpgsqlTransaction tx, PrivacyRequestRow request, CancellationToken ct)
+    private async Task<(string Outcome, CustomerRedaction.Redacted? Redacted)> ActAsync(NpgsqlDataSource dataSource, NpgsqlConnection conn, NpgsqlTransaction tx,
+        PrivacyRequestRow request, CancellationToken ct)
     {
         switch (request.Kind)
         {
@@ -131,7 +143,20 @@ public sealed class PrivacyWorker(TenantDatabases databases, TenantStore tenants
                 var redacted = await CustomerRedaction.RunAsync(conn, tx, request, ct);
                 return ($"{redacted.Events} events masked", redacted);
             case PrivacyKinds.ShopRedact:
-                return ($"{await ShopRedaction.RunAsync(conn, tx, request, ct)} rows deleted", null);
+                // A tenant on a data database of its own: its keys, members and sessions (and its row) in the master go
+                // first, in a transaction of their own (again, finding nothing, if this one then fails and is retried).
+                var inMaster = 0L;
+                if (!ReferenceEquals(dataSource, databases.Master))
+                {
+                    await using var master = await databases.Master.OpenConnectionAsync(ct);
+                    await using var masterTx = await master.BeginTransactionAsync(ct);
+                    inMaster = await ShopRedaction.RunAsync(master, masterTx, request, ct);
+                    await masterTx.CommitAsync(ct);
+                }
+                var deleted = inMaster + await ShopRedaction.RunAsync(conn, tx, request, ct);
+                // Its place in Marten's pool goes too (the assignment and Marten's partition records); again on a retry.
+                await store.Advanced.RemoveTenantFromShardAsync(request.TenantId, ct);
+                return ($"{deleted} rows deleted", null);
             default:
                 throw new InvalidOperationException($"Unknown privacy request kind '{request.Kind}'.");
         }

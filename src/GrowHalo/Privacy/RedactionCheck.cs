@@ -1,3 +1,4 @@
+using GrowHalo.Platform.Tenancy;
 using GrowHalo.Platform.Events.Projections;
 using Npgsql;
 
@@ -9,7 +10,7 @@ namespace GrowHalo.Privacy;
 /// tenant's rows are searched for the customer's e-mails and phones; when any is found, the tenant's projections are
 /// rebuilt from the (masked) events, which cannot bring them back. Logs name tables, never the values.
 /// </summary>
-public sealed class RedactionCheck(NpgsqlDataSource dataSource, ProjectionStatusQuery status, ProjectionRebuilder rebuilder,
+public sealed class RedactionCheck(TenantDatabases databases, ProjectionStatusQuery status, ProjectionRebuilder rebuilder,
     ILogger<RedactionCheck> logger)
 {
     public static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(60);
@@ -46,7 +47,7 @@ public sealed class RedactionCheck(NpgsqlDataSource dataSource, ProjectionStatus
     public async Task<IReadOnlyList<string>> FindAsync(string tenantId, IReadOnlyCollection<string> values, CancellationToken ct)
     {
         var patterns = values.Select(v => "%" + v.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%").ToArray();
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var conn = await (await databases.ForTenantAsync(tenantId, ct)).OpenConnectionAsync(ct);
         var found = new List<string>();
         foreach (var table in await TenantTable.DiscoverAsync(conn, null, ct))
         {

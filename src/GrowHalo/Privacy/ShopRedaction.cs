@@ -13,7 +13,9 @@ public static class ShopRedaction
 {
     public static async Task<long> RunAsync(NpgsqlConnection conn, NpgsqlTransaction tx, PrivacyRequestRow request, CancellationToken ct)
     {
-        var tables = (await TenantTable.DiscoverAsync(conn, tx, ct)).Where(t => !(t.Schema == "public" && t.Name == "privacy_requests")).ToList();
+        // Marten's registry of where tenants live (schema "tenancy") is left to Marten: the worker removes the tenant from it.
+        var tables = (await TenantTable.DiscoverAsync(conn, tx, ct))
+            .Where(t => !(t.Schema == "public" && t.Name == "privacy_requests") && t.Schema != Platform.Events.MartenSetup.TenancySchema).ToList();
         var steps = tables.Select(t => $"delete from {t.Sql} where tenant_id = $1").ToList();
         // Rows without a tenant_id of their own that hang off a tenant's rows (a connection's poll cursors) go with them.
         steps.InsertRange(0, await DependentsAsync(conn, tx, tables, ct));

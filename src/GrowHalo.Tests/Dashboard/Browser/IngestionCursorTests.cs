@@ -25,15 +25,15 @@ public sealed class IngestionCursorTests(DashboardServer server)
         var now = server.Service<TimeProvider>().GetUtcNow();
         var syncedAt = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero).AddMinutes(-10);
         var stamp = syncedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
-        await cursors.PlaceAsync(shop.Id, new JsonObject
+        await cursors.PlaceAsync(brand.Tenant.Id, shop.Id, new JsonObject
         {
             ["orders"] = new JsonObject { ["updated_at_min"] = stamp },
             ["customers"] = new JsonObject { ["updated_at_min"] = syncedAt.AddMinutes(5).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"), ["page_info"] = "abc" },
         }, default);
-        await cursors.RecordSuccessAsync(shop.Id, TimeSpan.FromMinutes(10), default);
-        await cursors.PlaceAsync(meta.Id, new JsonObject { ["synced_through"] = "2026-03-12", ["chunk"] = new JsonObject { ["since"] = "2026-03-13", ["until"] = "2026-03-26" } }, default);
-        await cursors.RecordFailureAsync(meta.Id, "Token expired", new PollingOptions(), default);
-        await cursors.RecordFailureAsync(meta.Id, "Token expired", new PollingOptions(), default);
+        await cursors.RecordSuccessAsync(brand.Tenant.Id, shop.Id, TimeSpan.FromMinutes(10), default);
+        await cursors.PlaceAsync(brand.Tenant.Id, meta.Id, new JsonObject { ["synced_through"] = "2026-03-12", ["chunk"] = new JsonObject { ["since"] = "2026-03-13", ["until"] = "2026-03-26" } }, default);
+        await cursors.RecordFailureAsync(brand.Tenant.Id, meta.Id, "Token expired", new PollingOptions(), default);
+        await cursors.RecordFailureAsync(brand.Tenant.Id, meta.Id, "Token expired", new PollingOptions(), default);
 
         await using var browser = await server.OpenAsync();
         await browser.SignInAsync(brand.Key);

@@ -94,7 +94,10 @@ public sealed class SharedDatabase : IAsyncDisposable
         return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 
-    /// <summary>Per projection, the application name of the session holding its hot/cold lock (null: nobody runs it).</summary>
+    /// <summary>
+    /// Per projection, the application name of the session holding the hot/cold lock it runs under (null: nobody runs
+    /// it): over the pool of databases, Marten's leadership lock of the database, whose holder runs all its projections.
+    /// </summary>
     public async Task<Dictionary<string, string?>> HoldersAsync()
     {
         var held = new Dictionary<long, string>();
@@ -105,7 +108,7 @@ public sealed class SharedDatabase : IAsyncDisposable
             """))
         await using (var r = await cmd.ExecuteReaderAsync())
             while (await r.ReadAsync()) held[r.GetInt64(0)] = r.GetString(1);
-        return Projections.ToDictionary(p => p, p => held.GetValueOrDefault(MartenSetup.DaemonLockOf(p)));
+        return Projections.ToDictionary(p => p, p => held.GetValueOrDefault(MartenSetup.DaemonLockId));
     }
 
     /// <summary>Each projection's position (Marten's progress row).</summary>

@@ -1,3 +1,4 @@
+using GrowHalo.Platform.Tenancy;
 using GrowHalo.Platform.Events.Projections;
 using Npgsql;
 
@@ -6,12 +7,35 @@ namespace GrowHalo.Dashboard.Live;
 /// <summary>
 /// Listens on <see cref="ProjectionRun.Channel"/>, which every projection page notifies in its own transaction with the
 /// tenants it touched (PostgreSQL delivers it when the page commits, on whichever node ran it), and tells the watched
-/// ones' dashboards. "*" means every tenant (a page with too many to name).
+/// ones' dashboards. "*" means every tenant (a page with too many to name). One listener per data database; a
+/// database added while the server runs is listened to within <see cref="LookAgain"/>.
 /// </summary>
-internal sealed class LiveUpdatePump(NpgsqlDataSource db, LiveUpdates live, ILogger<LiveUpdatePump> logger) : BackgroundService
+internal sealed class LiveUpdatePump(TenantDatabases databases, LiveUpdates live, ILogger<LiveUpdatePump> logger) : BackgroundService
 {
+    private static readonly TimeSpan LookAgain = TimeSpan.FromSeconds(30);
+
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
+        var listening = new Dictionary<string, Task>(StringComparer.Ordinal);
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                foreach (var database in await databases.ListAsync(ct))
+                    if (!listening.ContainsKey(database.Id)) listening[database.Id] = ListenAsync(database.DataSource, ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                logger.LogWarning("Could not list the data databases for live dashboards: {Error}", e.Message);
+            }
+            try { await Task.Delay(LookAgain, ct); } catch (OperationCanceledException) { }
+        }
+        await Task.WhenAll(listening.Values);
+    }
+
+    private async Task ListenAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await Task.Yield();
         while (!ct.IsCancellationRequested)
         {
             try

@@ -23,10 +23,10 @@ public sealed record SessionInfo(SessionTenant Tenant, DateOnly Today, bool HasD
 public static class SessionEndpoint
 {
     [WolverineGet("/dashboard/session", OperationId = "DashboardSession"), RequireScope(Scopes.Read), Tags("Dashboard")]
-    public static async Task<Ok<SessionInfo>> Get(RequestTenant tenant, HttpContext http, TenantStore tenants, UserStore users, NpgsqlDataSource events,
+    public static async Task<Ok<SessionInfo>> Get(RequestTenant tenant, HttpContext http, TenantStore tenants, UserStore users, TenantDatabases databases,
         TimeProvider clock, CancellationToken ct)
     {
-        var info = await InfoAsync(tenant.Id, tenants, events, clock, ct);
+        var info = await InfoAsync(tenant.Id, tenants, databases, clock, ct);
         var scopes = http.User.FindAll(ApiKeyAuthentication.ScopeClaim).Select(c => c.Value).Distinct().ToList();
         SessionUser? person = null;
         if (http.User.UserId() is { } userId && await users.GetAsync(userId, ct) is { } user)
@@ -38,10 +38,10 @@ public static class SessionEndpoint
         return TypedResults.Ok(info with { Scopes = scopes, CanWrite = scopes.Contains(Scopes.Admin), User = person });
     }
 
-    internal static async Task<SessionInfo> InfoAsync(string tenantId, TenantStore tenants, NpgsqlDataSource events, TimeProvider clock, CancellationToken ct)
+    internal static async Task<SessionInfo> InfoAsync(string tenantId, TenantStore tenants, TenantDatabases databases, TimeProvider clock, CancellationToken ct)
     {
         var tenant = await tenants.FindAsync(tenantId, ct) ?? throw new InvalidOperationException($"Tenant {tenantId} no longer exists.");
-        await using var any = events.CreateCommand("select exists (select 1 from mt_streams where tenant_id = $1)");
+        await using var any = (await databases.ForTenantAsync(tenantId, ct)).CreateCommand("select exists (select 1 from mt_streams where tenant_id = $1)");
         any.Parameters.Add(new() { Value = tenantId });
         var hasData = (bool)(await any.ExecuteScalarAsync(ct))!;
         return new SessionInfo(new SessionTenant(tenant.Id, tenant.Name, tenant.Currency, tenant.TimeZone), tenant.LocalDate(clock.GetUtcNow()), hasData, [Scopes.Read], false, null);

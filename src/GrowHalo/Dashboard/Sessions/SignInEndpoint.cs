@@ -30,7 +30,7 @@ public static class SignInEndpoint
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
     public static async Task<Results<Ok<SessionInfo>, ProblemHttpResult>> Post([AsParameters] Body body, HttpContext http,
-        DashboardSessionStore sessions, TenantStore tenants, NpgsqlDataSource events, TimeProvider clock, CancellationToken ct)
+        DashboardSessionStore sessions, TenantStore tenants, TenantDatabases databases, TimeProvider clock, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body.Request?.ApiKey))
             return Problems.BadRequest("Send your API key as JSON: {\"api_key\": \"ghk_…\"}.");
@@ -43,7 +43,7 @@ public static class SignInEndpoint
         if (result.Failure is { } failure)
             return TypedResults.Problem(failure.Detail, statusCode: failure.Status, title: failure.Status == 403 ? "Forbidden" : "Unauthorized");
         await StartAsync(http, sessions, result.SessionId!, ct);
-        return TypedResults.Ok(await SessionEndpoint.InfoAsync(result.Session!.TenantId, tenants, events, clock, ct));
+        return TypedResults.Ok(await SessionEndpoint.InfoAsync(result.Session!.TenantId, tenants, databases, clock, ct));
     }
 
     /// <summary>Sets the new session's cookie, ending the sessions the browser had before (a key's or a person's, if any).</summary>

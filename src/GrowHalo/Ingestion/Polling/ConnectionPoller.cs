@@ -26,7 +26,7 @@ public sealed class ConnectionPoller(
                 ?? throw new PollingException($"Connection {connection.Id} has no access_token to call the {connection.Source} API with. Set one with PATCH /api/v1/ingest/connections/{connection.Id}.");
             var tenant = await tenants.FindAsync(connection.TenantId, ct);
             pass = new PollPass(new PollTarget(connection, token, tenant?.Zone ?? TimeZoneInfo.Utc), cursors, time, progress);
-            var cursor = await cursors.LoadAsync(connection.Id, ct);
+            var cursor = await cursors.LoadAsync(connection.TenantId, connection.Id, ct);
             var o = options.Value;
             await (connection.Source switch
             {
@@ -35,19 +35,19 @@ public sealed class ConnectionPoller(
                 "google" => new GooglePoller(http, o, time, configuration).RunAsync(pass, cursor, ct),
                 _ => throw new PollingException($"GrowHalo cannot poll '{connection.Source}'."),
             });
-            await cursors.RecordSuccessAsync(connection.Id, TimeSpan.FromSeconds(connection.PollingIntervalSeconds), CancellationToken.None);
+            await cursors.RecordSuccessAsync(connection.TenantId, connection.Id, TimeSpan.FromSeconds(connection.PollingIntervalSeconds), CancellationToken.None);
             var outcome = pass.Outcome();
             logger.LogInformation("Polled {Outcome}", outcome);
             return outcome;
         }
         catch (PassCancelledException)
         {
-            await cursors.RecordStoppedAsync(connection.Id, TimeSpan.FromSeconds(connection.PollingIntervalSeconds), CancellationToken.None);
+            await cursors.RecordStoppedAsync(connection.TenantId, connection.Id, TimeSpan.FromSeconds(connection.PollingIntervalSeconds), CancellationToken.None);
             throw;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            var next = await cursors.RecordFailureAsync(connection.Id, e.Message, options.Value, CancellationToken.None);
+            var next = await cursors.RecordFailureAsync(connection.TenantId, connection.Id, e.Message, options.Value, CancellationToken.None);
             logger.LogWarning("Polling {Connection} ({Source}) failed; next try at {Next:u}: {Error}", connection.Id, connection.Source, next, e.Message);
             return pass?.Outcome(e.Message) ?? new PollOutcome(connection.Id, connection.Source, 0, 0, 0, 0, e.Message);
         }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using GrowHalo.Platform.Events;
+using GrowHalo.Platform.Tenancy;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -10,11 +11,11 @@ namespace GrowHalo.Ingestion.Polling;
 /// it commit in one transaction: a pass stopped at any point resumes after the last committed page, with no gap
 /// and nothing counted twice (a page fetched again is all duplicates).
 /// </summary>
-public sealed class PollCursorStore(NpgsqlDataSource db, EventAppender appender, TimeProvider time)
+public sealed class PollCursorStore(TenantDatabases databases, EventAppender appender, TimeProvider time)
 {
-    public async Task<JsonObject> LoadAsync(string connectionId, CancellationToken ct)
+    public async Task<JsonObject> LoadAsync(string tenantId, string connectionId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select cursor::text from polling_cursors where connection_id = $1");
+        await using var cmd = (await databases.ForTenantAsync(tenantId, ct)).CreateCommand("select cursor::text from polling_cursors where connection_id = $1");
         cmd.Parameters.Add(new() { Value = connectionId });
         return await cmd.ExecuteScalarAsync(ct) is string json ? JsonNode.Parse(json) as JsonObject ?? [] : [];
     }
@@ -23,7 +24,7 @@ public sealed class PollCursorStore(NpgsqlDataSource db, EventAppender appender,
     public async Task<(int Appended, int Duplicates)> CommitPageAsync(PollTarget target, IReadOnlyList<NewEvent> events,
         int rejectedRecords, IReadOnlyList<Rejection> rejections, JsonObject cursor, CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var conn = await (await databases.ForTenantAsync(target.TenantId, ct)).OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var result = await appender.AppendAsync(tx, target.TenantId, events, ct: ct);
         await using (var cmd = new NpgsqlCommand("""
@@ -44,9 +45,9 @@ public sealed class PollCursorStore(NpgsqlDataSource db, EventAppender appender,
     /// Before a sync run's pass: the cursor row exists (emptied for a full re-fetch) and is leased like a claimed pass,
     /// so the polling service leaves the connection alone while the run reads it.
     /// </summary>
-    public async Task PrepareRunAsync(string connectionId, bool full, TimeSpan lease, CancellationToken ct)
+    public async Task PrepareRunAsync(string tenantId, string connectionId, bool full, TimeSpan lease, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = (await databases.ForTenantAsync(tenantId, ct)).CreateCommand("""
             insert into polling_cursors (connection_id, next_attempt_at) values ($1, $3)
             on conflict (connection_id) do update set next_attempt_at = excluded.next_attempt_at,
                 claimed_by = (select nullif(application_name, '') from pg_stat_activity where pid = pg_backend_pid()),
@@ -59,9 +60,9 @@ public sealed class PollCursorStore(NpgsqlDataSource db, EventAppender appender,
     }
 
     /// <summary>Forgets where polling stands: the next pass reads the whole backfill window again (nothing is stored twice).</summary>
-    public async Task ResetAsync(string connectionId, CancellationToken ct)
+    public async Task ResetAsync(string tenantId, string connectionId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = (await databases.ForTenantAsync(tenantId, ct)).CreateCommand("""
             insert into polling_cursors (connection_id) values ($1)
             on conflict (connection_id) do update set cursor = '{}'::jsonb, next_attempt_at = null, claimed_by = null
             """);
@@ -70,9 +71,9 @@ public sealed class PollCursorStore(NpgsqlDataSource db, EventAppender appender,
     }
 
     /// <summary>Places a connection's cursor, e.g. after history was loaded another way, so polling starts from there.</summary>
-    public async Task PlaceAsync(string connectionId, JsonObject cursor, CancellationToken ct)
+    public async Task PlaceAsync(string tenantId, string connectionId, JsonObject cursor, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = (await databases.ForTenantAsync(tenantId, ct)).CreateCommand("""
             insert into polling_cursors (connection_id, cursor) values ($1, $2)
             on conflict (connection_id) do update set cursor = excluded.cursor
             """);
@@ -91,10 +92,10 @@ public sealed class PollCursorStore(NpgsqlDataSource db, EventAppender appender,
         return cursor;
     }
 
-    public async Task RecordSuccessAsync(string connectionId, TimeSpan interval, CancellationToken ct)
+    public async Task RecordSuccessAsync(string tenantId, string connectionId, TimeSpan interval, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = (await databases.ForTenantAsync(tenantId, ct)).CreateCommand("""
             update polling_cursors set last_success_at = $2, error_count = 0, next_attempt_at = $3, claimed_by = null where connection_id = $1
             """);
         cmd.Parameters.Add(new() { Value = connectionId });
@@ -104,19 +105,19 @@ public sealed class PollCursorStore(NpgsqlDataSource db, EventAppender appender,
     }
 
     /// <summary>A pass stopped on request: neither a success nor a failure; the next one comes after the usual interval.</summary>
-    public async Task RecordStoppedAsync(string connectionId, TimeSpan interval, CancellationToken ct)
+    public async Task RecordStoppedAsync(string tenantId, string connectionId, TimeSpan interval, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("update polling_cursors set next_attempt_at = $2, claimed_by = null where connection_id = $1");
+        await using var cmd = (await databases.ForTenantAsync(tenantId, ct)).CreateCommand("update polling_cursors set next_attempt_at = $2, claimed_by = null where connection_id = $1");
         cmd.Parameters.Add(new() { Value = connectionId });
         cmd.Parameters.Add(new() { Value = time.GetUtcNow() + interval });
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Counts the failure and schedules the next try after a backoff that doubles with each failure in a row.</summary>
-    public async Task<DateTimeOffset> RecordFailureAsync(string connectionId, string error, PollingOptions options, CancellationToken ct)
+    public async Task<DateTimeOffset> RecordFailureAsync(string tenantId, string connectionId, string error, PollingOptions options, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = (await databases.ForTenantAsync(tenantId, ct)).CreateCommand("""
             update polling_cursors set error_count = error_count + 1, last_error = $2, last_error_at = $3,
                 next_attempt_at = $3 + least($4 * power(2, least(error_count, 20)), $5) * interval '1 second', claimed_by = null
             where connection_id = $1

@@ -1,4 +1,5 @@
 using GrowHalo.Ingestion.Connections;
+using GrowHalo.Platform.Tenancy;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -13,7 +14,7 @@ namespace GrowHalo.Ingestion.Polling;
 /// only bounds a pass whose server lives but hangs. Passes run side by side; each records its own success or failure.
 /// </summary>
 public sealed class PollingService(
-    NpgsqlDataSource db, ConnectionStore connections, ConnectionPoller poller, IOptions<PollingOptions> options, TimeProvider time,
+    TenantDatabases databases, ConnectionStore connections, ConnectionPoller poller, IOptions<PollingOptions> options, TimeProvider time,
     ILogger<PollingService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -44,6 +45,13 @@ public sealed class PollingService(
 
     /// <summary>Due connections, each leased to this server until its pass records success or failure.</summary>
     public async Task<IReadOnlyList<IngestConnection>> ClaimDueAsync(CancellationToken ct)
+    {
+        var list = new List<IngestConnection>();
+        foreach (var dataSource in await databases.AllAsync(ct)) list.AddRange(await ClaimDueAsync(dataSource, ct));
+        return list;
+    }
+
+    private async Task<IReadOnlyList<IngestConnection>> ClaimDueAsync(NpgsqlDataSource db, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         await using var cmd = db.CreateCommand("""

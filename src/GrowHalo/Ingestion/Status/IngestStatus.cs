@@ -31,11 +31,11 @@ public sealed record RecentRejection(Guid? BatchId, int? Index, string? Connecti
 public static class IngestStatusEndpoint
 {
     [WolverineGet("/api/v1/ingest/status", OperationId = "IngestStatus"), RequireScope(Scopes.Read)]
-    public static async Task<Ok<IngestStatus>> Get(RequestTenant tenant, NpgsqlDataSource db, ProjectionStatusQuery projections,
+    public static async Task<Ok<IngestStatus>> Get(RequestTenant tenant, TenantDatabases databases, ProjectionStatusQuery projections,
         CancellationToken ct)
     {
         var lag = (await projections.GetAsync(tenant.Id, ct)).Select(p => new ProjectionLag(p.Name, p.LagEvents, p.LagSeconds, p.Failures)).ToList();
-        await using var tenantDb = await TenantDb.BeginAsync(db, tenant.Id, ct);
+        await using var tenantDb = await TenantDb.BeginAsync(databases, tenant.Id, ct);
         return TypedResults.Ok(new IngestStatus(await ConnectionsAsync(tenantDb, ct), await UnattributedAsync(tenantDb, ct),
             lag, await RejectionsAsync(tenantDb, ct)));
     }

@@ -55,7 +55,7 @@ public static class IngestSyncsEndpoints
             if ((await runs.LatestByConnectionAsync(db, ct)).GetValueOrDefault(id) is { Active: true } active)
                 return TypedResults.Problem($"Sync run {active.Id} of this connection is {active.State}; cancel it (POST /api/v1/sync/{active.Id}/cancel) " +
                     "or wait for it to end, then reset.", statusCode: StatusCodes.Status409Conflict, title: "Conflict");
-        await cursors.ResetAsync(id, ct);
+        await cursors.ResetAsync(tenant.Id, id, ct);
         return TypedResults.Ok(new CursorReset(id, clock.GetUtcNow()));
     }
 }

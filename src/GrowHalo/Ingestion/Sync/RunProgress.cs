@@ -8,7 +8,7 @@ namespace GrowHalo.Ingestion.Sync;
 /// <see cref="SyncOptions.ProgressInterval"/> (readers on any node poll the row), and a stop asked for through the
 /// API turned into <see cref="PassCancelledException"/> at the next page boundary.
 /// </summary>
-public sealed class RunProgress(Guid runId, SyncRunStore runs, TimeSpan interval) : IPassProgress
+public sealed class RunProgress(string tenantId, Guid runId, SyncRunStore runs, TimeSpan interval) : IPassProgress
 {
     private readonly Stopwatch _sinceWrite = Stopwatch.StartNew();
     private bool _pageWritten;
@@ -49,7 +49,7 @@ public sealed class RunProgress(Guid runId, SyncRunStore runs, TimeSpan interval
     {
         SyncSnapshot snapshot;
         lock (_sinceWrite) snapshot = Snapshot();
-        return runs.ReportAsync(runId, snapshot, ct);
+        return runs.ReportAsync(tenantId, runId, snapshot, ct);
     }
 
     private async Task WriteAsync(bool force, CancellationToken ct)
@@ -57,10 +57,10 @@ public sealed class RunProgress(Guid runId, SyncRunStore runs, TimeSpan interval
         bool stop;
         if (force || _sinceWrite.Elapsed >= interval)
         {
-            stop = await runs.ReportAsync(runId, Snapshot(), ct);
+            stop = await runs.ReportAsync(tenantId, runId, Snapshot(), ct);
             _sinceWrite.Restart();
         }
-        else stop = await runs.CancelRequestedAsync(runId, ct);
+        else stop = await runs.CancelRequestedAsync(tenantId, runId, ct);
         if (stop) throw new PassCancelledException();
     }
 }

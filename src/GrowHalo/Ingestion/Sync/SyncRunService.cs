@@ -48,14 +48,14 @@ public sealed class SyncRunService(
 
     private async Task RunAsync(string tenantId, SyncRun run, CancellationToken ct)
     {
-        var progress = new RunProgress(run.Id, runs, options.Value.ProgressInterval);
+        var progress = new RunProgress(tenantId, run.Id, runs, options.Value.ProgressInterval);
         try
         {
             var (state, error) = run.Kind == SyncKinds.Reproject
                 ? await ReprojectAsync(tenantId, progress, ct)
                 : await PollAsync(tenantId, run, progress, ct);
             var done = state == SyncStates.Completed;
-            await runs.FinishAsync(run.Id, state, progress.Snapshot(done ? "done" : state == SyncStates.Cancelled ? $"cancelled after {progress.Step ?? "no page"}" : null,
+            await runs.FinishAsync(tenantId, run.Id, state, progress.Snapshot(done ? "done" : state == SyncStates.Cancelled ? $"cancelled after {progress.Step ?? "no page"}" : null,
                 done ? 100m : null), error, CancellationToken.None);
             logger.LogInformation("Sync run {Run} ({Kind}) of tenant {Tenant}: {State}, {Fetched} fetched, {Stored} stored",
                 run.Id, run.Kind, tenantId, state, progress.Fetched, progress.Stored);
@@ -67,7 +67,7 @@ public sealed class SyncRunService(
         catch (Exception e)
         {
             logger.LogWarning(e, "Sync run {Run} of tenant {Tenant} failed", run.Id, tenantId);
-            await runs.FinishAsync(run.Id, SyncStates.Failed, progress.Snapshot(), e.Message, CancellationToken.None);
+            await runs.FinishAsync(tenantId, run.Id, SyncStates.Failed, progress.Snapshot(), e.Message, CancellationToken.None);
         }
     }
 
@@ -76,7 +76,7 @@ public sealed class SyncRunService(
         var connection = await connections.FindAsync(tenantId, run.ConnectionId!, ct);
         if (connection is not { Enabled: true })
             return (SyncStates.Failed, $"Connection {run.ConnectionId} is disabled or gone; enable it with PATCH /api/v1/ingest/connections/{run.ConnectionId} and sync again.");
-        await cursors.PrepareRunAsync(connection.Id, run.Full, options.Value.Lease, ct);
+        await cursors.PrepareRunAsync(connection.TenantId, connection.Id, run.Full, options.Value.Lease, ct);
         try
         {
             var outcome = await poller.PollAsync(connection, progress, ct);

@@ -9,7 +9,7 @@ namespace GrowHalo.Ingestion.Sync;
 /// claims and reports (as the owner, across tenants). One run at a time per connection (per tenant for re-projections)
 /// is the unique index on lock_key over queued and running rows: a second request finds the first.
 /// </summary>
-public sealed class SyncRunStore(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class SyncRunStore(TenantDatabases databases, TimeProvider clock)
 {
     private const string Columns = """
         id, connection_id, kind, full_sync, state, step, records_fetched, records_stored, total, percent, cancel_requested,
@@ -86,6 +86,13 @@ public sealed class SyncRunStore(NpgsqlDataSource dataSource, TimeProvider clock
     /// </summary>
     public async Task<(string TenantId, SyncRun Run)?> ClaimAsync(TimeSpan lease, CancellationToken ct)
     {
+        foreach (var dataSource in await databases.AllAsync(ct))
+            if (await ClaimAsync(dataSource, lease, ct) is { } claimed) return claimed;
+        return null;
+    }
+
+    private async Task<(string TenantId, SyncRun Run)?> ClaimAsync(NpgsqlDataSource dataSource, TimeSpan lease, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
         await using var cmd = dataSource.CreateCommand($"""
             update sync_runs r set state = 'running', started_at = coalesce(r.started_at, $1), heartbeat_at = $1,
@@ -106,9 +113,9 @@ public sealed class SyncRunStore(NpgsqlDataSource dataSource, TimeProvider clock
     }
 
     /// <summary>Writes a running run's progress (and that its node is alive); answers whether it was asked to stop.</summary>
-    public async Task<bool> ReportAsync(Guid id, SyncSnapshot s, CancellationToken ct)
+    public async Task<bool> ReportAsync(string tenantId, Guid id, SyncSnapshot s, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("""
+        await using var cmd = (await databases.ForTenantAsync(tenantId, ct)).CreateCommand("""
             update sync_runs set step = $2, records_fetched = $3, records_stored = $4, total = $5, percent = $6, heartbeat_at = $7
             where id = $1 and state = 'running'
             returning cancel_requested
@@ -123,18 +130,18 @@ public sealed class SyncRunStore(NpgsqlDataSource dataSource, TimeProvider clock
         return await cmd.ExecuteScalarAsync(ct) is true;
     }
 
-    public async Task<bool> CancelRequestedAsync(Guid id, CancellationToken ct)
+    public async Task<bool> CancelRequestedAsync(string tenantId, Guid id, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("select cancel_requested from sync_runs where id = $1");
+        await using var cmd = (await databases.ForTenantAsync(tenantId, ct)).CreateCommand("select cancel_requested from sync_runs where id = $1");
         cmd.Parameters.Add(new() { Value = id });
         return await cmd.ExecuteScalarAsync(ct) is true;
     }
 
     /// <summary>Ends a running run: completed, failed (with the error) or cancelled, with its last progress.</summary>
-    public async Task FinishAsync(Guid id, string state, SyncSnapshot s, string? error, CancellationToken ct)
+    public async Task FinishAsync(string tenantId, Guid id, string state, SyncSnapshot s, string? error, CancellationToken ct)
     {
-        await ReportAsync(id, s, ct);
-        await using var cmd = dataSource.CreateCommand("""
+        await ReportAsync(tenantId, id, s, ct);
+        await using var cmd = (await databases.ForTenantAsync(tenantId, ct)).CreateCommand("""
             update sync_runs set state = $2, error = $3, finished_at = $4 where id = $1 and state = 'running'
             """);
         cmd.Parameters.Add(new() { Value = id });
@@ -147,7 +154,7 @@ public sealed class SyncRunStore(NpgsqlDataSource dataSource, TimeProvider clock
     /// <summary>Whether the tenant's read models are being re-projected right now (answers say so meanwhile).</summary>
     public async Task<bool> ReprojectingAsync(string tenantId, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand(
+        await using var cmd = (await databases.ForTenantAsync(tenantId, ct)).CreateCommand(
             "select exists (select 1 from sync_runs where tenant_id = $1 and kind = 'reproject' and state in ('queued', 'running'))");
         cmd.Parameters.Add(new() { Value = tenantId });
         return await cmd.ExecuteScalarAsync(ct) is true;
@@ -155,7 +162,7 @@ public sealed class SyncRunStore(NpgsqlDataSource dataSource, TimeProvider clock
 
     public async Task<bool> HasEventsAsync(string tenantId, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("select exists (select 1 from mt_events where tenant_id = $1)");
+        await using var cmd = (await databases.ForTenantAsync(tenantId, ct)).CreateCommand("select exists (select 1 from mt_events where tenant_id = $1)");
         cmd.Parameters.Add(new() { Value = tenantId });
         return await cmd.ExecuteScalarAsync(ct) is true;
     }

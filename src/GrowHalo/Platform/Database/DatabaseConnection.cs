@@ -15,8 +15,19 @@ public sealed class DatabaseConnection : IAsyncDisposable
     {
         ConnectionString = connectionString;
         _local = local;
-        // The application name tells which process holds a projection (see projections status).
+        DataSource = Build(connectionString, "growhalo");
+    }
+
+    private const int DefaultReadBufferSize = 8192;
+
+    /// <summary>A data source with GrowHalo's connection settings (each unless the connection string sets it): the master's and every data database's.</summary>
+    public static NpgsqlDataSource Build(string connectionString, string name) =>
+        new NpgsqlDataSourceBuilder(Tune(connectionString)) { Name = name }.Build();
+
+    private static string Tune(string connectionString)
+    {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        // The application name tells which process holds a projection (see projections status).
         if (string.IsNullOrEmpty(builder.ApplicationName)) builder.ApplicationName = $"growhalo:{Environment.ProcessId}@{Environment.MachineName}";
         // Projections read pages of about 2 MB of event bodies: with Npgsql's default 8 KB read buffer that is hundreds
         // of socket reads (each arming a command-timeout timer) per page. A connection string that sets it wins.
@@ -36,10 +47,8 @@ public sealed class DatabaseConnection : IAsyncDisposable
         // every projection: PostgreSQL ends one that sits idle for a minute. (GrowHalo's own transactions never idle.)
         if (builder.Options?.Contains("idle_in_transaction_session_timeout", StringComparison.Ordinal) != true)
             builder.Options = $"{builder.Options} -c idle_in_transaction_session_timeout=60000".Trim();
-        DataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString) { Name = "growhalo" }.Build();
+        return builder.ConnectionString;
     }
-
-    private const int DefaultReadBufferSize = 8192;
 
     public string ConnectionString { get; }
     public NpgsqlDataSource DataSource { get; }

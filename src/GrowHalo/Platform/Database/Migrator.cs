@@ -18,7 +18,16 @@ public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logg
 
     public static IReadOnlyList<Migration> All { get; } = Discover();
 
+    /// <summary>The master's migrations, then (through the event store schema) every data database's.</summary>
     public async Task<int> MigrateAsync(CancellationToken ct = default)
+    {
+        var count = await ApplySqlAsync(dataSource, logger, ct);
+        if (eventStore is not null) await eventStore.ApplyAsync(ct);
+        return count;
+    }
+
+    /// <summary>GrowHalo's own migrations in one database; how many were applied.</summary>
+    public static async Task<int> ApplySqlAsync(NpgsqlDataSource dataSource, ILogger? logger, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -37,13 +46,12 @@ public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logg
         var count = 0;
         foreach (var migration in All.Where(m => !applied.Contains(m.Version)))
         {
-            logger.LogInformation("Applying migration {Version} {Name}", migration.Version, migration.Name);
+            logger?.LogInformation("Applying migration {Version} {Name} to {Database}", migration.Version, migration.Name, conn.Database);
             await Exec(conn, migration.Sql, ct);
             await Exec(conn, "insert into schema_migrations (version, name) values ($1, $2)", ct, migration.Version, migration.Name);
             count++;
         }
         await tx.CommitAsync(ct);
-        if (eventStore is not null) await eventStore.ApplyAsync(ct);
         return count;
     }
 

@@ -20,7 +20,7 @@ public sealed class EventAppender(IDocumentStore store)
     /// <summary>Appends in a transaction of its own (tools and tests; request code appends inside its tenant's transaction).</summary>
     public async Task<AppendResult> AppendAsync(string tenantId, IReadOnlyList<NewEvent> events, CancellationToken ct = default)
     {
-        await using var conn = store.Storage.Database.CreateConnection();
+        await using var conn = (await store.Storage.FindOrCreateDatabase(tenantId)).CreateConnection();
         await conn.OpenAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var result = await AppendAsync(tx, tenantId, events, ct: ct);

@@ -1,4 +1,5 @@
 using Marten;
+using Marten.Storage;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -12,6 +13,10 @@ namespace GrowHalo.Platform.Events;
 /// </summary>
 public sealed class EventStoreSchema(IDocumentStore store, NpgsqlDataSource dataSource, ILogger<EventStoreSchema>? logger = null)
 {
+    /// <summary>
+    /// Marten's tables in the master (its database pool and tenant placements) and in every data database, each data
+    /// database other than the master first brought to GrowHalo's own migrations (<see cref="Database.Migrator"/>).
+    /// </summary>
     public async Task ApplyAsync(CancellationToken ct)
     {
         // One process at a time (two `growhalo migrate` at once, or servers starting together): Marten compares and
@@ -21,7 +26,13 @@ public sealed class EventStoreSchema(IDocumentStore store, NpgsqlDataSource data
             await take.ExecuteNonQueryAsync(ct);
         try
         {
-            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(JasperFx.AutoCreate.CreateOrUpdate);
+            foreach (var database in await store.Storage.AllDatabases())
+            {
+                if (database is MartenDatabase data && !Database.DataSources.SameDatabase(data.DataSource.ConnectionString, dataSource.ConnectionString))
+                    await Database.Migrator.ApplySqlAsync(data.DataSource, logger, ct);
+                await database.ApplyAllConfiguredChangesToDatabaseAsync(JasperFx.AutoCreate.CreateOrUpdate);
+                if (database is MartenDatabase events) await SecureAsync(events.DataSource, ct);
+            }
             var imported = await LegacyEventsImport.RunAsync(store, dataSource, ct);
             if (imported > 0) logger?.LogInformation("Copied {Events} events from the store before Marten into Marten's tables", imported);
         }
@@ -31,6 +42,11 @@ public sealed class EventStoreSchema(IDocumentStore store, NpgsqlDataSource data
             await using var release = new NpgsqlCommand("select pg_advisory_unlock(hashtextextended('growhalo:event-store-schema', 0))", lockConnection);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>Puts a data database's event tables behind row-level security (request code appends as the tenant role).</summary>
+    public static async Task SecureAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
         await using var cmd = dataSource.CreateCommand("""
             select growhalo_enable_tenant_rls(c.oid::regclass)
             from pg_class c join pg_namespace n on n.oid = c.relnamespace

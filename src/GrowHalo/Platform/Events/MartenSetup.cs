@@ -1,4 +1,5 @@
 using GrowHalo.Ingestion;
+using GrowHalo.Platform.Database;
 using GrowHalo.Platform.Events.Projections;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
@@ -27,9 +28,10 @@ public static class MartenSetup
         services.TryAddSingleton<ProjectionStatusQuery>();
         services.TryAddSingleton<ProjectionRebuilder>();
         services.TryAddSingleton<EventStoreSchema>();
+        services.TryAddSingleton(sp => new DataSources(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         var marten = services.AddMarten(sp =>
             {
-                var options = Configure(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), sp.GetServices<ISqlProjection>(),
+                var options = Configure(sp.GetRequiredService<DataSources>(), sp.GetServices<ISqlProjection>(),
                     sp.GetRequiredService<ProjectionFailures>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<EventStoreOptions>>().Value);
                 if (runDaemon) options.Projections.AsyncMode = DaemonMode.HotCold;
                 return options;
@@ -52,29 +54,47 @@ public static class MartenSetup
     public static DocumentStore CreateStore(Npgsql.NpgsqlDataSource dataSource, IEnumerable<ISqlProjection>? projections = null,
         DaemonMode daemon = DaemonMode.ExternallyManaged)
     {
-        var options = Configure(dataSource, projections ?? [],
+        var options = Configure(new DataSources(dataSource), projections ?? [],
             new ProjectionFailures(Microsoft.Extensions.Logging.Abstractions.NullLogger<ProjectionFailures>.Instance), new EventStoreOptions());
         options.Projections.AsyncMode = daemon;
         return new DocumentStore(options);
     }
 
-    /// <summary>Marten's base id for the daemon's advisory locks, GrowHalo's own rather than Marten's default.</summary>
-    public const int DaemonLockId = 0x6768_0001;
-
     /// <summary>
-    /// The advisory lock Marten's hot/cold election takes for a projection (one per shard, <c>{name}:All</c>), held by
-    /// the node that runs it: how status tells the owner.
+    /// Marten's id for the daemon's leadership locks, GrowHalo's own rather than Marten's default. Over a pool of
+    /// databases, Marten's hot/cold election takes this advisory lock in each data database: the node holding a
+    /// database's lock runs every projection of that database (so several databases spread over several nodes), and
+    /// another node takes over at its next leadership poll when it dies.
     /// </summary>
-    public static int DaemonLockOf(string projection) =>
-        ProjectionLockIds.Compute(EventSchema, ShardName.Compose(projection), DaemonLockId);
+    public const int DaemonLockId = 0x6768_0001;
 
     private const string EventSchema = "public";
 
-    public static StoreOptions Configure(Npgsql.NpgsqlDataSource dataSource, IEnumerable<ISqlProjection> projections,
+    /// <summary>The database every deployment starts with: the master, which is also the first data database.</summary>
+    public const string MainDatabase = "main";
+
+    /// <summary>Where Marten keeps its database pool and tenant placements, in the master database.</summary>
+    public const string TenancySchema = "tenancy";
+
+    public static StoreOptions Configure(DataSources dataSources, IEnumerable<ISqlProjection> projections,
         ProjectionFailures failures, EventStoreOptions settings)
     {
         var options = new StoreOptions();
-        options.Connection(dataSource);
+        options.Connection(dataSources.Master);
+        options.DataSourceFactory(dataSources);
+        // Tenants spread over a pool of databases (Marten's sharded tenancy): the master is the first ("main"); an
+        // operator adds more (`growhalo databases add`). Within each database tenants share tables (conjoined). A new
+        // tenant is placed by GrowHalo on the emptiest database (TenantPlacement); one Marten meets before that (a
+        // tenant from before the pool) stays on main.
+        options.MultiTenantedWithShardedDatabases(pool =>
+        {
+            pool.DataSource = dataSources.Master;
+            pool.SchemaName = TenancySchema;
+            pool.PartitionSchemaName = TenancySchema;
+            pool.AutoCreate = JasperFx.AutoCreate.CreateOrUpdate;
+            pool.AddDatabase(MainDatabase, dataSources.Master.ConnectionString);
+            pool.UseCustomAssignment(new StayOnMain());
+        });
         options.DatabaseSchemaName = EventSchema;
         options.Events.DatabaseSchemaName = EventSchema;
         // The schema is created by `growhalo migrate` (EventStoreSchema), before anything writes: never on first use.
@@ -103,6 +123,13 @@ public static class MartenSetup
                 async => async.BatchSize = projection.BatchSize);
         return options;
     }
+}
+
+/// <summary>A tenant Marten meets before GrowHalo placed it (one from before the pool) is on the main database.</summary>
+internal sealed class StayOnMain : Weasel.Core.MultiTenancy.ITenantAssignmentStrategy
+{
+    public ValueTask<string> AssignTenantToDatabaseAsync(string tenantId, IReadOnlyList<Weasel.Core.MultiTenancy.PooledDatabase> availableDatabases) =>
+        ValueTask.FromResult(MartenSetup.MainDatabase);
 }
 
 /// <summary>The daemon's timing (configuration section "Projections").</summary>

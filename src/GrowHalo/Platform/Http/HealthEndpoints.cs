@@ -26,15 +26,22 @@ public static class ReadinessEndpoint
 
     [WolverineGet("/health/ready", OperationId = "Readiness"), AllowAnonymous, Tags("Health")]
     [ProducesProblems(StatusCodes.Status503ServiceUnavailable)]
-    public static async Task<Results<Ok<Readiness>, ProblemHttpResult>> Get(NpgsqlDataSource db, ProjectionStatusQuery status,
-        IOptions<OutageOptions> outages, HttpContext context, CancellationToken ct)
+    public static async Task<Results<Ok<Readiness>, ProblemHttpResult>> Get(NpgsqlDataSource db, Tenancy.TenantDatabases databases,
+        ProjectionStatusQuery status, IOptions<OutageOptions> outages, HttpContext context, CancellationToken ct)
     {
         // Bounded: a load balancer asks often, and an answer that hangs says less than "not ready".
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(outages.Value.ReadinessTimeout);
+        var database = "database";
         try
         {
             await using (var cmd = db.CreateCommand("select 1")) await cmd.ExecuteScalarAsync(timeout.Token);
+            foreach (var data in await databases.ListAsync(timeout.Token))
+            {
+                database = $"data database '{data.Id}'";
+                await using var cmd = data.DataSource.CreateCommand("select 1");
+                await cmd.ExecuteScalarAsync(timeout.Token);
+            }
             var projections = await status.GetAsync(ct: timeout.Token);
             return TypedResults.Ok(new Readiness("ready", "ok",
                 projections.Select(p => new ProjectionLag(p.Name, p.LagEvents, p.LagSeconds, p.Failures)).ToList()));
@@ -43,8 +50,8 @@ public static class ReadinessEndpoint
         {
             context.Response.Headers.RetryAfter = outages.Value.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var why = e is OperationCanceledException
-                ? $"The database does not answer within {outages.Value.ReadinessTimeout.TotalSeconds:0.#} s (it is overloaded or unreachable)."
-                : $"The database is unreachable: {e.GetBaseException().Message}";
+                ? $"The {database} does not answer within {outages.Value.ReadinessTimeout.TotalSeconds:0.#} s (it is overloaded or unreachable)."
+                : $"The {database} is unreachable: {e.GetBaseException().Message}";
             return TypedResults.Problem(why, statusCode: 503, title: "Not ready",
                 extensions: new Dictionary<string, object?> { ["database"] = "unreachable" });
         }

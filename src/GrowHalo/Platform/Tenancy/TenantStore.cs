@@ -10,19 +10,25 @@ public sealed class TenantSlugTakenException(string slug)
     public string Slug { get; } = slug;
 }
 
-/// <summary>Tenants (brands). Writes and tenant-scoped reads run in a <see cref="TenantDb"/> of the tenant concerned.</summary>
-public sealed class TenantStore(NpgsqlDataSource dataSource, TimeProvider clock)
+/// <summary>
+/// Tenants (brands), in the master database. Writes and tenant-scoped reads run in a <see cref="TenantDb"/> of the
+/// tenant concerned; a new tenant is placed on a data database before its row commits (<see cref="TenantPlacement"/>).
+/// </summary>
+public sealed class TenantStore(NpgsqlDataSource dataSource, TimeProvider clock, TenantPlacement? placement = null)
 {
     private const string Columns = "id, name, slug, time_zone, currency, created_at, abandoned_checkout_minutes, recovery_window_days";
 
     /// <summary>Validates and creates a tenant (time zone UTC and currency USD unless given).</summary>
     /// <exception cref="InvalidSettingsException">a setting is not usable; nothing is stored</exception>
     /// <exception cref="TenantSlugTakenException">another tenant has the slug</exception>
-    public async Task<Tenant> CreateAsync(string name, string? slug = null, string? timeZone = null, string? currency = null, CancellationToken ct = default)
+    public async Task<Tenant> CreateAsync(string name, string? slug = null, string? timeZone = null, string? currency = null, CancellationToken ct = default,
+        string? database = null)
     {
         var tenant = New(name, slug, timeZone, currency);
         await using var db = await TenantDb.BeginAsync(dataSource, tenant.Id, ct);
         await InsertAsync(db, tenant, ct);
+        // On the given data database or the emptiest; without a placement (tools), on main at first use.
+        if (placement is not null) await placement.PlaceAsync(tenant, ct, database);
         await db.CommitAsync(ct);
         return tenant;
     }
@@ -69,6 +75,8 @@ public sealed class TenantStore(NpgsqlDataSource dataSource, TimeProvider clock)
         Tenant? tenant;
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             tenant = await r.ReadAsync(ct) ? Read(r) : null;
+        // The copy in the tenant's data database first: if the master's commit then fails, the next change repairs it.
+        if (tenant is not null && placement is not null) await placement.MirrorAsync(tenant, ct);
         await db.CommitAsync(ct);
         return tenant;
     }

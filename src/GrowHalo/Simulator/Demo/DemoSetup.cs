@@ -58,7 +58,7 @@ public sealed class DemoSetup(TenantStore tenants, ApiKeyStore keys, ConnectionS
         var created = await connections.CreateAsync(tenantId, new ConnectionSettings(source, account, name, standInUrl,
             PollingEnabled: true, PollingSeconds, null, $"simulated-{source}-token"), ct);
         // History arrives through the batch API; polling takes over from now on.
-        await cursors.PlaceAsync(created.Id, PollCursorStore.CaughtUp(source, now, today), ct);
+        await cursors.PlaceAsync(created.TenantId, created.Id, PollCursorStore.CaughtUp(source, now, today), ct);
         return created;
     }
 }

@@ -1,3 +1,4 @@
+using GrowHalo.Platform.Database;
 using GrowHalo.Platform.Events;
 using GrowHalo.Platform.Events.Projections;
 using JasperFx.Events.Daemon;
@@ -29,24 +30,13 @@ public sealed class HotColdNode : IAsyncDisposable
     public static async Task<HotColdNode> StartAsync(string connectionString, string applicationName, ISqlProjection[] projections)
     {
         var dataSource = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = applicationName }.ConnectionString).Build();
-        var options = MartenSetup.Configure(dataSource, projections, new ProjectionFailures(NullLogger<ProjectionFailures>.Instance),
+        var options = MartenSetup.Configure(new DataSources(dataSource), projections, new ProjectionFailures(NullLogger<ProjectionFailures>.Instance),
             new EventStoreOptions { LeadershipPollingTime = TimeSpan.FromMilliseconds(500) });
         options.Projections.AsyncMode = DaemonMode.HotCold;
         var store = new DocumentStore(options);
         var coordinator = new ProjectionCoordinator(store, NullLogger<ProjectionCoordinator>.Instance);
         await coordinator.StartAsync(CancellationToken.None);
         return new HotColdNode(dataSource, store, coordinator);
-    }
-
-    /// <summary>
-    /// The advisory lock Marten's hot/cold election takes for a projection: one per shard (<c>{name}:All</c>), its id
-    /// computed from the event schema, the shard and the base DaemonLockId, held by the node that runs the shard.
-    /// </summary>
-    public static int LockIdOf(string projection, DocumentStore store)
-    {
-        var options = store.Options;
-        var shard = options.Projections.AllShards().Select(s => s.Name).Single(n => n.Name == projection);
-        return ProjectionLockIds.Compute(options.Events.DatabaseSchemaName, shard, options.Projections.DaemonLockId);
     }
 
     public async ValueTask DisposeAsync()

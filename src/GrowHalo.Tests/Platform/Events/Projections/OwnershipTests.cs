@@ -5,10 +5,10 @@ using Npgsql;
 namespace GrowHalo.Tests.Platform.Events.Projections;
 
 /// <summary>
-/// Which node runs a projection, as <c>projections status</c> reports it (<see cref="ProjectionStatus.Owner"/>), with
-/// Marten's hot/cold election: one advisory lock per projection (shard <c>{name}:All</c>), taken by whichever node
-/// gets it first. Advisory locks are per database: two GrowHalo databases on one server (tests, staging beside
-/// production) use the same projection names and must not see each other's.
+/// Which node runs the projections, as <c>projections status</c> reports it (<see cref="ProjectionStatus.Owner"/>), with
+/// Marten's hot/cold election over the pool of databases: one leadership lock in the master, taken by whichever node
+/// gets it first. Advisory locks are per database: two GrowHalo deployments on one server (tests, staging beside
+/// production) must not see each other's.
 /// </summary>
 public sealed class OwnershipTests
 {
@@ -48,38 +48,39 @@ public sealed class OwnershipTests
         await using var db = await DatabaseAsync();
         var tally = await StreamTally.CreateAsync(db.DataSource, "tally");
         await using var node = await HotColdNode.StartAsync(db.ConnectionString, "growhalo:node-a", [tally]);
-        var status = new ProjectionStatusQuery(db.DataSource, [tally], TimeProvider.System);
+        var status = new ProjectionStatusQuery(Databases.Of(db.DataSource), [tally], TimeProvider.System);
         await WaitForAsync(async () => (await status.GetAsync()).Single().Owner, "the node takes the projection");
 
         await using var other = await DatabaseAsync();
-        var elsewhere = new ProjectionStatusQuery(other.DataSource, [new StreamTally("tally")], TimeProvider.System);
+        var elsewhere = new ProjectionStatusQuery(Databases.Of(other.DataSource), [new StreamTally("tally")], TimeProvider.System);
         Assert.Null((await elsewhere.GetAsync()).Single().Owner);
     }
 
     [Fact]
-    public async Task each_projection_is_reported_owned_by_the_node_that_holds_its_lock()
+    public async Task every_projection_is_reported_owned_by_the_node_that_holds_the_leadership_and_a_waiting_node_takes_over()
     {
-        // Two nodes each running one of two projections, as two servers may after starting together or after a
-        // takeover (Marten elects per projection). The second node is played by a session named as a server's are,
-        // holding the lock Marten takes for projection "first": the node in this test then gets "second" alone.
+        // Over the pool of databases Marten elects one leader (its lock in the master) that runs every projection. Another
+        // node is played by a session named as a server's are, holding that lock first: the node in this test waits.
         await using var db = await DatabaseAsync();
         var first = await StreamTally.CreateAsync(db.DataSource, "first");
         var second = await StreamTally.CreateAsync(db.DataSource, "second");
-        await using var probe = MartenSetupProbe(db, [first, second]);
-        var (firstLock, secondLock) = (HotColdNode.LockIdOf("first", probe), HotColdNode.LockIdOf("second", probe));
+        var leadership = GrowHalo.Platform.Events.MartenSetup.DaemonLockId;
 
         await using var otherNode = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(db.ConnectionString) { ApplicationName = "growhalo:other-node" }.ConnectionString);
         await otherNode.OpenAsync();
-        await using (var take = new NpgsqlCommand("select pg_advisory_lock($1::bigint)", otherNode) { Parameters = { new() { Value = (long)firstLock } } })
+        await using (var take = new NpgsqlCommand("select pg_advisory_lock($1::bigint)", otherNode) { Parameters = { new() { Value = (long)leadership } } })
             await take.ExecuteNonQueryAsync();
 
         await using var node = await HotColdNode.StartAsync(db.ConnectionString, "growhalo:node-a", [first, second]);
-        await WaitForAsync(async () => await LockHolderAsync(db.DataSource, secondLock) == "growhalo:node-a" ? "" : null, "node-a takes projection second");
-        Assert.Equal("growhalo:other-node", await LockHolderAsync(db.DataSource, firstLock));
+        var status = new ProjectionStatusQuery(Databases.Of(db.DataSource), [first, second], TimeProvider.System);
+        await Task.Delay(1500); // three of node-a's leadership polls: it must not run anything meanwhile
+        Assert.All(await status.GetAsync(), s => Assert.Equal("growhalo:other-node", s.Owner));
 
-        var owners = (await new ProjectionStatusQuery(db.DataSource, [first, second], TimeProvider.System).GetAsync()).ToDictionary(s => s.Name, s => s.Owner);
-        Assert.True(owners["first"]?.StartsWith("growhalo:other-node") == true && owners["second"]?.StartsWith("growhalo:node-a") == true,
-            $"status reports first → {owners["first"]}, second → {owners["second"]}; the locks are held by growhalo:other-node and growhalo:node-a");
+        // The leader goes away: node-a takes every projection at its next poll.
+        await using (var release = new NpgsqlCommand("select pg_advisory_unlock($1::bigint)", otherNode) { Parameters = { new() { Value = (long)leadership } } })
+            await release.ExecuteNonQueryAsync();
+        await WaitForAsync(async () => await LockHolderAsync(db.DataSource, leadership) == "growhalo:node-a" ? "" : null, "node-a takes the leadership");
+        Assert.All(await status.GetAsync(), s => Assert.Equal("growhalo:node-a", s.Owner));
     }
 
     [Fact]
@@ -92,12 +93,12 @@ public sealed class OwnershipTests
         await using var cli = new NpgsqlDataSourceBuilder(
             new NpgsqlConnectionStringBuilder(db.ConnectionString) { ApplicationName = "growhalo:rebuild-cli" }.ConnectionString).Build();
         var gated = new GatedProjection(tally);
-        var rebuild = Task.Run(() => new ProjectionRebuilder(db.Store, cli, [gated], new ProjectionFailures(
+        var rebuild = Task.Run(() => new ProjectionRebuilder(db.Store, Databases.Of(cli, db.Store), [gated], new ProjectionFailures(
             Microsoft.Extensions.Logging.Abstractions.NullLogger<ProjectionFailures>.Instance)).RebuildAsync("tally", null, null, CancellationToken.None));
         await gated.Resetting.WaitAsync(TimeSpan.FromSeconds(30));
         try
         {
-            var owner = (await new ProjectionStatusQuery(db.DataSource, [tally], TimeProvider.System).GetAsync()).Single().Owner;
+            var owner = (await new ProjectionStatusQuery(Databases.Of(db.DataSource), [tally], TimeProvider.System).GetAsync()).Single().Owner;
             Assert.True(owner is null, $"status reports {owner} as the owner of a projection no daemon runs (a rebuild is in progress)");
         }
         finally
@@ -115,7 +116,7 @@ public sealed class OwnershipTests
         // A rebuild of a projection of the same name, in another database, stays in progress (holding its lock).
         await using var other = await DatabaseAsync();
         var gated = new GatedProjection(await StreamTally.CreateAsync(other.DataSource, "tally"));
-        var rebuilder = new ProjectionRebuilder(other.Store, other.DataSource, [gated], run.Failures);
+        var rebuilder = new ProjectionRebuilder(other.Store, Databases.Of(other.DataSource, other.Store), [gated], run.Failures);
         var rebuild = Task.Run(() => rebuilder.RebuildAsync("tally", null, null, CancellationToken.None));
         await gated.Resetting.WaitAsync(TimeSpan.FromSeconds(30));
 

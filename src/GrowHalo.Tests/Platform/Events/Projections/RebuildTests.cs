@@ -88,7 +88,7 @@ public sealed class RebuildTests
         // The same projection through a rebuilder whose reset waits at a gate: the rebuild has taken the progress
         // row and the projection's lock, and stays there.
         var gated = new GatedProjection(tally);
-        var rebuilder = new GrowHalo.Platform.Events.Projections.ProjectionRebuilder(run.Store, run.DataSource, [gated], run.Failures);
+        var rebuilder = new GrowHalo.Platform.Events.Projections.ProjectionRebuilder(run.Store, GrowHalo.Tests.Infrastructure.Databases.Of(run.DataSource, run.Store), [gated], run.Failures);
         var rebuild = Task.Run(() => rebuilder.RebuildAsync("tally", tenant, null, CancellationToken.None));
         await gated.Resetting.WaitAsync(TimeSpan.FromSeconds(30));
 

@@ -1,3 +1,4 @@
+using GrowHalo.Platform.Database;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using GrowHalo.Ingestion;
@@ -26,8 +27,8 @@ public sealed class RunningDaemon : IAsyncDisposable
         Store = store;
         Daemon = daemon;
         DaemonLog = log;
-        Rebuilder = new ProjectionRebuilder(store, db.DataSource, projections, Failures);
-        Status = new ProjectionStatusQuery(db.DataSource, projections, TimeProvider.System);
+        Rebuilder = new ProjectionRebuilder(store, Databases.Of(db.DataSource, store), projections, Failures);
+        Status = new ProjectionStatusQuery(Databases.Of(db.DataSource, store), projections, TimeProvider.System);
         Appender = new EventAppender(store);
     }
 
@@ -56,13 +57,13 @@ public sealed class RunningDaemon : IAsyncDisposable
         if (timing is null) store = MartenSetup.CreateStore(db.DataSource, projections, DaemonMode.Solo);
         else
         {
-            var options = MartenSetup.Configure(db.DataSource, projections,
+            var options = MartenSetup.Configure(new DataSources(db.DataSource), projections,
                 new ProjectionFailures(Microsoft.Extensions.Logging.Abstractions.NullLogger<ProjectionFailures>.Instance), timing);
             options.Projections.AsyncMode = DaemonMode.Solo;
             store = new DocumentStore(options);
         }
         var log = new TestLog();
-        var daemon = await store.BuildProjectionDaemonAsync(logger: log);
+        var daemon = await store.BuildProjectionDaemonAsync(MartenSetup.MainDatabase, log);
         await daemon.StartAllAsync();
         return new RunningDaemon(db, projections, store, daemon, log);
     }

@@ -24,7 +24,7 @@ public sealed class ShedWebhookBodyTests(OutageApp app)
     public async Task a_webhook_shed_while_its_writer_is_blocked_is_stored_intact_when_the_writer_goes_on()
     {
         var tenant = await app.CreateTenantAsync("Shed");
-        await using var queue = new WebhookAppendQueue(app.DataSource, app.Service<EventAppender>(), new WebhookAppendOptions { Writers = 1 },
+        await using var queue = new WebhookAppendQueue(app.Service<GrowHalo.Platform.Tenancy.TenantDatabases>(), app.Service<EventAppender>(), new WebhookAppendOptions { Writers = 1 },
             NullLogger.Instance, startOnFirstUse: false);
         await using var locker = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(app.ConnectionString) { Pooling = false }.ConnectionString);
         await locker.OpenAsync();

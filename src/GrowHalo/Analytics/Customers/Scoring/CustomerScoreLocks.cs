@@ -22,7 +22,13 @@ internal static class CustomerScoreLocks
     }
 
     /// <summary>Deletes the runs of one tenant or of all (their scores stay visible until the rescoring replaces them).</summary>
-    public static async Task ForgetRunsAsync(NpgsqlDataSource dataSource, string? tenantId, CancellationToken ct)
+    public static async Task ForgetRunsAsync(TenantDatabases databases, string? tenantId, CancellationToken ct)
+    {
+        foreach (var dataSource in tenantId is null ? await databases.AllAsync(ct) : [await databases.ForTenantAsync(tenantId, ct)])
+            await ForgetRunsAsync(dataSource, tenantId, ct);
+    }
+
+    private static async Task ForgetRunsAsync(NpgsqlDataSource dataSource, string? tenantId, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);

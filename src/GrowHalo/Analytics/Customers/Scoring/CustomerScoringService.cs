@@ -10,7 +10,7 @@ namespace GrowHalo.Analytics.Customers.Scoring;
 /// (last_event_at &gt; the data_as_of of their run) and were scored at least <see cref="CustomerScoringOptions.MinInterval"/> ago, and rescores them one
 /// by one. The scoring checks again under the tenant's lock, so several servers never score a tenant twice over.
 /// </summary>
-public sealed class CustomerScoringService(NpgsqlDataSource dataSource, CustomerScoring scoring, TenantStore tenants, TimeProvider clock,
+public sealed class CustomerScoringService(TenantDatabases databases, CustomerScoring scoring, TenantStore tenants, TimeProvider clock,
     IOptions<CustomerScoringOptions> options, ILogger<CustomerScoringService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -40,6 +40,13 @@ public sealed class CustomerScoringService(NpgsqlDataSource dataSource, Customer
 
     /// <summary>Across tenants (an operator's query, not a tenant's): those whose scores are missing or stale.</summary>
     public async Task<IReadOnlyList<string>> StaleTenantsAsync(CancellationToken ct)
+    {
+        var ids = new List<string>();
+        foreach (var dataSource in await databases.AllAsync(ct)) ids.AddRange(await StaleTenantsAsync(dataSource, ct));
+        return ids;
+    }
+
+    private async Task<IReadOnlyList<string>> StaleTenantsAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand("""
             select t.id

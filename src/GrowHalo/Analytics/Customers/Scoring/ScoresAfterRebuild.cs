@@ -1,3 +1,4 @@
+using GrowHalo.Platform.Tenancy;
 using GrowHalo.Platform.Events.Projections;
 using Npgsql;
 
@@ -8,8 +9,8 @@ namespace GrowHalo.Analytics.Customers.Scoring;
 /// events keep their times): the rebuilt tenants' runs are forgotten, so the background service (or the next endpoint
 /// that shows scores) rescores them.
 /// </summary>
-internal sealed class ScoresAfterRebuild(NpgsqlDataSource dataSource) : IRebuildFollower
+internal sealed class ScoresAfterRebuild(TenantDatabases databases) : IRebuildFollower
 {
     public Task RebuiltAsync(string projection, string? tenantId, CancellationToken ct) =>
-        CustomerScoreLocks.ForgetRunsAsync(dataSource, tenantId, ct);
+        CustomerScoreLocks.ForgetRunsAsync(databases, tenantId, ct);
 }

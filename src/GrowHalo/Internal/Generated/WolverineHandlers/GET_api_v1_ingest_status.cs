@@ -3,7 +3,6 @@
 using GrowHalo.Platform.Events.Projections;
 using GrowHalo.Platform.Tenancy;
 using Microsoft.AspNetCore.Routing;
-using Npgsql;
 using System;
 using System.Linq;
 using Wolverine.Http;
@@ -16,15 +15,15 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly GrowHalo.Platform.Events.Projections.ProjectionStatusQuery _projectionStatusQuery;
+        private readonly GrowHalo.Platform.Tenancy.TenantDatabases _tenantDatabases;
         private readonly GrowHalo.Platform.Tenancy.TenantStore _tenantStore;
-        private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
 
-        public GET_api_v1_ingest_status(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Platform.Events.Projections.ProjectionStatusQuery projectionStatusQuery, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Npgsql.NpgsqlDataSource npgsqlDataSource) : base(wolverineHttpOptions)
+        public GET_api_v1_ingest_status(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Platform.Events.Projections.ProjectionStatusQuery projectionStatusQuery, GrowHalo.Platform.Tenancy.TenantDatabases tenantDatabases, GrowHalo.Platform.Tenancy.TenantStore tenantStore) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _projectionStatusQuery = projectionStatusQuery;
+            _tenantDatabases = tenantDatabases;
             _tenantStore = tenantStore;
-            _npgsqlDataSource = npgsqlDataSource;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -33,7 +32,7 @@ namespace Internal.Generated.WolverineHandlers
             var requestTenant = await GrowHalo.Platform.Tenancy.RequestTenant.LoadAsync(httpContext, _tenantStore, httpContext.RequestAborted).ConfigureAwait(false);
             
             // The actual HTTP request handler execution
-            var okOfIngestStatus = await GrowHalo.Ingestion.Status.IngestStatusEndpoint.Get(requestTenant, _npgsqlDataSource, _projectionStatusQuery, httpContext.RequestAborted).ConfigureAwait(false);
+            var okOfIngestStatus = await GrowHalo.Ingestion.Status.IngestStatusEndpoint.Get(requestTenant, _tenantDatabases, _projectionStatusQuery, httpContext.RequestAborted).ConfigureAwait(false);
 
             await okOfIngestStatus.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -3,7 +3,6 @@
 using GrowHalo.Platform.Accounts;
 using GrowHalo.Platform.Tenancy;
 using Microsoft.AspNetCore.Routing;
-using Npgsql;
 using System;
 using System.Linq;
 using Wolverine.Http;
@@ -16,16 +15,16 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly GrowHalo.Platform.Accounts.UserStore _userStore;
+        private readonly GrowHalo.Platform.Tenancy.TenantDatabases _tenantDatabases;
         private readonly GrowHalo.Platform.Tenancy.TenantStore _tenantStore;
-        private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
         private readonly System.TimeProvider _timeProvider;
 
-        public GET_dashboard_session(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Platform.Accounts.UserStore userStore, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Npgsql.NpgsqlDataSource npgsqlDataSource, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public GET_dashboard_session(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Platform.Accounts.UserStore userStore, GrowHalo.Platform.Tenancy.TenantDatabases tenantDatabases, GrowHalo.Platform.Tenancy.TenantStore tenantStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _userStore = userStore;
+            _tenantDatabases = tenantDatabases;
             _tenantStore = tenantStore;
-            _npgsqlDataSource = npgsqlDataSource;
             _timeProvider = timeProvider;
         }
 
@@ -35,7 +34,7 @@ namespace Internal.Generated.WolverineHandlers
             var requestTenant = await GrowHalo.Platform.Tenancy.RequestTenant.LoadAsync(httpContext, _tenantStore, httpContext.RequestAborted).ConfigureAwait(false);
             
             // The actual HTTP request handler execution
-            var okOfSessionInfo = await GrowHalo.Dashboard.Sessions.SessionEndpoint.Get(requestTenant, httpContext, _tenantStore, _userStore, _npgsqlDataSource, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var okOfSessionInfo = await GrowHalo.Dashboard.Sessions.SessionEndpoint.Get(requestTenant, httpContext, _tenantStore, _userStore, _tenantDatabases, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await okOfSessionInfo.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

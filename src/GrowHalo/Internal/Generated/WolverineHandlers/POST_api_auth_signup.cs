@@ -17,14 +17,16 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly GrowHalo.Platform.Accounts.Passwords _passwords;
         private readonly GrowHalo.Platform.Accounts.UserStore _userStore;
+        private readonly GrowHalo.Platform.Tenancy.TenantPlacement _tenantPlacement;
         private readonly GrowHalo.Platform.Tenancy.TenantStore _tenantStore;
         private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
 
-        public POST_api_auth_signup(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Platform.Accounts.Passwords passwords, GrowHalo.Platform.Accounts.UserStore userStore, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Npgsql.NpgsqlDataSource npgsqlDataSource) : base(wolverineHttpOptions)
+        public POST_api_auth_signup(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Platform.Accounts.Passwords passwords, GrowHalo.Platform.Accounts.UserStore userStore, GrowHalo.Platform.Tenancy.TenantPlacement tenantPlacement, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Npgsql.NpgsqlDataSource npgsqlDataSource) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _passwords = passwords;
             _userStore = userStore;
+            _tenantPlacement = tenantPlacement;
             _tenantStore = tenantStore;
             _npgsqlDataSource = npgsqlDataSource;
         }
@@ -37,7 +39,7 @@ namespace Internal.Generated.WolverineHandlers
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
-            var resultsOfCreatedOfAccountResponseAndValidationProblemAndProblemHttpResult = await GrowHalo.Platform.Accounts.SigningIn.SignUp.Post(body, httpContext, _tenantStore, _userStore, _passwords, _npgsqlDataSource, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfCreatedOfAccountResponseAndValidationProblemAndProblemHttpResult = await GrowHalo.Platform.Accounts.SigningIn.SignUp.Post(body, httpContext, _tenantStore, _userStore, _passwords, _npgsqlDataSource, _tenantPlacement, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfCreatedOfAccountResponseAndValidationProblemAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

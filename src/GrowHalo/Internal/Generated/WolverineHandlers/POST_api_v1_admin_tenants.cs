@@ -15,13 +15,15 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly GrowHalo.Platform.Tenancy.ApiKeyStore _apiKeyStore;
+        private readonly GrowHalo.Platform.Tenancy.TenantPlacement _tenantPlacement;
         private readonly GrowHalo.Platform.Tenancy.TenantStore _tenantStore;
         private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
 
-        public POST_api_v1_admin_tenants(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Platform.Tenancy.ApiKeyStore apiKeyStore, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Npgsql.NpgsqlDataSource npgsqlDataSource) : base(wolverineHttpOptions)
+        public POST_api_v1_admin_tenants(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Platform.Tenancy.ApiKeyStore apiKeyStore, GrowHalo.Platform.Tenancy.TenantPlacement tenantPlacement, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Npgsql.NpgsqlDataSource npgsqlDataSource) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _apiKeyStore = apiKeyStore;
+            _tenantPlacement = tenantPlacement;
             _tenantStore = tenantStore;
             _npgsqlDataSource = npgsqlDataSource;
         }
@@ -34,7 +36,7 @@ namespace Internal.Generated.WolverineHandlers
             if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
             
             // The actual HTTP request handler execution
-            var resultsOfCreatedOfResponseAndValidationProblemAndProblemHttpResult = await GrowHalo.Platform.Tenancy.Operator.CreateTenant.Post(body, _tenantStore, _apiKeyStore, _npgsqlDataSource, httpContext.Response, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfCreatedOfResponseAndValidationProblemAndProblemHttpResult = await GrowHalo.Platform.Tenancy.Operator.CreateTenant.Post(body, _tenantStore, _apiKeyStore, _npgsqlDataSource, _tenantPlacement, httpContext.Response, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfCreatedOfResponseAndValidationProblemAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -3,7 +3,6 @@
 using GrowHalo.Dashboard.Sessions;
 using GrowHalo.Platform.Tenancy;
 using Microsoft.AspNetCore.Routing;
-using Npgsql;
 using System;
 using System.Linq;
 using Wolverine.Http;
@@ -16,16 +15,16 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly GrowHalo.Dashboard.Sessions.DashboardSessionStore _dashboardSessionStore;
+        private readonly GrowHalo.Platform.Tenancy.TenantDatabases _tenantDatabases;
         private readonly GrowHalo.Platform.Tenancy.TenantStore _tenantStore;
-        private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
         private readonly System.TimeProvider _timeProvider;
 
-        public POST_dashboard_sign_in(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Dashboard.Sessions.DashboardSessionStore dashboardSessionStore, GrowHalo.Platform.Tenancy.TenantStore tenantStore, Npgsql.NpgsqlDataSource npgsqlDataSource, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public POST_dashboard_sign_in(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, GrowHalo.Dashboard.Sessions.DashboardSessionStore dashboardSessionStore, GrowHalo.Platform.Tenancy.TenantDatabases tenantDatabases, GrowHalo.Platform.Tenancy.TenantStore tenantStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _dashboardSessionStore = dashboardSessionStore;
+            _tenantDatabases = tenantDatabases;
             _tenantStore = tenantStore;
-            _npgsqlDataSource = npgsqlDataSource;
             _timeProvider = timeProvider;
         }
 
@@ -40,7 +39,7 @@ namespace Internal.Generated.WolverineHandlers
             body.Request = signInRequest;
             
             // The actual HTTP request handler execution
-            var resultsOfOkOfSessionInfoAndProblemHttpResult = await GrowHalo.Dashboard.Sessions.SignInEndpoint.Post(body, httpContext, _dashboardSessionStore, _tenantStore, _npgsqlDataSource, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var resultsOfOkOfSessionInfoAndProblemHttpResult = await GrowHalo.Dashboard.Sessions.SignInEndpoint.Post(body, httpContext, _dashboardSessionStore, _tenantStore, _tenantDatabases, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await resultsOfOkOfSessionInfoAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

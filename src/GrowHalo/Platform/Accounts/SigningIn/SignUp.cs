@@ -20,7 +20,7 @@ public static class SignUp
     [WolverinePost("/api/auth/signup", OperationId = "SignUp"), AllowAnonymous, DisableAntiforgery, Tags("Accounts"), ProducesProblems(StatusCodes.Status429TooManyRequests)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static async Task<Results<Created<AccountResponse>, ValidationProblem, ProblemHttpResult>> Post(SignUpRequest body, HttpContext http,
-        TenantStore tenants, UserStore users, Passwords passwords, NpgsqlDataSource dataSource, CancellationToken ct)
+        TenantStore tenants, UserStore users, Passwords passwords, NpgsqlDataSource dataSource, TenantPlacement placement, CancellationToken ct)
     {
         if (body is null) return Problems.Invalid("No account was created: the body is null.", new Dictionary<string, string[]> { ["body"] = ["Send a JSON object."] });
         var errors = new Dictionary<string, string[]>();
@@ -51,6 +51,7 @@ public static class SignUp
                 await TenantStore.InsertAsync(db, tenant, ct);
                 await UserStore.InsertAsync(db, user, ct);
                 await users.AddMembershipAsync(db, user.Id, Roles.Owner, ct);
+                await placement.PlaceAsync(tenant, ct);
                 await db.CommitAsync(ct);
                 break;
             }

@@ -19,7 +19,7 @@ public sealed record RebuildProgress(string Projection, long Processed, long Tot
 /// there: nothing applied twice, nothing skipped.</para>
 /// <para>Each <see cref="IRebuildFollower"/> is told when a projection's replay has ended.</para>
 /// </summary>
-public sealed class ProjectionRebuilder(IDocumentStore store, NpgsqlDataSource dataSource, IEnumerable<ISqlProjection> projections,
+public sealed class ProjectionRebuilder(IDocumentStore store, Tenancy.TenantDatabases databases, IEnumerable<ISqlProjection> projections,
     ProjectionFailures failures, IEnumerable<IRebuildFollower>? followers = null)
 {
     public const int PageSize = 4000;
@@ -31,14 +31,20 @@ public sealed class ProjectionRebuilder(IDocumentStore store, NpgsqlDataSource d
         var selected = projections.Where(p => projectionName is null || p.Name == projectionName).ToList();
         if (selected.Count == 0)
             throw new ArgumentException($"There is no projection named '{projectionName}'. Projections: {string.Join(", ", projections.Select(p => p.Name))}.");
+        // A tenant's rebuild runs in its data database; a whole one in each data database, one after the other.
+        var targets = tenantId is null
+            ? [.. (await databases.ListAsync(ct)).Select(d => (d.Id, d.DataSource))]
+            : new List<(string Id, NpgsqlDataSource DataSource)> { (await databases.DatabaseIdOfAsync(tenantId, ct), await databases.ForTenantAsync(tenantId, ct)) };
         foreach (var projection in selected)
         {
-            await RebuildOneAsync(projection, tenantId, progress, ct);
+            foreach (var (databaseId, dataSource) in targets)
+                await RebuildOneAsync(projection, tenantId, databaseId, dataSource, progress, ct);
             foreach (var follower in followers ?? []) await follower.RebuiltAsync(projection.Name, tenantId, ct);
         }
     }
 
-    private async Task RebuildOneAsync(ISqlProjection projection, string? tenantId, IProgress<RebuildProgress>? progress, CancellationToken ct)
+    private async Task RebuildOneAsync(ISqlProjection projection, string? tenantId, string databaseId, NpgsqlDataSource dataSource,
+        IProgress<RebuildProgress>? progress, CancellationToken ct)
     {
         var shard = projection.Name + ":All";
         await using var lockConnection = await dataSource.OpenConnectionAsync(ct);
@@ -70,7 +76,7 @@ public sealed class ProjectionRebuilder(IDocumentStore store, NpgsqlDataSource d
                 // A tenant's rebuild replays up to where the projection stands (other tenants' events past it are the
                 // daemon's); a whole rebuild up to every committed event, and moves the projection there.
                 upTo = tenantId is null ? await ReplayEndAsync(context, ct) : position;
-                total = await CountAsync(upTo, tenantId, ct);
+                total = await CountAsync(dataSource, upTo, tenantId, ct);
                 progress?.Report(new RebuildProgress(projection.Name, 0, total));
                 await projection.ResetAsync(context, tenantId, ct);
                 await using (var clear = context.Command("delete from projection_failures where projection = $1 and ($2::text is null or tenant_id = $2)"))
@@ -92,7 +98,7 @@ public sealed class ProjectionRebuilder(IDocumentStore store, NpgsqlDataSource d
             long after = 0, done = 0;
             while (true)
             {
-                var page = await PageAsync(after, upTo, tenantId, ct);
+                var page = await PageAsync(databaseId, after, upTo, tenantId, ct);
                 if (page.Count == 0) break;
                 await using var conn = await dataSource.OpenConnectionAsync(ct);
                 await using var tx = await conn.BeginTransactionAsync(ct);
@@ -129,7 +135,7 @@ public sealed class ProjectionRebuilder(IDocumentStore store, NpgsqlDataSource d
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    private async Task<long> CountAsync(long upTo, string? tenantId, CancellationToken ct)
+    private static async Task<long> CountAsync(NpgsqlDataSource dataSource, long upTo, string? tenantId, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(
             "select count(*) from mt_events where seq_id <= $1 and type <> 'tombstone' and ($2::text is null or tenant_id = $2)");
@@ -138,9 +144,11 @@ public sealed class ProjectionRebuilder(IDocumentStore store, NpgsqlDataSource d
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    private async Task<IReadOnlyList<IEvent>> PageAsync(long after, long upTo, string? tenantId, CancellationToken ct)
+    private async Task<IReadOnlyList<IEvent>> PageAsync(string databaseId, long after, long upTo, string? tenantId, CancellationToken ct)
     {
-        await using var session = tenantId is null ? store.QuerySession() : store.QuerySession(tenantId);
+        await using var session = tenantId is null
+            ? store.QuerySession(Marten.Services.SessionOptions.ForDatabase(await store.Storage.FindOrCreateDatabase(databaseId)))
+            : store.QuerySession(tenantId);
         var events = session.Events.QueryAllRawEvents().Where(e => e.Sequence > after && e.Sequence <= upTo && e.EventTypeName != "tombstone");
         if (tenantId is null) events = events.Where(e => e.AnyTenant());
         return await events.OrderBy(e => e.Sequence).Take(PageSize).ToListAsync(ct);

@@ -20,7 +20,8 @@ public static class CreateTenant
     [WolverinePost("/api/v1/admin/tenants", OperationId = "CreateTenant"), RequireOperator, Tags("Operator")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public static async Task<Results<Created<Response>, ValidationProblem, ProblemHttpResult>> Post(
-        Request body, TenantStore tenants, ApiKeyStore keys, NpgsqlDataSource dataSource, HttpResponse response, CancellationToken ct)
+        Request body, TenantStore tenants, ApiKeyStore keys, NpgsqlDataSource dataSource, TenantPlacement placement, HttpResponse response,
+        CancellationToken ct)
     {
         // A JSON null body reaches a Wolverine endpoint as null (the minimal API answered 400 for it).
         if (body is null) return Problems.Invalid("No tenant was created: the body is null.", new Dictionary<string, string[]> { ["body"] = ["Send a JSON object."] });
@@ -48,6 +49,7 @@ public static class CreateTenant
         }
         // The brand's first key may do everything; its admin then hands out narrower keys (POST /api/v1/keys).
         var key = await keys.CreateAsync(db, Scopes.All, "first admin key", null, ct);
+        await placement.PlaceAsync(tenant, ct);
         await db.CommitAsync(ct);
         response.Headers.CacheControl = "no-store"; // the body holds a secret
         return TypedResults.Created("/api/v1/tenant", new Response(TenantResponse.From(tenant), CreatedApiKeyResponse.From(key)));
