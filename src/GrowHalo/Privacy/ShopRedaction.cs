@@ -45,6 +45,8 @@ public static class ShopRedaction
             if (refused.Count == steps.Count) throw last!;
             steps = refused;
         }
+        // Its request-rate bucket, keyed by name rather than by a tenant_id column (see SharedTokenBuckets).
+        await CustomerRedaction.Exec(conn, tx, ct, "delete from rate_limit_buckets where partition = 'tenant:' || $1", request.TenantId);
         await CustomerRedaction.Exec(conn, tx, ct, "delete from tenants where id = $1", request.TenantId);
         await CustomerRedaction.Exec(conn, tx, ct, """
             update privacy_requests set email = null, phone = null, shopify_customer_id = null, order_ids = '{}', export = null

@@ -8,23 +8,26 @@ using GrowHalo.Tests.Infrastructure;
 using GrowHalo.Tests.Modeling;
 using JasperFx.Events.Daemon;
 using Marten;
+using Marten.Events.Daemon.Coordination;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace GrowHalo.Tests.Platform.Events.Projections;
 
 /// <summary>
-/// Marten's async daemon (Solo) running in the test over a fresh database of its own, with the projections the test
+/// Marten's async daemon (Solo, under Marten's projection coordinator as the server runs it) running in the test over a fresh database of its own, with the projections the test
 /// gives it (plain SQL tables the test creates); plus the rebuilder, status query and appender over the same store.
 /// Stops the daemon on dispose. The daemon's warnings and errors are kept in <see cref="Log"/> for failure messages.
 /// </summary>
 public sealed class RunningDaemon : IAsyncDisposable
 {
-    private RunningDaemon(TestDatabase db, ISqlProjection[] projections, DocumentStore store, IProjectionDaemon daemon, TestLog log)
+    private RunningDaemon(TestDatabase db, ISqlProjection[] projections, DocumentStore store, ProjectionCoordinator coordinator,
+        IProjectionDaemon daemon, TestLog log)
     {
         Database = db;
         Projections = projections;
         Store = store;
+        Coordinator = coordinator;
         Daemon = daemon;
         DaemonLog = log;
         Rebuilder = new ProjectionRebuilder(store, Databases.Of(db.DataSource, store), projections, Failures);
@@ -36,6 +39,8 @@ public sealed class RunningDaemon : IAsyncDisposable
     public NpgsqlDataSource DataSource => Database.DataSource;
     public ISqlProjection[] Projections { get; }
     public DocumentStore Store { get; }
+    /// <summary>Marten's coordinator, as the server runs it: it restarts an agent that paused on an error.</summary>
+    private ProjectionCoordinator Coordinator { get; }
     public IProjectionDaemon Daemon { get; }
     public ProjectionFailures Failures { get; } = new(Microsoft.Extensions.Logging.Abstractions.NullLogger<ProjectionFailures>.Instance);
     public ProjectionRebuilder Rebuilder { get; }
@@ -63,9 +68,11 @@ public sealed class RunningDaemon : IAsyncDisposable
             store = new DocumentStore(options);
         }
         var log = new TestLog();
-        var daemon = await store.BuildProjectionDaemonAsync(MartenSetup.MainDatabase, log);
-        await daemon.StartAllAsync();
-        return new RunningDaemon(db, projections, store, daemon, log);
+        var loggers = LoggerFactory.Create(b => b.AddProvider(new TestLogProvider(log)));
+        var coordinator = new ProjectionCoordinator(store, loggers.CreateLogger<ProjectionCoordinator>());
+        await coordinator.StartAsync(CancellationToken.None);
+        var daemon = await coordinator.DaemonForDatabase(MartenSetup.MainDatabase);
+        return new RunningDaemon(db, projections, store, coordinator, daemon, log);
     }
 
     public async Task WaitForNonStaleAsync(int seconds = 30)
@@ -115,13 +122,19 @@ public sealed class RunningDaemon : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try { await Daemon.StopAllAsync(); }
+        try { await Coordinator.StopAsync(CancellationToken.None); }
         finally
         {
-            Daemon.Dispose();
+            await Coordinator.DisposeAsync();
             Store.Dispose();
             await Database.DisposeAsync();
         }
+    }
+
+    private sealed class TestLogProvider(TestLog log) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => log;
+        public void Dispose() { }
     }
 
     /// <summary>Keeps the daemon's warnings and errors (with their exceptions) for a failing test's message.</summary>
