@@ -33,9 +33,16 @@ public class GrowHaloApp : IAsyncLifetime
     }
 
     /// <summary>Starts the host (and its daemon) over <see cref="ConnectionString"/>.</summary>
-    protected async Task StartHostAsync()
+    public async Task StartHostAsync()
     {
         _host = await AlbaHost.For<Program>(ConfigureWebHost);
+    }
+
+    /// <summary>Stops the host, as an operator stops a server (its connections close); <see cref="StartHostAsync"/> starts a new one.</summary>
+    public async Task StopHostAsync()
+    {
+        if (_host is not null) await _host.DisposeAsync();
+        _host = null;
     }
 
     /// <summary>The fresh, migrated database the host runs on: one on the shared test server unless a fixture says otherwise.</summary>

@@ -43,8 +43,24 @@ internal static class TenantsCommand
             WriteTable(["id", "slug", "name", "time zone", "currency", "created"], rows);
             return 0;
         }, ct));
+        var tenant = new Argument<string>("tenant") { Description = "The tenant's id or slug." };
+        var to = new Option<string>("--to") { Description = "The data database to move it to (see `growhalo databases list`).", Required = true };
+        var move = new Command("move", "Move a tenant's data to another data database. Stop every server first; start them again after.") { tenant, to };
+        move.SetAction((parse, ct) => GrowHaloCli.WithServices(async (services, token) =>
+        {
+            var moved = await services.GetRequiredService<TenantMove>().MoveAsync(parse.GetValue(tenant)!, parse.GetValue(to)!, token);
+            if (moved.Rows.Count == 0)
+            {
+                Console.WriteLine($"Tenant {moved.TenantId} is on {moved.To} already; nothing of it is left elsewhere.");
+                return 0;
+            }
+            Console.WriteLine($"Moved tenant {moved.TenantId} from {moved.From} to {moved.To}: {moved.Rows.GetValueOrDefault("mt_events")} events, " +
+                $"{moved.Rows.Values.Sum()} rows in {moved.Rows.Count(r => r.Value > 0)} tables. Its read models are rebuilt when the servers start.");
+            return 0;
+        }, ct));
         command.Subcommands.Add(create);
         command.Subcommands.Add(list);
+        command.Subcommands.Add(move);
         return command;
     }
 

@@ -36,6 +36,7 @@ public static class GrowHaloHost
         services.AddSingleton<TenantDatabases>();
         services.AddSingleton<TenantPlacement>();
         services.AddSingleton<DatabasePool>();
+        services.AddSingleton<TenantMove>();
         services.AddSingleton<TenantStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddIngestion();

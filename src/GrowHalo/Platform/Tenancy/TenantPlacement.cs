@@ -37,7 +37,7 @@ public sealed class TenantPlacement(TenantDatabases databases, IDocumentStore st
         if (!ReferenceEquals(dataSource, databases.Master)) await MirrorAsync(dataSource, tenant, ct);
     }
 
-    private static async Task MirrorAsync(NpgsqlDataSource dataSource, Tenant tenant, CancellationToken ct)
+    internal static async Task MirrorAsync(NpgsqlDataSource dataSource, Tenant tenant, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand("""
             insert into tenants (id, name, slug, time_zone, currency, created_at, abandoned_checkout_minutes, recovery_window_days)

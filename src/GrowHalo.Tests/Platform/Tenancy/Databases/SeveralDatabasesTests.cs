@@ -15,7 +15,7 @@ namespace GrowHalo.Tests.Platform.Tenancy.Databases;
 /// A master database on the run's server and a second data database ("eu") on a second PostgreSQL server, added by
 /// the operator with `growhalo databases add` before the server starts.
 /// </summary>
-public sealed class TwoServersApp : GrowHaloApp
+public class TwoServersApp : GrowHaloApp
 {
     public string EuConnectionString { get; private set; } = "";
     public CliResult Added { get; private set; } = new(0, "", "");

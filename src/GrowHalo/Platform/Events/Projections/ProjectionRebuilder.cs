@@ -58,16 +58,13 @@ public sealed class ProjectionRebuilder(IDocumentStore store, Tenancy.TenantData
                 // Locks in the daemon's order (its page updates the progress row, then takes the projection's lock): the
                 // progress row first, waiting for a page in flight to commit, then the projection's lock, held on its own
                 // connection until the replay ends, so the daemon's next page waits for the rebuild.
+                // A projection the daemon never ran has no progress row: Marten inserts it with its first page, so the
+                // rebuild leaves it absent rather than at 0 (which the daemon would try to insert again).
                 long position;
-                await using (var insert = context.Command("insert into mt_event_progression (name, last_seq_id, last_updated) values ($1, 0, now()) on conflict (name) do nothing"))
-                {
-                    insert.Parameters.Add(new() { Value = shard });
-                    await insert.ExecuteNonQueryAsync(ct);
-                }
                 await using (var row = context.Command("select last_seq_id from mt_event_progression where name = $1 for update"))
                 {
                     row.Parameters.Add(new() { Value = shard });
-                    position = (long)(await row.ExecuteScalarAsync(ct))!;
+                    position = await row.ExecuteScalarAsync(ct) is long at ? at : 0;
                 }
                 await using (var take = new NpgsqlCommand("select pg_advisory_lock(hashtextextended('growhalo:projection:' || $1, 0))", lockConnection)
                                  { Parameters = { new() { Value = projection.Name } }, CommandTimeout = 0 })
@@ -85,9 +82,12 @@ public sealed class ProjectionRebuilder(IDocumentStore store, Tenancy.TenantData
                     clear.Parameters.Add(new() { Value = (object?)tenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
                     await clear.ExecuteNonQueryAsync(ct);
                 }
-                if (tenantId is null)
+                if (tenantId is null && upTo > 0)
                 {
-                    await using var move = context.Command("update mt_event_progression set last_seq_id = greatest(last_seq_id, $1), last_updated = now() where name = $2");
+                    await using var move = context.Command("""
+                        insert into mt_event_progression (name, last_seq_id, last_updated) values ($2, $1, now())
+                        on conflict (name) do update set last_seq_id = greatest(mt_event_progression.last_seq_id, $1), last_updated = now()
+                        """);
                     move.Parameters.Add(new() { Value = upTo });
                     move.Parameters.Add(new() { Value = shard });
                     await move.ExecuteNonQueryAsync(ct);
