@@ -1,7 +1,7 @@
-using GrowHalo.Platform.Tenancy;
 using System.CommandLine;
 using GrowHalo.Ingestion.Connections;
 using GrowHalo.Ingestion.Polling;
+using GrowHalo.Platform.Tenancy;
 using Npgsql;
 
 namespace GrowHalo.Cli;
@@ -25,14 +25,11 @@ internal static class PollCommand
         return command;
     }
 
-    private static async Task<string?> TenantOfAsync(TenantDatabases databases, string connectionId, CancellationToken ct)
-    {
-        foreach (var db in await databases.AllAsync(ct))
+    private static Task<string?> TenantOfAsync(TenantDatabases databases, string connectionId, CancellationToken ct) =>
+        databases.FirstAsync(async db =>
         {
             await using var cmd = db.CreateCommand("select tenant_id from ingest_connections where id = $1");
             cmd.Parameters.Add(new() { Value = connectionId });
-            if (await cmd.ExecuteScalarAsync(ct) is string tenantId) return tenantId;
-        }
-        return null;
-    }
+            return await cmd.ExecuteScalarAsync(ct) as string;
+        }, ct);
 }

@@ -1,6 +1,6 @@
-using GrowHalo.Platform.Tenancy;
 using System.CommandLine;
 using GrowHalo.Platform.Database;
+using GrowHalo.Platform.Tenancy;
 using Npgsql;
 
 namespace GrowHalo.Cli;

@@ -1,6 +1,6 @@
-using GrowHalo.Platform.Tenancy;
 using GrowHalo.Ingestion.Connections;
 using GrowHalo.Ingestion.Webhooks;
+using GrowHalo.Platform.Tenancy;
 using Npgsql;
 
 namespace GrowHalo.Privacy;

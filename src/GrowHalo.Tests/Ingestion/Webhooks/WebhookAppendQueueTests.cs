@@ -1,10 +1,10 @@
-using GrowHalo.Platform.Tenancy;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GrowHalo.Platform.Events;
 using GrowHalo.Ingestion;
 using GrowHalo.Ingestion.Adapters;
 using GrowHalo.Ingestion.Webhooks;
+using GrowHalo.Platform.Tenancy;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GrowHalo.Tests.Ingestion.Webhooks;

@@ -104,7 +104,7 @@ public sealed class ConnectionStore(TenantDatabases databases, SecretBox secrets
     private async Task<WebhookConnectionCache.Found?> LoadForWebhookAsync(string source, string accountId, CancellationToken ct)
     {
         // The account's tenant is not known yet: each data database is asked (an index lookup each, and cached above).
-        foreach (var dataSource in await databases.AllAsync(ct))
+        return await databases.FirstAsync<WebhookConnectionCache.Found>(async dataSource =>
         {
             await using var cmd = dataSource.CreateCommand($"""
                 select {Columns}, webhook_secret, installed_by_app from ingest_connections where source = $1 and external_account_id = $2 and enabled
@@ -112,25 +112,23 @@ public sealed class ConnectionStore(TenantDatabases databases, SecretBox secrets
             cmd.Parameters.Add(new() { Value = source });
             cmd.Parameters.Add(new() { Value = accountId });
             await using var r = await cmd.ExecuteReaderAsync(ct);
-            if (!await r.ReadAsync(ct)) continue;
+            if (!await r.ReadAsync(ct)) return null;
             var connection = Read(r);
             return new(connection, r.IsDBNull(13) ? null : secrets.Open(r.GetFieldValue<byte[]>(13), Context(connection.Id, Secret.Webhook)),
                 InstalledByApp: r.GetBoolean(14));
-        }
-        return null;
+        }, ct);
     }
 
     /// <summary>The tenant whose enabled connection holds a platform account, read now (not from the webhook cache); null when none.</summary>
     public async Task<string?> HolderAsync(string source, string accountId, CancellationToken ct = default)
     {
-        foreach (var dataSource in await databases.AllAsync(ct))
+        return await databases.FirstAsync(async dataSource =>
         {
             await using var cmd = dataSource.CreateCommand("select tenant_id from ingest_connections where source = $1 and external_account_id = $2 and enabled");
             cmd.Parameters.Add(new() { Value = source });
             cmd.Parameters.Add(new() { Value = accountId });
-            if (await cmd.ExecuteScalarAsync(ct) is string tenantId) return tenantId;
-        }
-        return null;
+            return await cmd.ExecuteScalarAsync(ct) as string;
+        }, ct);
     }
 
     /// <summary>

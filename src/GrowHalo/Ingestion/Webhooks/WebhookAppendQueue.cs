@@ -1,7 +1,7 @@
-using GrowHalo.Platform.Tenancy;
 using System.Threading.Channels;
 using GrowHalo.Platform.Database;
 using GrowHalo.Platform.Events;
+using GrowHalo.Platform.Tenancy;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

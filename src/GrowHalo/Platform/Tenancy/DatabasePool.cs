@@ -31,8 +31,8 @@ public sealed partial class DatabasePool(IDocumentStore store, TenantDatabases d
         if (string.IsNullOrEmpty(builder.Database)) throw new ArgumentException("The connection string names no database (Database=… or the path of a postgres:// URL).");
         var existing = await databases.ListAsync(ct);
         if (existing.Any(d => d.Id == id)) throw new ArgumentException($"There is a database '{id}' in the pool already. See `growhalo databases list`.");
-        if (DataSources.SameDatabase(builder.ConnectionString, dataSources.Master.ConnectionString) ||
-            existing.Any(d => DataSources.SameDatabase(builder.ConnectionString, d.DataSource.ConnectionString)))
+        // (The master is in the list: it is main.)
+        if (existing.Any(d => DataSources.SameDatabase(builder.ConnectionString, d.DataSource.ConnectionString)))
             throw new ArgumentException($"{builder.Host}:{builder.Port}/{builder.Database} is in the pool already.");
 
         var dataSource = dataSources.Create(builder.ConnectionString);
@@ -63,9 +63,8 @@ public sealed partial class DatabasePool(IDocumentStore store, TenantDatabases d
         foreach (var database in await databases.ListAsync(ct))
         {
             var builder = new NpgsqlConnectionStringBuilder(database.DataSource.ConnectionString);
-            await using var cmd = database.DataSource.CreateCommand("select pg_database_size(current_database())");
             list.Add(new PooledDatabaseInfo(database.Id, $"{builder.Host}:{builder.Port}", builder.Database ?? "", database.Tenants,
-                (long)(await cmd.ExecuteScalarAsync(ct))!, database.IsFull));
+                await database.BytesAsync(ct), database.IsFull));
         }
         return list;
     }

@@ -38,6 +38,17 @@ public sealed class TenantDatabases(DataSources dataSources, IDocumentStore stor
     public async ValueTask<IReadOnlyList<NpgsqlDataSource>> AllAsync(CancellationToken ct = default) =>
         [.. (await ListAsync(ct)).Select(d => d.DataSource)];
 
+    /// <summary>
+    /// Asks each data database in turn, main first, until one answers: for a lookup made before the tenant is known
+    /// (a webhook's shop, a connection's id). Null when none does.
+    /// </summary>
+    public async Task<T?> FirstAsync<T>(Func<NpgsqlDataSource, Task<T?>> ask, CancellationToken ct = default) where T : class
+    {
+        foreach (var dataSource in await AllAsync(ct))
+            if (await ask(dataSource) is { } answer) return answer;
+        return null;
+    }
+
     /// <summary>Every data database with its id, main first.</summary>
     public async ValueTask<IReadOnlyList<DataDatabase>> ListAsync(CancellationToken ct = default)
     {
@@ -48,4 +59,12 @@ public sealed class TenantDatabases(DataSources dataSources, IDocumentStore stor
 }
 
 /// <summary>A database of the pool: its id, a data source for it, how many tenants Marten has placed on it, whether it takes new ones.</summary>
-public sealed record DataDatabase(string Id, NpgsqlDataSource DataSource, int Tenants, bool IsFull);
+public sealed record DataDatabase(string Id, NpgsqlDataSource DataSource, int Tenants, bool IsFull)
+{
+    /// <summary>The database's size on disk (<c>pg_database_size</c>).</summary>
+    public async Task<long> BytesAsync(CancellationToken ct)
+    {
+        await using var cmd = DataSource.CreateCommand("select pg_database_size(current_database())");
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+}

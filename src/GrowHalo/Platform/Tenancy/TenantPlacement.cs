@@ -56,11 +56,7 @@ public sealed class TenantPlacement(TenantDatabases databases, IDocumentStore st
     private static async Task<DataDatabase> EmptiestAsync(IReadOnlyList<DataDatabase> candidates, CancellationToken ct)
     {
         var sized = new List<(DataDatabase Database, long Bytes)>();
-        foreach (var candidate in candidates)
-        {
-            await using var cmd = candidate.DataSource.CreateCommand("select pg_database_size(current_database())");
-            sized.Add((candidate, (long)(await cmd.ExecuteScalarAsync(ct))!));
-        }
+        foreach (var candidate in candidates) sized.Add((candidate, await candidate.BytesAsync(ct)));
         return sized.OrderBy(s => s.Bytes).ThenBy(s => s.Database.Tenants).ThenBy(s => s.Database.Id == MartenSetup.MainDatabase ? 0 : 1)
             .First().Database;
     }

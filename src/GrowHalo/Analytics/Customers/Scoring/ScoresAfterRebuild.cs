@@ -1,5 +1,5 @@
-using GrowHalo.Platform.Tenancy;
 using GrowHalo.Platform.Events.Projections;
+using GrowHalo.Platform.Tenancy;
 using Npgsql;
 
 namespace GrowHalo.Analytics.Customers.Scoring;

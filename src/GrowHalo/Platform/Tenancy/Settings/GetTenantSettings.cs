@@ -1,4 +1,3 @@
-using GrowHalo.Platform.Tenancy;
 using GrowHalo.Platform.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
