@@ -35,8 +35,11 @@ public sealed class ShopifyAppFixture : IngestionApp
     public override async Task InitializeAsync()
     {
         var world = new SimWorld(new WorldOptions(), new DateOnly(2026, 2, 19));
+        // Every install here starts a sync run of the shop, and one run can still be going when the next begins. Shopify's
+        // bucket (40 calls, 2 a second) is shared by all of them, and 5 retries 0.05 s apart do not wait for a slot:
+        // a large bucket, as in StandInApp (throttling has its own tests: ShopifyPollerTests, StandInApiTests).
         StandIns = await StandInServer.StartAsync(new StandInState(world, Clock,
-            new StandInOptions { AppClientId = ClientId, AppClientSecret = ClientSecret, RetryAfterSeconds = 0.05 }));
+            new StandInOptions { AppClientId = ClientId, AppClientSecret = ClientSecret, RetryAfterSeconds = 0.05, BucketSize = 10_000 }));
         await base.InitializeAsync();
     }
 
