@@ -105,4 +105,19 @@ public sealed class SourceAdaptersTests
         Assert.Equal("", Envelopes.Unwrap("shopify", "customer", J(Samples.Order(1))).Single().Path);
         Assert.Equal("order.total_price", wrapped.FieldPath("total_price"));
     }
+
+    [Fact]
+    public void an_envelope_whose_list_is_not_a_list_is_one_problem_at_the_list_not_a_record()
+    {
+        var (path, problem) = One(Envelopes.Unwrap("google", "ad_spend", J(new JsonObject { ["results"] = "rows" })));
+        Assert.Equal(("results", "must be an array of the platform's rows, not a string"), (path, problem));
+        Assert.Equal(("data", "must be an array of the platform's rows, not an object"),
+            One(Envelopes.Unwrap("meta", "ad_spend", J(new JsonObject { ["data"] = Samples.MetaRow("a") }))));
+        var batches = Envelopes.Unwrap("google", "ad_spend", J(new JsonArray(
+            new JsonObject { ["results"] = new JsonArray(Samples.GoogleResult("1")) }, new JsonObject { ["results"] = 5 })));
+        Assert.Equal([("[0].results[0]", null), ("[1].results", "must be an array of the platform's rows, not a number")],
+            batches.Select(b => (b.Path, b.Problem)));
+
+        static (string, string?) One(IReadOnlyList<EnvelopeItem> items) => Assert.Single(items) is var i ? (i.Path, i.Problem) : default;
+    }
 }

@@ -105,6 +105,21 @@ public sealed class BatchIngestTests(IngestionApp app)
     }
 
     [Fact]
+    public async Task a_meta_envelope_whose_data_is_not_a_list_is_rejected_at_payload_data_and_the_other_events_go_in()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var result = await JsonOf(await PostBatchAsync(tenant, new { source = "meta", events = new[] {
+            Event("ad_spend", new JsonObject { ["data"] = Samples.MetaRow("c1") }), Event("ad_spend", Samples.MetaRow("c2")) } }));
+
+        Assert.Equal((1, 1), (result.GetProperty("accepted").GetInt32(), result.GetProperty("rejected").GetInt32()));
+        var error = result.GetProperty("errors").EnumerateArray().Single();
+        Assert.Equal((0, "payload.data"), (error.GetProperty("index").GetInt32(), error.GetProperty("field").GetString()));
+        Assert.Equal("must be an array of the platform's rows, not an object", error.GetProperty("reason").GetString());
+        Assert.Equal(0, await app.EventsAsync(tenant.Id, "meta:campaign:c1"));
+        Assert.Equal(1, await app.EventsAsync(tenant.Id, "meta:campaign:c2"));
+    }
+
+    [Fact]
     public async Task google_search_stream_results_and_v1_flat_rows_are_both_accepted()
     {
         var tenant = await app.CreateTenantAsync();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using GrowHalo.Tests.Infrastructure;
 using static GrowHalo.Tests.Ingestion.IngestionApp;
 
@@ -74,6 +75,19 @@ public sealed class AdWebhookTests(IngestionApp app)
         var foreign = Samples.SearchStream(Samples.GoogleResult("g1", customerId: "5550001111")).ToJsonString();
         var problem = await ProblemOf(await app.SendAsync(GoogleWebhook(account, foreign, "google-secret-2"), HttpStatusCode.BadRequest));
         Assert.Contains("5550001111", ErrorFor(problem, "[0].results[0].customer.id"));
+        Assert.Equal(0, await app.EventsAsync(tenant.Id));
+    }
+
+    [Fact]
+    public async Task a_google_answer_whose_results_are_not_a_list_is_refused_naming_results_even_behind_a_valid_twin_key()
+    {
+        var (tenant, account) = await ConnectAsync("google", "google-secret-3");
+        var valid = new JsonObject { ["results"] = new JsonArray(Samples.GoogleResult("g1", customerId: account)) }.ToJsonString();
+        foreach (var body in new[] { """{"results":"not rows"}""", valid[..^1] + ""","results":"not rows"}""" }) // JSON readers keep the last twin
+        {
+            var problem = await ProblemOf(await app.SendAsync(GoogleWebhook(account, body, "google-secret-3"), HttpStatusCode.BadRequest));
+            Assert.Equal("must be an array of the platform's rows, not a string", ErrorFor(problem, "results"));
+        }
         Assert.Equal(0, await app.EventsAsync(tenant.Id));
     }
 

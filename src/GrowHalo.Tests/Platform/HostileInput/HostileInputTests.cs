@@ -73,6 +73,9 @@ public sealed class HostileInputTests(HostileApp app, ITestOutputHelper output) 
             $"{faults.Count} faults, {unnamed.Count} field errors not naming the field, in {watch.Elapsed.TotalSeconds:0} s");
         foreach (var u in unnamed.Take(40)) output.WriteLine("  not named: " + u);
         Assert.True(faults.IsEmpty, $"{faults.Count} faults:\n" + string.Join("\n", faults.Take(60)));
+        // Every 400 to a field's hostile value names that field, save nesting past the JSON reader's depth limit (it names the byte).
+        var unexplained = unnamed.Where(u => !u.Contains(": deep nesting in ", StringComparison.Ordinal)).ToList();
+        Assert.True(unexplained.Count == 0, $"{unexplained.Count} field errors do not name the field:\n" + string.Join("\n", unexplained.Take(60)));
     }
 
     [Fact]

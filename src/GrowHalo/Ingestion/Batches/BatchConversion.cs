@@ -62,6 +62,12 @@ internal static class BatchConversion
         var itemContext = context with { SourceTimestamp = sent, ExternalId = externalId };
         foreach (var record in Envelopes.Unwrap(request.Source, resource!, payload))
         {
+            if (record.Problem is { } problem)
+            {
+                rejections.Add(new Rejection(context.BatchId, index, resource, "payload." + record.Path, problem));
+                rejected++;
+                continue;
+            }
             var adapted = SourceAdapters.ToEvent(tenantId, request.Source, resource!, record.Record, itemContext);
             if (adapted.Event is not null) { events.Add(adapted.Event); continue; }
             rejections.AddRange(adapted.Errors.Select(e => new Rejection(context.BatchId, index, resource, "payload." + record.FieldPath(e.Field), e.Message)));

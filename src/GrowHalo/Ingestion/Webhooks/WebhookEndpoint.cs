@@ -110,7 +110,7 @@ public static class WebhookEndpoint
         var json = body.Json();
         if (json.Problem is not null) return Attempt<string?>.Fail(json.Problem);
         var accounts = Envelopes.Unwrap(scheme.Source, Resources.AdSpend, json.Value)
-            .Select(r => scheme.AccountOf(r.Record)).OfType<string>().Distinct().ToList();
+            .Where(r => r.Problem is null).Select(r => scheme.AccountOf(r.Record)).OfType<string>().Distinct().ToList();
         return accounts.Count <= 1
             ? accounts.SingleOrDefault()
             : Attempt<string?>.Fail(IngestProblems.BadRequest(

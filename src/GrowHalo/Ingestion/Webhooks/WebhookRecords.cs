@@ -58,6 +58,11 @@ internal static class WebhookRecords
         var errors = new List<FieldError>();
         foreach (var item in Envelopes.Unwrap(scheme.Source, resource, body))
         {
+            if (item.Problem is { } problem)
+            {
+                errors.Add(new FieldError(item.Path, problem));
+                continue;
+            }
             if (scheme.AccountOf(item.Record) is { } said && account is not null && said != account)
             {
                 errors.Add(new FieldError(item.FieldPath(scheme.AccountField.Split('|')[0]),
