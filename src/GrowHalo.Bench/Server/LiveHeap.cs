@@ -20,7 +20,7 @@ public sealed class LiveHeap : IDisposable
     private readonly EventPipeSession _session;
     private readonly EventPipeEventSource _source;
     private readonly Task _reading;
-    private readonly List<(DateTimeOffset At, double LiveBytes)> _collections = [];
+    private readonly List<double> _collections = [];
     private (int Depth, GCType Type) _current;
 
     private LiveHeap(int pid, EventPipeSession session)
@@ -33,13 +33,13 @@ public sealed class LiveHeap : IDisposable
         {
             if (_current is not { Depth: 2, Type: GCType.NonConcurrentGC }) return;
             var live = e.TotalPromotedSize0 + e.TotalPromotedSize1 + e.TotalPromotedSize2 + e.TotalPromotedSize3 + e.TotalPromotedSize4;
-            lock (_collections) _collections.Add((DateTimeOffset.UtcNow, live));
+            lock (_collections) _collections.Add(live);
         };
         _reading = Task.Run(() => _source.Process());
     }
 
     /// <summary>The live bytes of every blocking full collection seen so far (induced or not).</summary>
-    public IReadOnlyList<(DateTimeOffset At, double LiveBytes)> Collections
+    private List<double> Collections
     {
         get { lock (_collections) return _collections.ToList(); }
     }
@@ -77,7 +77,7 @@ public sealed class LiveHeap : IDisposable
         }
         catch (Exception e) when (IsUnreachable(e)) { return null; }
         var all = Collections;
-        return all.Count > seen ? all[^1].LiveBytes : null;
+        return all.Count > seen ? all[^1] : null;
     }
 
     private static EventPipeProvider Gc(ClrTraceEventParser.Keywords keywords) =>
