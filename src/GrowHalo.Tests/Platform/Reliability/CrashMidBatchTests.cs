@@ -10,8 +10,8 @@ namespace GrowHalo.Tests.Platform.Reliability;
 /// <summary>
 /// A large batch upload (5,000 Shopify orders, 4.5 MB, one transaction) with its server killed by SIGKILL at three
 /// moments: halfway through the body, as the last byte is sent, and inside the batch's transaction once it has begun
-/// writing events. Whatever the moment, the batch is stored whole or not at all, acknowledged only if whole; sent
-/// again after the restart, it ends stored exactly once.
+/// writing events (held there by a lock the test takes). Whatever the moment, the batch is stored whole or not at all,
+/// acknowledged only if whole; sent again after the restart, it ends stored exactly once.
 /// </summary>
 public sealed class CrashMidBatchTests(ITestOutputHelper output)
 {
@@ -32,18 +32,22 @@ public sealed class CrashMidBatchTests(ITestOutputHelper output)
         foreach (var (moment, attempt) in new[] { Moment.HalfUploaded, Moment.Uploaded, Moment.Writing }.Select((m, i) => (m, i)))
         {
             var body = Batch(5_000_000 + attempt * Orders, Orders);
+            // Writing: the batch's transaction has written its first chunks' events and is held, uncommitted, before its
+            // last chunk: this test's own uncommitted row for the last order's stream makes that chunk's stream lock wait.
+            // (Watching for the write without holding it raced a fast machine: the transaction can commit between looks.)
+            await using var hold = moment == Moment.Writing ? await HoldStreamAsync(db, tenant, Streams(body)[^1]) : null;
             var upload = new WatchedContent(body);
             var sending = Post(http, server, tenant, upload);
             await (moment == Moment.HalfUploaded ? upload.Half : upload.Done);
-            // Writing: the batch's transaction has begun writing events (it holds mt_events' row-exclusive lock; nothing
-            // else in this test writes events), and has not committed.
-            if (moment == Moment.Writing)
+            if (hold is not null)
                 await Waiting.UntilAsync(async () => await db.ScalarAsync("""
                     select count(*) from pg_locks l join pg_stat_activity a on a.pid = l.pid
                     where l.relation = 'mt_events'::regclass and l.mode = 'RowExclusiveLock' and a.application_name = $1
-                    """, server.ApplicationName) > 0, TimeSpan.FromSeconds(60), () => server.Log);
+                      and a.wait_event_type = 'Lock'
+                    """, server.ApplicationName) > 0, TimeSpan.FromSeconds(60), () => Tail(server.Log));
             server.KillHard();
             var (status, answer) = await sending;
+            if (hold is not null) await hold.RollbackAsync(); // the killed server's transaction goes on, finds its client gone, and rolls back
             var stored = await db.ScalarAsync("select count(*) from mt_events where tenant_id = $1 and stream_id = any($2)", tenant.Id, Streams(body));
             Assert.True(stored is 0 or Orders, $"{moment}: {stored} of {Orders} orders stored: a batch half-way");
             if (status == 201) Assert.Equal(Orders, stored);
@@ -65,6 +69,38 @@ public sealed class CrashMidBatchTests(ITestOutputHelper output)
         Assert.Equal(3 * Orders, await db.ScalarAsync("select count(*) from mt_events where tenant_id = $1 and type <> 'tombstone'", tenant.Id));
         output.WriteLine($"mid-batch kills: 3, orders lost: {lost}, stored twice: 0");
     }
+
+    /// <summary>
+    /// An open transaction holding an uncommitted row for <paramref name="stream"/>, as an append makes it: another
+    /// append's lock on that stream waits until this one ends. The stream must lie past the batch's first chunk, so the
+    /// batch has written events by the time it waits.
+    /// </summary>
+    private static async Task<StreamHold> HoldStreamAsync(SharedDatabase db, ShopTenant tenant, string stream)
+    {
+        Assert.True(GrowHalo.Ingestion.Batches.BatchPipeline.ChunkSize < Orders, "the batch must span several chunks");
+        var conn = await db.Db.OpenConnectionAsync();
+        var tx = await conn.BeginTransactionAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(
+            "insert into mt_streams (id, type, version, timestamp, tenant_id) values ($1, null, 0, now(), $2)", conn, tx)
+        {
+            Parameters = { new() { Value = stream }, new() { Value = tenant.Id } },
+        };
+        await cmd.ExecuteNonQueryAsync();
+        return new StreamHold(conn, tx);
+    }
+
+    private sealed class StreamHold(Npgsql.NpgsqlConnection conn, Npgsql.NpgsqlTransaction tx) : IAsyncDisposable
+    {
+        public Task RollbackAsync() => tx.RollbackAsync();
+
+        public async ValueTask DisposeAsync()
+        {
+            await tx.DisposeAsync();
+            await conn.DisposeAsync();
+        }
+    }
+
+    private static string Tail(string log) => log.Length <= 4_000 ? log : "…" + log[^4_000..];
 
     /// <summary>A batch upload body of <paramref name="count"/> Shopify orders with ids from <paramref name="firstId"/>.</summary>
     public static string Batch(long firstId, int count)
