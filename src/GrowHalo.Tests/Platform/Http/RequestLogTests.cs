@@ -66,6 +66,11 @@ public sealed class RequestLogTests(LoggedApp app) : IClassFixture<LoggedApp>
         var refused = await RequestLineAsync("/api/v1/metrics/summary", 401);
         Assert.Equal("-", Scalar(refused, "TenantId"));
 
+        // A refused body's line names the route too (a failure the exception handler answers: DatabaseOutageTests).
+        await app.SendAsync(webhook with { Body = new string(' ', 16 * 1024 * 1024 + 1) }, HttpStatusCode.RequestEntityTooLarge);
+        var tooLarge = await RequestLineAsync("/api/v1/ingest/webhook/{source}", 413);
+        Assert.Equal("POST", Scalar(tooLarge, "RequestMethod"));
+
         var lines = app.Logs.Lines.ToList();
         Assert.True(lines.Count > 10, "the capture sees the server's events");
         foreach (var forbidden in new[] { admin.ApiKey[12..], secret, signature, email, Uri.EscapeDataString(email) })

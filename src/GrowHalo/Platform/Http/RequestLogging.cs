@@ -32,12 +32,20 @@ public static class RequestLogging
                 : LogEventLevel.Information;
             options.EnrichDiagnosticContext = (diagnostics, context) =>
             {
-                diagnostics.Set("Route", (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)");
+                diagnostics.Set("Route", RouteOf(context));
                 diagnostics.Set("TenantId", context.User.FindFirst(ApiKeyAuthentication.TenantClaim)?.Value
                     ?? context.Items[TenantItem] as string ?? "-");
                 diagnostics.Set("TraceId", System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier);
             };
         });
+
+    /// <summary>
+    /// The matched route's template. An answer the exception handler wrote (a 503 while the database is away) has had
+    /// its endpoint cleared by the handler, which keeps it on its feature: the line still names the route that failed.
+    /// </summary>
+    private static string RouteOf(HttpContext context) =>
+        ((context.GetEndpoint() ?? context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Endpoint) as RouteEndpoint)
+        ?.RoutePattern.RawText ?? "(no route)";
 
     private static bool IsAcceptedWebhook(HttpContext context) =>
         context.Response.StatusCode is >= 200 and < 300 && context.Request.Path.StartsWithSegments(ApiKeyRequirement.Webhooks);

@@ -36,6 +36,7 @@ public sealed class DatabaseOutageTests(OutageApp app, ITestOutputHelper output)
         Assert.Contains("database is unreachable", ready.Detail);
         Assert.NotNull(ready.RetryAfter);
         await AssertKeyedRequestsAre503Async(tenant);
+        await AssertRequestLinesNameTheirRoutesAsync(503, "/api/v1/ingest/webhook/{source}", "/api/v1/metrics/summary", "/api/v1/ingest/batch");
         await Task.Delay(TimeSpan.FromSeconds(30) - Stopwatch.GetElapsedTime(stopped));
 
         var returned = Stopwatch.GetTimestamp();
@@ -169,6 +170,24 @@ public sealed class DatabaseOutageTests(OutageApp app, ITestOutputHelper output)
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             Assert.Contains("database is unreachable", body);
         }
+    }
+
+    /// <summary>
+    /// An operator reading the log during an outage sees which routes failed: the request lines of the answers the
+    /// exception handler wrote (it clears the request's endpoint before writing) still name their route templates.
+    /// </summary>
+    private async Task AssertRequestLinesNameTheirRoutesAsync(int status, params string[] routes)
+    {
+        List<string> Routes() => app.Logs.Events
+            .Where(e => e.Properties.TryGetValue("StatusCode", out var s) && s.ToString() == status.ToString(CultureInfo.InvariantCulture))
+            .Select(e => e.Properties.TryGetValue("Route", out var r) && r is Serilog.Events.ScalarValue { Value: string route } ? route : "(none)")
+            .ToList();
+        // A request's line is written as its response ends, a moment after the client has read the answer.
+        for (var i = 0; i < 100 && !routes.All(Routes().Contains); i++) await Task.Delay(50);
+        var lines = Routes();
+        Assert.All(routes, route => Assert.Contains(route, lines));
+        Assert.DoesNotContain("(no route)", lines);
+        Assert.DoesNotContain("(none)", lines);
     }
 
     private static void AssertEveryAnswerIsAcknowledgedOr503InTime(IReadOnlyList<Delivery> deliveries)

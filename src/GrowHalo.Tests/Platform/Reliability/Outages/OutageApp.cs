@@ -4,6 +4,7 @@ using System.Text.Json;
 using GrowHalo.Platform.Database;
 using GrowHalo.Tests.Infrastructure;
 using GrowHalo.Tests.Ingestion;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GrowHalo.Tests.Platform.Reliability.Outages;
 
@@ -14,6 +15,15 @@ namespace GrowHalo.Tests.Platform.Reliability.Outages;
 public sealed class OutageApp : IngestionApp
 {
     public LocalPostgres Postgres { get; private set; } = null!;
+
+    /// <summary>Every log event, request lines included (a shed webhook's at Error, an accepted one's at Debug).</summary>
+    public GrowHalo.Tests.Platform.Tenancy.LogCapture Logs { get; } = new();
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(s => s.AddSingleton<Serilog.Core.ILogEventSink>(Logs));
+    }
 
     protected override async Task<string> CreateDatabaseAsync()
     {
