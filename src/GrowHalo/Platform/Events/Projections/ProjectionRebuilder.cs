@@ -9,14 +9,16 @@ public sealed record RebuildProgress(string Projection, long Processed, long Tot
 
 /// <summary>
 /// <c>growhalo projections rebuild [--projection NAME] [--tenant ID]</c>: deletes a projection's rows (all, or one
-/// tenant's) and replays the committed events page by page with the projection's own code, then leaves Marten's
-/// progress for the projection where the replay ended.
+/// tenant's) and replays the committed events page by page with the projection's own code.
 /// <para>Why by our code rather than Marten's <c>RebuildProjectionAsync</c>: the server's daemon may keep running (on
 /// this node or another) and Marten's rebuild would take the shard over from under it; and a tenant's rebuild must
 /// replay that tenant's events alone (a conjoined event table holds every tenant's in one sequence). The rebuild holds
-/// the progress row and the projection's lock (<see cref="ProjectionRun.LockAsync"/>): a daemon page in flight commits
-/// first, and the next one finds the progress moved (Marten's optimistic progress update) and starts again from
-/// there: nothing applied twice, nothing skipped.</para>
+/// the progress row while it starts and the projection's lock until its replay ends (<see cref="ProjectionRun.LockAsync"/>):
+/// a daemon page in flight commits first, and the next one waits for the replay to end.</para>
+/// <para>Marten's progress row stays the daemon's alone. A whole rebuild replays up to every committed event and
+/// records how far in <c>projection_replays</c>; the daemon's pages pass over events up to there. (Moving the progress
+/// row instead raced the daemon: a page it had read from the old position then failed Marten's optimistic progress
+/// check, and Marten stops a shard on that until the node restarts.)</para>
 /// <para>Each <see cref="IRebuildFollower"/> is told when a projection's replay has ended.</para>
 /// </summary>
 public sealed class ProjectionRebuilder(IDocumentStore store, Tenancy.TenantDatabases databases, IEnumerable<ISqlProjection> projections,
@@ -58,8 +60,6 @@ public sealed class ProjectionRebuilder(IDocumentStore store, Tenancy.TenantData
                 // Locks in the daemon's order (its page updates the progress row, then takes the projection's lock): the
                 // progress row first, waiting for a page in flight to commit, then the projection's lock, held on its own
                 // connection until the replay ends, so the daemon's next page waits for the rebuild.
-                // A projection the daemon never ran has no progress row: Marten inserts it with its first page, so the
-                // rebuild leaves it absent rather than at 0 (which the daemon would try to insert again).
                 long position;
                 await using (var row = context.Command("select last_seq_id from mt_event_progression where name = $1 for update"))
                 {
@@ -70,9 +70,11 @@ public sealed class ProjectionRebuilder(IDocumentStore store, Tenancy.TenantData
                                  { Parameters = { new() { Value = projection.Name } }, CommandTimeout = 0 })
                     await take.ExecuteNonQueryAsync(ct);
 
-                // A tenant's rebuild replays up to where the projection stands (other tenants' events past it are the
-                // daemon's); a whole rebuild up to every committed event, and moves the projection there.
-                upTo = tenantId is null ? await ReplayEndAsync(context, ct) : position;
+                // Everything the daemon's pages will pass over must be replayed: up to where the projection stands or an
+                // earlier whole rebuild replayed, whichever is further. A tenant's rebuild goes no further (other
+                // tenants' events past it are the daemon's); a whole one goes on to every committed event, and records it.
+                var replayed = Math.Max(position, await ProjectionRun.ReplayedThroughAsync(context, projection.Name, ct));
+                upTo = tenantId is null ? Math.Max(replayed, await ReplayEndAsync(context, ct)) : replayed;
                 total = await CountAsync(dataSource, upTo, tenantId, ct);
                 progress?.Report(new RebuildProgress(projection.Name, 0, total));
                 await projection.ResetAsync(context, tenantId, ct);
@@ -82,15 +84,15 @@ public sealed class ProjectionRebuilder(IDocumentStore store, Tenancy.TenantData
                     clear.Parameters.Add(new() { Value = (object?)tenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
                     await clear.ExecuteNonQueryAsync(ct);
                 }
-                if (tenantId is null && upTo > 0)
+                if (tenantId is null && upTo > position)
                 {
-                    await using var move = context.Command("""
-                        insert into mt_event_progression (name, last_seq_id, last_updated) values ($2, $1, now())
-                        on conflict (name) do update set last_seq_id = greatest(mt_event_progression.last_seq_id, $1), last_updated = now()
+                    await using var record = context.Command("""
+                        insert into projection_replays (projection, replayed_through) values ($1, $2)
+                        on conflict (projection) do update set replayed_through = greatest(projection_replays.replayed_through, $2), replayed_at = now()
                         """);
-                    move.Parameters.Add(new() { Value = upTo });
-                    move.Parameters.Add(new() { Value = shard });
-                    await move.ExecuteNonQueryAsync(ct);
+                    record.Parameters.Add(new() { Value = projection.Name });
+                    record.Parameters.Add(new() { Value = upTo });
+                    await record.ExecuteNonQueryAsync(ct);
                 }
                 await tx.CommitAsync(ct);
             }
@@ -122,8 +124,8 @@ public sealed class ProjectionRebuilder(IDocumentStore store, Tenancy.TenantData
 
     /// <summary>
     /// Where the replay ends: the projection's own position or the daemon's high-water mark (everything below it is
-    /// committed), whichever is further; with no daemon yet, the end of the log. The projection then stands there:
-    /// the daemon goes on from it.
+    /// committed), whichever is further; with no daemon yet, the end of the log. The daemon's pages pass over what
+    /// was replayed (<c>projection_replays</c>) and go on from there.
     /// </summary>
     private static async Task<long> ReplayEndAsync(ProjectionContext context, CancellationToken ct)
     {

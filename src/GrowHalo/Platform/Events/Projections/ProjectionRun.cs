@@ -18,7 +18,18 @@ public static class ProjectionRun
         ProjectionContext context, CancellationToken ct, bool takeLock = true)
     {
         if (events.Count == 0) return;
-        if (takeLock) await LockAsync(context, projection.Name, ct);
+        if (takeLock)
+        {
+            await LockAsync(context, projection.Name, ct);
+            // The daemon's page: what a rebuild has replayed itself is passed over (read after the lock, which the
+            // rebuild holds from before it records how far it replays until its replay has ended).
+            var replayed = await ReplayedThroughAsync(context, projection.Name, ct);
+            if (replayed > 0 && events.Any(e => e.Sequence <= replayed))
+            {
+                events = events.Where(e => e.Sequence > replayed).ToList();
+                if (events.Count == 0) return;
+            }
+        }
         var tx = context.Transaction;
         await tx.SaveAsync("page", ct);
         try
@@ -58,6 +69,14 @@ public static class ProjectionRun
         cmd.CommandTimeout = 0;
         cmd.Parameters.Add(new() { Value = projection });
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Through which sequence a whole rebuild has replayed the projection itself (0: none has).</summary>
+    public static async Task<long> ReplayedThroughAsync(ProjectionContext context, string projection, CancellationToken ct)
+    {
+        await using var cmd = context.Command("select replayed_through from projection_replays where projection = $1");
+        cmd.Parameters.Add(new() { Value = projection });
+        return await cmd.ExecuteScalarAsync(ct) is long at ? at : 0;
     }
 
     /// <summary>A notification's payload is at most 8,000 bytes: past that, "*" (every tenant may have changed).</summary>
