@@ -20,10 +20,8 @@ public static class ProjectionRun
         if (events.Count == 0) return;
         if (takeLock)
         {
-            await LockAsync(context, projection.Name, ct);
-            // The daemon's page: what a rebuild has replayed itself is passed over (read after the lock, which the
-            // rebuild holds from before it records how far it replays until its replay has ended).
-            var replayed = await ReplayedThroughAsync(context, projection.Name, ct);
+            // The daemon's page: what a rebuild has replayed itself is passed over.
+            var replayed = await LockAsync(context, projection.Name, ct);
             if (replayed > 0 && events.Any(e => e.Sequence <= replayed))
             {
                 events = events.Where(e => e.Sequence > replayed).ToList();
@@ -61,20 +59,35 @@ public static class ProjectionRun
         }
     }
 
-    /// <summary>Held until commit by whoever writes the projection's rows: the daemon's page, or a tenant's rebuild.</summary>
-    public static async Task LockAsync(ProjectionContext context, string projection, CancellationToken ct)
+    /// <summary>
+    /// Takes the projection's lock, held until commit by whoever writes the projection's rows (the daemon's page, or a
+    /// tenant's rebuild), and then reads through which sequence a whole rebuild has replayed it. One round trip: the
+    /// read is the batch's second statement, so its snapshot is taken once the lock is granted, and sees what a rebuild
+    /// holding the lock recorded.
+    /// </summary>
+    public static async Task<long> LockAsync(ProjectionContext context, string projection, CancellationToken ct)
     {
-        // No timeout: a rebuild may hold the lock for minutes, and the page must wait for it rather than fail.
-        await using var cmd = context.Command("select pg_advisory_xact_lock(hashtextextended('growhalo:projection:' || $1, 0))");
-        cmd.CommandTimeout = 0;
-        cmd.Parameters.Add(new() { Value = projection });
-        await cmd.ExecuteNonQueryAsync(ct);
+        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction)
+        {
+            BatchCommands =
+            {
+                new("select pg_advisory_xact_lock(hashtextextended('growhalo:projection:' || $1, 0))") { Parameters = { new() { Value = projection } } },
+                new(ReplayedThrough) { Parameters = { new() { Value = projection } } },
+            },
+            // No timeout: a rebuild may hold the lock for minutes, and the page must wait for it rather than fail.
+            Timeout = 0,
+        };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
+        return await reader.ReadAsync(ct) ? reader.GetInt64(0) : 0;
     }
+
+    private const string ReplayedThrough = "select replayed_through from projection_replays where projection = $1";
 
     /// <summary>Through which sequence a whole rebuild has replayed the projection itself (0: none has).</summary>
     public static async Task<long> ReplayedThroughAsync(ProjectionContext context, string projection, CancellationToken ct)
     {
-        await using var cmd = context.Command("select replayed_through from projection_replays where projection = $1");
+        await using var cmd = context.Command(ReplayedThrough);
         cmd.Parameters.Add(new() { Value = projection });
         return await cmd.ExecuteScalarAsync(ct) is long at ? at : 0;
     }
